@@ -1,0 +1,73 @@
+"""Demo data for `make run`: two institutions with a member of every role, known passwords.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_scopes import scope
+
+from coop.models import Membership, Role, Tenant, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+TENANTS = [
+    ("hokuriku-tech", "北陸工科大学 コーオプ教育センター", Tenant.Kind.UNIVERSITY, "univ"),
+    ("sapporo-meister", "札幌マイスター工業高等学校", Tenant.Kind.HIGH_SCHOOL, "school"),
+]
+NAMES = {
+    Role.ADMIN: "管理 花子",
+    Role.STAFF: "事務 太郎",
+    Role.FACULTY: "指導 教員",
+    Role.PARTNER: "企業 担当",
+    Role.STUDENT: "学生 一郎",
+}
+
+
+def demo_logins():
+    """(email, role, tenant slug) of every demo account, for printing."""
+    rows = [
+        (f"{role.value}@{suffix}.example.jp", role.label, slug)
+        for slug, _name, _kind, suffix in TENANTS
+        for role in Role
+    ]
+    rows.append(("coordinator@example.jp", "staff + faculty", "hokuriku-tech, sapporo-meister"))
+    return rows
+
+
+def ensure_user(email, full_name, *, superuser=False):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        maker = User.objects.create_superuser if superuser else User.objects.create_user
+        user = maker(email=email, password=DEMO_PASSWORD, full_name=full_name)
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+class Command(BaseCommand):
+    help = "Creates the demo institutions and accounts (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        tenants = {}
+        for slug, name, kind, suffix in TENANTS:
+            tenant, _ = Tenant.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
+            tenants[slug] = tenant
+            with scope(tenant=tenant):
+                for role in Role:
+                    user = ensure_user(f"{role.value}@{suffix}.example.jp", NAMES[role])
+                    Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": role})
+        coordinator = ensure_user("coordinator@example.jp", "地域 コーディネーター")
+        for slug, role in [("hokuriku-tech", Role.STAFF), ("sapporo-meister", Role.FACULTY)]:
+            with scope(tenant=tenants[slug]):
+                Membership.objects.get_or_create(tenant=tenants[slug], user=coordinator, defaults={"role": role})
+        ensure_user("operator@example.jp", "Platform operator", superuser=True)
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for email, role, where in demo_logins():
+            self.stdout.write(f"  {email:32} {role!s:28} {where}")
+        self.stdout.write("  operator@example.jp              platform operator (/admin/)")

@@ -1,0 +1,71 @@
+import re
+import zoneinfo
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django_scopes import scope, scopes_disabled
+
+from .models import Membership, Tenant
+
+TENANT_PATH = re.compile(r"^/t/(?P<slug>[-a-zA-Z0-9_]+)/")
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language wins over the cookie and the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class TenantMiddleware:
+    """Resolves the tenant from `/t/<slug>/`, checks membership, and runs the view and the
+    template rendering inside the tenant's scope.
+
+    Anonymous visitors are sent to the login page (whether or not the tenant exists);
+    signed-in people who are not members get a 404, the same as for a tenant that does not exist.
+    The Django admin is for platform operators only and sees all tenants on purpose.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        request.membership = None
+        if request.path_info.startswith("/admin/") and request.user.is_superuser:
+            with scopes_disabled():
+                return self.get_response(request)
+        match = TENANT_PATH.match(request.path_info)
+        if not match:
+            return self.get_response(request)
+
+        try:
+            public = getattr(resolve(request.path_info).func, "tenant_public", False)
+        except Resolver404:
+            public = False
+        if not public and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        tenant = Tenant.objects.filter(slug=match["slug"], is_active=True).first()
+        if tenant is None:
+            raise Http404
+        with scope(tenant=tenant):
+            if request.user.is_authenticated:
+                request.membership = Membership.objects.filter(tenant=tenant, user=request.user, is_active=True).first()
+            if request.membership is None and not public:
+                raise Http404
+            request.tenant = tenant
+            timezone.activate(zoneinfo.ZoneInfo(tenant.timezone))
+            try:
+                response = self.get_response(request)
+            finally:
+                timezone.deactivate()
+        return response

@@ -1,0 +1,54 @@
+"""Reads of the core models. Tenant-scoped reads rely on the active scope."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from .models import Invitation, Membership
+
+
+def memberships_for_user(user):
+    """The user's own active memberships across tenants, for the tenant picker.
+
+    The only cross-tenant read in the portal: it is filtered to the user's own rows,
+    and shows nothing of any tenant but its name.
+    """
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(user=user, is_active=True, tenant__is_active=True)
+            .select_related("tenant")
+            .order_by("tenant__name")
+        )
+
+
+def members_for_tenant(tenant, *, role=None):
+    qs = Membership.objects.filter(tenant=tenant).select_related("user").order_by("role", "user__email")
+    if role:
+        qs = qs.filter(role=role)
+    return qs
+
+
+def member_counts_for_tenant(tenant):
+    """Active members per role, in one query."""
+    rows = Membership.objects.filter(tenant=tenant, is_active=True).values("role").annotate(n=Count("id"))
+    return {row["role"]: row["n"] for row in rows}
+
+
+def invitations_for_tenant(tenant, *, pending_only=False):
+    qs = Invitation.objects.filter(tenant=tenant).select_related("invited_by", "accepted_by")
+    if pending_only:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return qs
+
+
+def invitation_for_token(tenant, token):
+    """The invitation a raw token names, in this tenant, or None."""
+    from .services import hash_token
+
+    return Invitation.objects.filter(tenant=tenant, token_hash=hash_token(token)).first()
+
+
+def pending_invitation_count(tenant):
+    return invitations_for_tenant(tenant).aggregate(
+        n=Count("id", filter=Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()))
+    )["n"]

@@ -1,0 +1,126 @@
+"""Writes of the core models: invitations, memberships, user preferences."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Invitation, Membership, User
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(*, tenant, email, role, by):
+    """Creates an invitation and emails its link after commit. Returns (invitation, raw token)."""
+    email = User.objects.normalize_email(email).lower()
+    if Membership.objects.filter(tenant=tenant, user__email=email).exists():
+        raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new invitation replaces any earlier pending one for the same address.
+        Invitation.objects.filter(tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        invitation = Invitation.objects.create(
+            tenant=tenant,
+            email=email,
+            role=role,
+            token_hash=hash_token(token),
+            invited_by=by,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        from .tasks import send_invitation_email
+
+        transaction.on_commit(
+            lambda: send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
+        )
+    return invitation, token
+
+
+def invitation_revoke(*, invitation, by):
+    if invitation.status != "pending":
+        raise ValidationError(_("Only a pending invitation can be revoked."))
+    Invitation.objects.filter(pk=invitation.pk, tenant=invitation.tenant).update(revoked_at=timezone.now())
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_accept(*, invitation, user):
+    """Turns a pending invitation into a membership for `user`. Single use, even under races."""
+    if invitation.status != "pending":
+        raise ValidationError(_("This invitation link is no longer valid."))
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(_("This invitation was sent to a different email address."))
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk,
+            tenant=invitation.tenant,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).update(accepted_at=timezone.now(), accepted_by=user)
+        if claimed != 1:
+            raise ValidationError(_("This invitation link is no longer valid."))
+        membership, created = Membership.objects.get_or_create(
+            tenant=invitation.tenant, user=user, defaults={"role": invitation.role}
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.role = invitation.role
+            membership.save(update_fields=["is_active", "role"])
+        # The link reached this address, so the address is proven.
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    invitation.refresh_from_db()
+    return membership
+
+
+def user_create_from_invitation(*, invitation, full_name, password):
+    """Creates the account of an invited person who has none yet, then accepts the invitation."""
+    with transaction.atomic():
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+        if invitation.tenant.language:
+            user.language = invitation.tenant.language
+            user.save(update_fields=["language"])
+        invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+def membership_set_role(*, membership, role, by):
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot change your own role."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_deactivate(*, membership, by):
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+def user_set_language(*, user, language):
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def tenant_update(*, tenant, name, language, timezone_name):
+    tenant.name = name
+    tenant.language = language
+    tenant.timezone = timezone_name
+    tenant.full_clean()
+    tenant.save(update_fields=["name", "language", "timezone"])
+    return tenant

@@ -1,0 +1,39 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)  # allauth's login, with its rate limits
+
+app_name = "coop"
+
+tenant_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("help/", views.help_page, name="help"),
+    path("members/", views.members, name="members"),
+    path("members/<int:pk>/", views.member_update, name="member_update"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("settings/", views.tenant_settings, name="tenant_settings"),
+]
+
+coop_patterns = [
+    path("", views.home, name="home"),
+    path("language/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+]
+
+urlpatterns = [
+    path("", include((coop_patterns, "coop"))),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

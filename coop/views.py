@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
+from .forms import InvitationForm, InvitationSignupForm, LanguageForm, MembershipRoleForm, TenantSettingsForm
+from .models import Invitation, Membership, Role, User
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+@login_required
+def home(request):
+    """After login: straight to the only tenant, or a picker when there are several."""
+    memberships = selectors.memberships_for_user(request.user)
+    if len(memberships) == 1:
+        return redirect("coop:dashboard", tenant_slug=memberships[0].tenant.slug)
+    return render(request, "coop/tenant_picker.html", {"memberships": memberships})
+
+
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+    return response
+
+
+@require_GET
+def healthz(request):
+    """For the load balancer and docker-compose: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_role(EVERY_ROLE)
+def dashboard(request, tenant_slug):
+    role = request.membership.role
+    context = {"role": role}
+    if role in MANAGERS:
+        counts = selectors.member_counts_for_tenant(request.tenant)
+        context["member_stats"] = [(label, counts.get(code, 0)) for code, label in Role.choices]
+        context["pending_invitations"] = selectors.pending_invitation_count(request.tenant)
+    return render(request, "coop/dashboard.html", context)
+
+
+@require_role(EVERY_ROLE)
+def help_page(request, tenant_slug):
+    return render(request, "coop/help.html")
+
+
+@require_role(MANAGERS)
+def members(request, tenant_slug):
+    role = request.GET.get("role") or None
+    if role not in dict(Role.choices):
+        role = None
+    return render(
+        request,
+        "coop/members.html",
+        {
+            "memberships": selectors.members_for_tenant(request.tenant, role=role),
+            "roles": Role.choices,
+            "role_filter": role,
+            "role_form": MembershipRoleForm(),
+        },
+    )
+
+
+@require_POST
+@require_role(ADMINS)
+def member_update(request, tenant_slug, pk):
+    membership = get_object_or_404(Membership, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "deactivate":
+            services.membership_deactivate(membership=membership, by=request.user)
+            messages.success(request, _("%(name)s no longer has access.") % {"name": membership.user})
+        else:
+            form = MembershipRoleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a valid role."))
+            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+            messages.success(request, _("The role of %(name)s was changed.") % {"name": membership.user})
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("coop:members", tenant_slug=tenant_slug)
+
+
+@require_role(MANAGERS)
+def invitations(request, tenant_slug):
+    form = InvitationForm(request.POST or None, inviter_role=request.membership.role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                tenant=request.tenant,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
+            return redirect("coop:invitations", tenant_slug=tenant_slug)
+    return render(
+        request,
+        "coop/invitations.html",
+        {
+            "form": form,
+            "invitations": selectors.invitations_for_tenant(request.tenant)[:200],
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def invitation_revoke(request, tenant_slug, pk):
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("coop:invitations", tenant_slug=tenant_slug)
+
+
+@tenant_public
+def invitation_accept(request, tenant_slug, token):
+    """The emailed link. Signed-in with the invited address: join. No account yet: create one."""
+    invitation = selectors.invitation_for_token(request.tenant, token)
+    if invitation is None:
+        raise Http404
+    context = {"invitation": invitation, "tenant": request.tenant}
+    if invitation.status != "pending":
+        return render(request, "coop/invitation_invalid.html", context, status=410)
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            return render(request, "coop/invitation_wrong_user.html", context, status=403)
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+                return redirect("coop:home")
+            messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": request.tenant})
+            return redirect("coop:dashboard", tenant_slug=tenant_slug)
+        return render(request, "coop/invitation_accept.html", context)
+
+    if existing is not None:
+        context["login_url"] = reverse("account_login") + "?next=" + request.path
+        return render(request, "coop/invitation_login_first.html", context)
+
+    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create_from_invitation(
+                invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": request.tenant})
+            return redirect("coop:dashboard", tenant_slug=tenant_slug)
+    context["form"] = form
+    return render(request, "coop/invitation_signup.html", context)
+
+
+@require_role(ADMINS)
+def tenant_settings(request, tenant_slug):
+    form = TenantSettingsForm(request.POST or None, instance=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        services.tenant_update(
+            tenant=request.tenant,
+            name=form.cleaned_data["name"],
+            language=form.cleaned_data["language"],
+            timezone_name=form.cleaned_data["timezone"],
+        )
+        messages.success(request, _("Settings saved."))
+        return redirect("coop:tenant_settings", tenant_slug=tenant_slug)
+    return render(request, "coop/tenant_settings.html", {"form": form})

@@ -1,0 +1,55 @@
+import pytest
+
+from coop.models import Role
+
+from ..factories import PASSWORD, MembershipFactory, TenantFactory, member
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+
+def test_login_pick_tenant_switch_language_see_dashboard(page):
+    university = TenantFactory(name="北陸工科大学", slug="hokuriku-tech")
+    school = TenantFactory(name="札幌マイスター高校", slug="sapporo-meister", kind="high_school")
+    person = member(university, Role.STAFF, email="coordinator@example.jp", full_name="地域 コーディネーター")
+    MembershipFactory(tenant=school, user=person, role=Role.FACULTY)
+
+    sign_in(page, "coordinator@example.jp")
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="機関を選択").is_visible()
+    screenshot(page, "01-tenant-picker")
+
+    page.get_by_role("link", name="北陸工科大学").click()
+    page.wait_for_url("**/t/hokuriku-tech/")
+    assert page.get_by_role("heading", name="ダッシュボード").is_visible()
+    assert page.get_by_role("navigation", name="メイン").get_by_role("link", name="メンバー").is_visible()
+    screenshot(page, "02-dashboard-ja")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url("**/t/hokuriku-tech/")
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    screenshot(page, "03-dashboard-en")
+
+    # The choice is remembered: the other tenant's dashboard is in English too.
+    page.goto("/t/sapporo-meister/")
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    assert page.get_by_text("My students").is_visible()
+
+
+def test_dashboard_fits_a_phone(phone):
+    tenant = TenantFactory(name="北陸工科大学", slug="hokuriku-tech")
+    member(tenant, Role.STUDENT, email="student@example.jp")
+    sign_in(phone, "student@example.jp")
+    phone.wait_for_url("**/t/hokuriku-tech/")
+    assert phone.get_by_role("heading", name="ダッシュボード").is_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px screen"
+    screenshot(phone, "04-dashboard-phone")

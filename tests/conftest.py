@@ -1,0 +1,47 @@
+import pytest
+from django.core.cache import cache
+
+from coop.celery import app as celery_app
+from coop.models import Role
+
+from .factories import TenantFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    # Rate limits live in the cache (Redis in CI); each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process():
+    # Request-level tests run queued tasks in-process (after commit, as in production);
+    # the tests that need a real worker on the real broker switch this off themselves.
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def tenant(db):
+    return TenantFactory(name="北陸テスト大学", slug="hokuriku")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return TenantFactory(name="他校", slug="other")
+
+
+@pytest.fixture
+def members(tenant):
+    """One user per role in `tenant`."""
+    return {role: member(tenant, role, email=f"{role}@hokuriku.example.jp") for role in Role}
+
+
+@pytest.fixture
+def outsider(other_tenant):
+    """A staff member of another tenant: must never see `tenant`'s pages."""
+    return member(other_tenant, Role.STAFF, email="staff@other.example.jp")

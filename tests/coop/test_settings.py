@@ -1,0 +1,55 @@
+"""Settings come from the environment and are safe by default."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x7#kq!production-like-secret-key-with-enough-entropy-9f2b1c4d8e",
+    "ALLOWED_HOSTS": "coop.example.ac.jp",
+    "DATABASE_URL": "sqlite:////tmp/coop-check.sqlite3",
+}
+
+
+def manage(*args, env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "STATIC_MANIFEST",
+            "SECURE_SSL_REDIRECT",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "FAST_PASSWORD_HASHER",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base | env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_env():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = dict(PRODUCTION_ENV)
+    del env["SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked():
+    from django.conf import settings
+
+    assert settings.DEBUG is False
+    assert settings.LANGUAGE_CODE == "ja"
