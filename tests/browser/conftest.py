@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-# here are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that fixtures
+# and the database teardown make there are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

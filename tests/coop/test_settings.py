@@ -27,6 +27,7 @@ def manage(*args, env):
             "CSRF_COOKIE_SECURE",
             "FAST_PASSWORD_HASHER",
             "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     return subprocess.run(
