@@ -51,7 +51,7 @@ messages: setup
 	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 
 bench: setup
-	$(TEST_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles bench/out
