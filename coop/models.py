@@ -191,3 +191,35 @@ class Invitation(TenantOwned):
             "expired": _("Expired"),
             "pending": _("Pending"),
         }[self.status]
+
+
+class HistoryEntry(TenantOwned):
+    """Who changed what and when, for any tenant-owned object: state changes above all.
+
+    Written only by `coop.workflow`; shown on each object's page.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(_("action"), max_length=60)
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "content_type", "object_id"], name="history_tenant_object")]
+
+    def __str__(self):
+        return f"{self.action} {self.from_state}→{self.to_state}"

@@ -22,3 +22,21 @@ def send_invitation_email(*, tenant_id, invitation_id, token):
             subject = render_to_string("emails/invitation_subject.txt", context).strip()
             body = render_to_string("emails/invitation_body.txt", context)
         send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email])
+
+
+@shared_task
+def send_notification(*, tenant_id, model, object_id, event, user_ids, note=""):
+    from django.apps import apps
+
+    from .models import User
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with scope(tenant=tenant):
+        obj = apps.get_model(model).objects.get(pk=object_id, tenant=tenant)
+        url = settings.SITE_URL + obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else settings.SITE_URL
+        for recipient in User.objects.filter(pk__in=user_ids, is_active=True):
+            context = {"obj": obj, "recipient": recipient, "tenant": tenant, "url": url, "note": note}
+            with translation.override(recipient.language or tenant.language or settings.LANGUAGE_CODE):
+                subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
+                body = render_to_string(f"emails/{event}_body.txt", context)
+            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])

@@ -18,6 +18,7 @@ tenant_patterns = [
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/", views.tenant_settings, name="tenant_settings"),
+    path("", include("placements.urls")),
 ]
 
 coop_patterns = [

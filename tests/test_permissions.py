@@ -6,8 +6,6 @@ inside the tenant, an allowed role -> 200 (GET) or 302 (POST action), any other 
 an object id from another tenant, asked for by an allowed role -> 404.
 """
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
@@ -17,14 +15,7 @@ from coop.access import ADMINS, EVERY_ROLE, MANAGERS
 from coop.models import Role
 
 from .factories import member
-
-
-@dataclass
-class Case:
-    method: str
-    allowed: frozenset
-    objects: callable = None  # (tenant) -> url kwargs naming objects of that tenant
-    data: dict = field(default_factory=dict)
+from .permission_cases import Case, all_tenant_cases
 
 
 def _student_membership(tenant):
@@ -42,7 +33,7 @@ def _pending_invitation(tenant):
 
 
 # Pages inside a tenant (/t/<slug>/...) that need a membership.
-TENANT_URLS = {
+CORE_TENANT_URLS = {
     "coop:dashboard": Case("GET", EVERY_ROLE),
     "coop:help": Case("GET", EVERY_ROLE),
     "coop:members": Case("GET", MANAGERS),
@@ -51,8 +42,13 @@ TENANT_URLS = {
     "coop:invitation_revoke": Case("POST", MANAGERS, _pending_invitation),
     "coop:tenant_settings": Case("GET", ADMINS),
 }
+TENANT_URLS = {**CORE_TENANT_URLS, **all_tenant_cases()}
 # Pages inside a tenant open to anyone holding the link; tested in their own modules.
-TENANT_PUBLIC_URLS = {"coop:invitation_accept"}  # tests/coop/test_invitations.py
+TENANT_PUBLIC_URLS = {
+    "coop:invitation_accept",  # tests/coop/test_invitations.py
+    "placements:public_theme_index",  # tests/placements/test_themes.py
+    "placements:public_theme_detail",  # tests/placements/test_themes.py
+}
 # Pages outside any tenant, tested in tests/coop/test_accounts.py.
 OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz"}
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
@@ -81,15 +77,11 @@ def _request(client, tenant, name, case, kwargs):
     return client.post(url, case.data) if case.method == "POST" else client.get(url)
 
 
-def _success(case):
-    return 302 if case.method == "POST" else 200
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
 def test_anonymous_is_sent_to_login(client, tenant, name):
     case = TENANT_URLS[name]
-    kwargs = case.objects(tenant) if case.objects else {}
+    kwargs = case.build(tenant, {})
     response = _request(client, tenant, name, case, kwargs)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -97,9 +89,9 @@ def test_anonymous_is_sent_to_login(client, tenant, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_member_of_another_tenant_gets_404(client, tenant, outsider, name):
+def test_member_of_another_tenant_gets_404(client, tenant, members, outsider, name):
     case = TENANT_URLS[name]
-    kwargs = case.objects(tenant) if case.objects else {}
+    kwargs = case.build(tenant, members)
     client.force_login(outsider)
     assert _request(client, tenant, name, case, kwargs).status_code == 404
 
@@ -119,9 +111,9 @@ def test_unknown_tenant_is_404_not_403(client, outsider, name):
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
 def test_role_matrix(client, tenant, members, role, name):
     case = TENANT_URLS[name]
-    kwargs = case.objects(tenant) if case.objects else {}
+    kwargs = case.build(tenant, members)
     client.force_login(members[role])
-    expected = _success(case) if role in case.allowed else 403
+    expected = case.expected(role)
     assert _request(client, tenant, name, case, kwargs).status_code == expected
 
 
@@ -129,7 +121,7 @@ def test_role_matrix(client, tenant, members, role, name):
 @pytest.mark.parametrize("name", sorted(n for n, c in TENANT_URLS.items() if c.objects))
 def test_object_of_another_tenant_is_404(client, tenant, other_tenant, members, name):
     case = TENANT_URLS[name]
-    foreign_kwargs = case.objects(other_tenant)
+    foreign_kwargs = case.build(other_tenant, {role: member(other_tenant, role) for role in Role})
     allowed_role = sorted(case.allowed)[0]
     client.force_login(members[allowed_role])
     assert _request(client, tenant, name, case, foreign_kwargs).status_code == 404

@@ -28,7 +28,7 @@ NAMES = {
 def demo_logins():
     """(email, role, tenant slug) of every demo account, for printing."""
     rows = [
-        (f"{role.value}@{suffix}.example.jp", role.label, slug)
+        (f"{role.value}@{suffix}.example.jp", role.value, slug)
         for slug, _name, _kind, suffix in TENANTS
         for role in Role
     ]

@@ -1,0 +1,16 @@
+"""Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
+owns its `urlpatterns`; this file only joins them."""
+
+from .views import agreements, education, imports, partners, placements, selection, themes
+
+app_name = "placements"
+
+urlpatterns = [
+    *partners.urlpatterns,
+    *themes.urlpatterns,
+    *agreements.urlpatterns,
+    *education.urlpatterns,
+    *selection.urlpatterns,
+    *placements.urlpatterns,
+    *imports.urlpatterns,
+]
