@@ -2,15 +2,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import ADMINS, EVERY_ROLE, MANAGERS
+from .registry import NAV_ITEMS, register_nav
 
-# (url name, label, roles that see it). Later apps add their entries here.
-NAVIGATION = [
-    ("coop:dashboard", _("Dashboard"), EVERY_ROLE),
-    ("coop:members", _("Members"), MANAGERS),
-    ("coop:invitations", _("Invitations"), MANAGERS),
-    ("coop:tenant_settings", _("Settings"), ADMINS),
-    ("coop:help", _("Help"), EVERY_ROLE),
-]
+register_nav(0, "coop:dashboard", _("Dashboard"), EVERY_ROLE)
+register_nav(80, "coop:members", _("Members"), MANAGERS)
+register_nav(81, "coop:invitations", _("Invitations"), MANAGERS)
+register_nav(90, "coop:tenant_settings", _("Settings"), ADMINS)
+register_nav(99, "coop:help", _("Help"), EVERY_ROLE)
 
 
 def portal(request):
@@ -19,8 +17,9 @@ def portal(request):
     if membership is None or tenant is None:
         return {"nav": [], "current_role": None}
     nav = []
-    for name, label, roles in NAVIGATION:
-        if membership.role in roles:
-            url = reverse(name, kwargs={"tenant_slug": tenant.slug})
-            nav.append({"url": url, "label": label, "active": request.path == url})
+    for item in NAV_ITEMS:
+        if membership.role in item.roles:
+            url = reverse(item.url_name, kwargs={"tenant_slug": tenant.slug})
+            active = request.path == url or (item.order and request.path.startswith(url) and url.count("/") > 3)
+            nav.append({"url": url, "label": item.label, "active": active})
     return {"nav": nav, "current_role": membership.role}

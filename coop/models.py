@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from django_scopes import ScopedManager, get_scope
 
 
 class UserManager(BaseUserManager):
@@ -115,6 +115,15 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def tenant_slug(self):
+        """The tenant's slug for URLs, from the active scope when it is this row's tenant
+        (no query per row in lists), else from the database."""
+        active = get_scope().get("tenant")
+        if active is not None and getattr(active, "pk", None) == self.tenant_id:
+            return active.slug
+        return self.tenant.slug
 
 
 class Role(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, User
+from .signals import membership_joined
 
 
 def hash_token(token):
@@ -78,6 +79,7 @@ def invitation_accept(*, invitation, user):
             membership.save(update_fields=["is_active", "role"])
         # The link reached this address, so the address is proven.
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        membership_joined.send(sender=Membership, membership=membership)
     invitation.refresh_from_db()
     return membership
 

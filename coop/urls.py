@@ -18,7 +18,6 @@ tenant_patterns = [
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/", views.tenant_settings, name="tenant_settings"),
-    path("", include("placements.urls")),
 ]
 
 coop_patterns = [
@@ -30,6 +29,7 @@ coop_patterns = [
 
 urlpatterns = [
     path("", include((coop_patterns, "coop"))),
+    path("t/<slug:tenant_slug>/", include("placements.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

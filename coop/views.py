@@ -15,6 +15,7 @@ from . import selectors, services
 from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
 from .forms import InvitationForm, InvitationSignupForm, LanguageForm, MembershipRoleForm, TenantSettingsForm
 from .models import Invitation, Membership, Role, User
+from .registry import dashboard_panels
 
 
 def _error_text(error):
@@ -62,7 +63,7 @@ def healthz(request):
 @require_role(EVERY_ROLE)
 def dashboard(request, tenant_slug):
     role = request.membership.role
-    context = {"role": role}
+    context = {"role": role, "panels": dashboard_panels(request)}
     if role in MANAGERS:
         counts = selectors.member_counts_for_tenant(request.tenant)
         context["member_stats"] = [(label, counts.get(code, 0)) for code, label in Role.choices]

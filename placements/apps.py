@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Placements")
+
+    def ready(self):
+        from coop.access import EVERY_ROLE, MANAGERS
+        from coop.models import Role
+        from coop.registry import register_dashboard_panel, register_demo_seeder, register_nav
+        from coop.signals import membership_joined
+
+        from . import dashboard, demo
+        from .services.partners import contact_link_user
+
+        register_nav(10, "placements:theme_list", _("Themes"), EVERY_ROLE)
+        register_nav(20, "placements:application_list", _("Applications"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
+        register_nav(30, "placements:placement_list", _("Placements"), EVERY_ROLE)
+        register_nav(40, "placements:partner_list", _("Partners"), {*MANAGERS, Role.PARTNER})
+        register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
+        register_dashboard_panel(dashboard.panels)
+        register_demo_seeder(demo.seed)
+
+        def link_partner_contacts(sender, membership, **kwargs):
+            contact_link_user(membership=membership)
+
+        membership_joined.connect(link_partner_contacts, weak=False, dispatch_uid="placements.link_partner_contacts")

@@ -56,7 +56,7 @@ class Partner(TenantOwned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("placements:partner_detail", kwargs={"tenant_slug": self.tenant.slug, "pk": self.pk})
+        return reverse("placements:partner_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
 
 
 class PartnerDepartment(TenantOwned):
@@ -297,7 +297,7 @@ class Theme(TenantOwned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("placements:theme_detail", kwargs={"tenant_slug": self.tenant.slug, "pk": self.pk})
+        return reverse("placements:theme_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
 
     def clean(self):
         program = self.program if self.program_id else None
@@ -378,7 +378,7 @@ class Agreement(TenantOwned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("placements:agreement_detail", kwargs={"tenant_slug": self.tenant.slug, "pk": self.pk})
+        return reverse("placements:agreement_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
 
     @property
     def parties(self):
@@ -561,7 +561,7 @@ class Application(TenantOwned):
         return f"{self.student} → {self.theme}"
 
     def get_absolute_url(self):
-        return reverse("placements:application_detail", kwargs={"tenant_slug": self.tenant.slug, "pk": self.pk})
+        return reverse("placements:application_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
 
 
 class Interview(TenantOwned):
@@ -665,7 +665,7 @@ class Placement(TenantOwned):
         return f"{self.student} @ {self.partner}"
 
     def get_absolute_url(self):
-        return reverse("placements:placement_detail", kwargs={"tenant_slug": self.tenant.slug, "pk": self.pk})
+        return reverse("placements:placement_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
 
     @property
     def weekday_numbers(self):

@@ -1,12 +1,13 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, imports, partners, placements, selection, themes
+from .views import agreements, education, imports, partners, placements, programs, selection, themes
 
 app_name = "placements"
 
 urlpatterns = [
     *partners.urlpatterns,
+    *programs.urlpatterns,
     *themes.urlpatterns,
     *agreements.urlpatterns,
     *education.urlpatterns,

@@ -98,10 +98,11 @@ def test_member_of_another_tenant_gets_404(client, tenant, members, outsider, na
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_unknown_tenant_is_404_not_403(client, outsider, name):
+def test_unknown_tenant_is_404_not_403(client, tenant, members, outsider, name):
     case = TENANT_URLS[name]
+    kwargs = case.build(tenant, members)
     client.force_login(outsider)
-    url = reverse(name, kwargs={"tenant_slug": "no-such-tenant", **({"pk": 1} if case.objects else {})})
+    url = reverse(name, kwargs={"tenant_slug": "no-such-tenant", **kwargs})
     response = client.post(url, case.data) if case.method == "POST" else client.get(url)
     assert response.status_code == 404
 

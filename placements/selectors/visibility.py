@@ -88,7 +88,7 @@ def agreements_for_user(user, role):
     if role == Role.PARTNER:
         return Agreement.objects.filter(partner_id__in=partner_ids_for_user(user)).exclude(state=Agreement.State.DRAFT)
     if role == Role.STUDENT:
-        return Agreement.objects.filter(
-            kind=Agreement.Kind.STUDENT_PLEDGE, application__student=user
-        ).exclude(state=Agreement.State.DRAFT)
+        return Agreement.objects.filter(kind=Agreement.Kind.STUDENT_PLEDGE, application__student=user).exclude(
+            state=Agreement.State.DRAFT
+        )
     return Agreement.objects.none()

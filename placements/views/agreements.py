@@ -1,1 +1,311 @@
-urlpatterns = []
+"""Agreement pages: list, create and edit drafts, detail with versions, signatures and history,
+the state-changing POST buttons, and the PDF and scan downloads (served through Django after the
+access check, never from a public media URL)."""
+
+import logging
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from coop.access import MANAGERS, require_role
+from coop.http import error_text, run_action
+from coop.models import Role
+from coop.workflow import history_for
+
+from ..access import can_manage, get_agreement_for_user
+from ..forms.agreements import PARTY_LABELS, AgreementForm, OutsideSignatureForm, ReasonForm, SignForm
+from ..models import Agreement
+from ..selectors import agreements as selectors
+from ..services import agreements as services
+
+logger = logging.getLogger("coop.downloads")
+
+# Roles that have agreements to see: the office, partner people (their partner's, once issued)
+# and students (their own pledges, once issued). Faculty have none.
+VIEWERS = MANAGERS | {Role.PARTNER, Role.STUDENT}
+PER_PAGE = 50
+HISTORY_LABELS = {
+    "agreement.created": _lazy("Draft created"),
+    "agreement.updated": _lazy("Draft edited"),
+    "agreement.issued": _lazy("Issued for signature"),
+    "agreement.signed": _lazy("Signed"),
+    "agreement.in_force": _lazy("In force"),
+    "agreement.amended": _lazy("Sent back to draft for an amendment"),
+    "agreement.terminated": _lazy("Terminated"),
+}
+
+
+def _role(request):
+    return request.membership.role
+
+
+def _form_errors(form):
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _client_ip(request):
+    # REMOTE_ADDR is the peer as seen by the server; behind the proxy, gunicorn and the proxy
+    # configuration decide what it holds. X-Forwarded-For is not trusted here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_GET
+@require_role(VIEWERS)
+def agreement_list(request, tenant_slug):
+    state = request.GET.get("state") or None
+    kind = request.GET.get("kind") or None
+    if state not in Agreement.State.values:
+        state = None
+    if kind not in Agreement.Kind.values:
+        kind = None
+    agreements = selectors.agreements_for_list(request.user, _role(request), state=state, kind=kind)
+    page = Paginator(agreements, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placements/agreements/list.html",
+        {
+            "page": page,
+            "agreements": page.object_list,
+            "states": Agreement.State.choices,
+            "kinds": Agreement.Kind.choices,
+            "state_filter": state,
+            "kind_filter": kind,
+            "can_manage": can_manage(request),
+        },
+    )
+
+
+@require_role(MANAGERS)
+def agreement_create(request, tenant_slug):
+    initial = {key: request.GET[key] for key in ("kind", "partner", "theme", "application") if request.GET.get(key)}
+    form = AgreementForm(request.POST or None, initial=initial, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(tenant=request.tenant, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft was created. Issue it when it is ready for signature."))
+            return redirect(agreement.get_absolute_url())
+    return render(request, "placements/agreements/form.html", {"form": form, "agreement": None})
+
+
+@require_role(MANAGERS)
+def agreement_update(request, tenant_slug, pk):
+    agreement = get_agreement_for_user(request, pk)
+    if agreement.state != Agreement.State.DRAFT:
+        messages.error(request, _("Only a draft can be edited: amend the agreement first."))
+        return redirect(agreement.get_absolute_url())
+    form = AgreementForm(request.POST or None, instance=agreement, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(agreement=agreement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect(agreement.get_absolute_url())
+    return render(request, "placements/agreements/form.html", {"form": form, "agreement": agreement})
+
+
+@require_GET
+@require_role(VIEWERS)
+def agreement_detail(request, tenant_slug, pk):
+    agreement = get_agreement_for_user(request, pk)
+    versions = list(selectors.versions_for_agreement(agreement))
+    current = versions[0] if versions else None
+    signed = {s.party: s for s in current.signatures.all()} if current else {}
+    parties = [{"code": p, "label": PARTY_LABELS.get(p, p), "signature": signed.get(p)} for p in agreement.parties]
+    signable = selectors.signable_parties_for_user(agreement, current, request.user)
+    manager = can_manage(request)
+    unsigned = [p for p in agreement.parties if p not in signed]
+    is_issued = agreement.state == Agreement.State.ISSUED
+    return render(
+        request,
+        "placements/agreements/detail.html",
+        {
+            "agreement": agreement,
+            "versions": versions,
+            "current": current,
+            "parties": parties,
+            "party_labels": PARTY_LABELS,
+            "sign_form": SignForm(parties=signable, initial={"signed_name": request.user.full_name}, prefix="sign")
+            if signable and current.pdf
+            else None,
+            "sign_waits_for_pdf": bool(signable) and not current.pdf,
+            "outside_form": OutsideSignatureForm(parties=unsigned, prefix="outside")
+            if manager and is_issued and unsigned
+            else None,
+            "amend_form": ReasonForm(prefix="amend"),
+            "terminate_form": ReasonForm(prefix="terminate"),
+            "can_manage": manager,
+            "can_edit": manager and agreement.state == Agreement.State.DRAFT,
+            "can_amend": manager and agreement.state in (Agreement.State.ISSUED, Agreement.State.IN_FORCE),
+            "can_terminate": manager and agreement.state != Agreement.State.TERMINATED,
+            "history": [(entry, HISTORY_LABELS.get(entry.action, entry.action)) for entry in history_for(agreement)],
+        },
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def agreement_issue(request, tenant_slug, pk):
+    agreement = get_agreement_for_user(request, pk)
+    return run_action(
+        request,
+        lambda: services.agreement_issue(agreement=agreement, by=request.user),
+        success=_("The agreement was issued for signature."),
+        redirect_to=agreement.get_absolute_url(),
+    )
+
+
+@require_POST
+@require_role(VIEWERS)
+def agreement_sign(request, tenant_slug, pk):
+    agreement = get_agreement_for_user(request, pk)
+    form = SignForm(request.POST, parties=agreement.parties, prefix="sign")
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(agreement.get_absolute_url())
+    return run_action(
+        request,
+        lambda: services.agreement_sign(
+            agreement=agreement,
+            party=form.cleaned_data["party"],
+            signed_name=form.cleaned_data["signed_name"],
+            signer=request.user,
+            ip_address=_client_ip(request),
+        ),
+        success=_("Your signature was recorded."),
+        redirect_to=agreement.get_absolute_url(),
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def agreement_mark_signed_outside(request, tenant_slug, pk):
+    agreement = get_agreement_for_user(request, pk)
+    form = OutsideSignatureForm(request.POST, request.FILES, parties=agreement.parties, prefix="outside")
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(agreement.get_absolute_url())
+    return run_action(
+        request,
+        lambda: services.agreement_mark_signed_outside(
+            agreement=agreement,
+            party=form.cleaned_data["party"],
+            signed_name=form.cleaned_data["signed_name"],
+            scan=form.cleaned_data["scan"],
+            by=request.user,
+        ),
+        success=_("The signature made outside the portal was recorded."),
+        redirect_to=agreement.get_absolute_url(),
+    )
+
+
+def _reason_action(request, pk, service, success, prefix):
+    agreement = get_agreement_for_user(request, pk)
+    form = ReasonForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason.") + " " + _form_errors(form))
+        return redirect(agreement.get_absolute_url())
+    return run_action(
+        request,
+        lambda: service(agreement=agreement, reason=form.cleaned_data["reason"], by=request.user),
+        success=success,
+        redirect_to=agreement.get_absolute_url(),
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def agreement_amend(request, tenant_slug, pk):
+    return _reason_action(
+        request,
+        pk,
+        services.agreement_amend,
+        _("The agreement is a draft again: edit it, then issue the new version."),
+        prefix="amend",
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def agreement_terminate(request, tenant_slug, pk):
+    return _reason_action(
+        request, pk, services.agreement_terminate, _("The agreement was terminated."), prefix="terminate"
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def agreement_version_rerender(request, tenant_slug, pk):
+    version = get_object_or_404(
+        selectors.agreement_versions_for_user(request.user, _role(request)).select_related("agreement"), pk=pk
+    )
+    try:
+        services.agreement_version_rerender(version=version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The PDF is being rendered again."))
+    return redirect(version.agreement.get_absolute_url())
+
+
+def _download(request, file, filename, what):
+    if not file:
+        raise Http404
+    logger.info(
+        "download tenant=%s user=%s what=%s file=%s", request.tenant.slug, request.user.pk, what, Path(file.name).name
+    )
+    response = FileResponse(file.open("rb"), filename=filename)
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@never_cache
+@require_GET
+@require_role(VIEWERS)
+def agreement_version_pdf(request, tenant_slug, pk):
+    version = get_object_or_404(
+        selectors.agreement_versions_for_user(request.user, _role(request)).select_related("agreement"), pk=pk
+    )
+    reference = version.context.get("reference") or f"agreement-{version.agreement_id}"
+    return _download(request, version.pdf, f"{reference}-v{version.number}.pdf", f"agreement_version:{version.pk}")
+
+
+@never_cache
+@require_GET
+@require_role(MANAGERS)
+def agreement_signature_scan(request, tenant_slug, pk):
+    signature = get_object_or_404(
+        selectors.signatures_for_user(request.user, _role(request)).select_related("version"), pk=pk
+    )
+    suffix = Path(signature.scan.name).suffix.lower() if signature.scan else ""
+    filename = f"signature-{signature.version.agreement_id}-v{signature.version.number}-{signature.party}{suffix}"
+    return _download(request, signature.scan, filename, f"signature_scan:{signature.pk}")
+
+
+urlpatterns = [
+    path("agreements/", agreement_list, name="agreement_list"),
+    path("agreements/new/", agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", agreement_update, name="agreement_update"),
+    path("agreements/<int:pk>/issue/", agreement_issue, name="agreement_issue"),
+    path("agreements/<int:pk>/sign/", agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/sign-outside/", agreement_mark_signed_outside, name="agreement_mark_signed_outside"),
+    path("agreements/<int:pk>/amend/", agreement_amend, name="agreement_amend"),
+    path("agreements/<int:pk>/terminate/", agreement_terminate, name="agreement_terminate"),
+    path("agreements/versions/<int:pk>/pdf/", agreement_version_pdf, name="agreement_version_pdf"),
+    path("agreements/versions/<int:pk>/render/", agreement_version_rerender, name="agreement_version_rerender"),
+    path("agreements/signatures/<int:pk>/scan/", agreement_signature_scan, name="agreement_signature_scan"),
+]

@@ -1,1 +1,149 @@
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coop.access import EVERY_ROLE, MANAGERS, require_role
+from coop.http import run_action
+from coop.models import User
+
+from ..access import get_placement_for_user
+from ..forms.placements import GrantForm, PlacementForm, TransitionForm
+from ..models import Application, Placement
+from ..selectors.placements import placement_detail_context, placement_list_for_user, placement_state_counts
+from ..services import placements as services
+
+
+@require_role(EVERY_ROLE)
+def placement_list(request, tenant_slug):
+    role = request.membership.role
+    state = request.GET.get("state", "")
+    if state not in Placement.State.values:
+        state = ""
+    context = {
+        "placements": placement_list_for_user(request.user, role, state=state)[:500],
+        "state": state,
+        "state_counts": placement_state_counts(request.user, role),
+    }
+    return render(request, "placements/placements/list.html", context)
+
+
+@require_role(MANAGERS)
+def placement_create(request, tenant_slug, pk):
+    """Creates the placement of an accepted application whose pledge is signed."""
+    application = get_object_or_404(Application.objects.select_related("theme", "student", "theme__term"), pk=pk)
+    theme = application.theme
+    initial = {"pay": theme.pay, "practitioner": theme.practitioner_id}
+    if theme.term:
+        initial["starts_on"] = theme.term.starts_on
+    form = PlacementForm(request.POST or None, tenant=request.tenant, partner=theme.partner, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_create(
+                theme=theme,
+                student=application.student,
+                application=application,
+                by=request.user,
+                supervisors=list(form.cleaned_data["supervisors"]),
+                **form.service_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The placement was created."))
+            return redirect(placement)
+    return render(request, "placements/placements/form.html", {"form": form, "application": application})
+
+
+@require_role(EVERY_ROLE)
+def placement_detail(request, tenant_slug, pk):
+    placement = get_placement_for_user(request, pk)
+    next_states = [
+        (s, Placement.State(s).label, s in Placement.NEEDS_REASON)
+        for s in Placement.State.values
+        if s in Placement.TRANSITIONS[placement.state]
+    ]
+    context = {
+        "placement": placement,
+        "next_states": next_states,
+        "transition_form": TransitionForm(),
+        "grant_form": GrantForm(),
+        **placement_detail_context(placement),
+    }
+    return render(request, "placements/placements/detail.html", context)
+
+
+@require_role(MANAGERS)
+def placement_edit(request, tenant_slug, pk):
+    placement = get_object_or_404(Placement.objects.select_related("partner"), pk=pk)
+    form = PlacementForm(request.POST or None, instance=placement, tenant=request.tenant, partner=placement.partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(
+                placement=placement,
+                by=request.user,
+                supervisors=list(form.cleaned_data["supervisors"]),
+                **form.service_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Placement saved."))
+            return redirect(placement)
+    return render(request, "placements/placements/form.html", {"form": form, "placement": placement})
+
+
+@require_POST
+@require_role(MANAGERS)
+def placement_transition(request, tenant_slug, pk, state):
+    placement = get_object_or_404(Placement, pk=pk)
+    form = TransitionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    label = dict(Placement.State.choices).get(state, state)
+    return run_action(
+        request,
+        lambda: services.placement_transition(placement=placement, to=state, by=request.user, reason=reason),
+        success=_("The placement is now “%(state)s”.") % {"state": label},
+        redirect_to=placement,
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def placement_grant(request, tenant_slug, pk):
+    placement = get_object_or_404(Placement, pk=pk)
+    form = GrantForm(request.POST)
+    user = User.objects.filter(email__iexact=form.data.get("email", "").strip()).first() if form.is_valid() else None
+
+    def grant():
+        if user is None:
+            raise ValidationError(_("No member of this institution has that email address."))
+        services.placement_grant_access(placement=placement, user=user, by=request.user)
+
+    return run_action(request, grant, success=_("Access given."), redirect_to=placement)
+
+
+@require_POST
+@require_role(MANAGERS)
+def placement_revoke(request, tenant_slug, pk, user_pk):
+    placement = get_object_or_404(Placement, pk=pk)
+    user = get_object_or_404(User, pk=user_pk)
+    return run_action(
+        request,
+        lambda: services.placement_revoke_access(placement=placement, user=user, by=request.user),
+        success=_("Access removed."),
+        redirect_to=placement,
+    )
+
+
+urlpatterns = [
+    path("placements/", placement_list, name="placement_list"),
+    path("applications/<int:pk>/placement/", placement_create, name="placement_create"),
+    path("placements/<int:pk>/", placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/edit/", placement_edit, name="placement_edit"),
+    path("placements/<int:pk>/state/<str:state>/", placement_transition, name="placement_transition"),
+    path("placements/<int:pk>/access/", placement_grant, name="placement_grant"),
+    path("placements/<int:pk>/access/<int:user_pk>/revoke/", placement_revoke, name="placement_revoke"),
+]

@@ -1,1 +1,134 @@
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from coop.access import MANAGERS, require_role
+from coop.http import run_action
+from coop.models import Role
+
+from ..access import get_application_for_user, get_theme_for_user
+from ..forms.selection import ApplicationForm, InterviewForm
+from ..models import Application
+from ..selectors.selection import application_detail_context, application_list_for_user
+from ..services import selection as services
+
+SELECTORS = frozenset({*MANAGERS, Role.PARTNER})
+
+
+@require_role(Role.STUDENT)
+def theme_apply(request, tenant_slug, pk):
+    theme = get_theme_for_user(request, pk)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                theme=theme,
+                student=request.user,
+                motivation=form.cleaned_data["motivation"],
+                file=form.cleaned_data.get("file"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your application was sent."))
+            return redirect(application)
+    return render(request, "placements/selection/apply.html", {"form": form, "theme": theme})
+
+
+@require_role(SELECTORS, Role.STUDENT)
+def application_list(request, tenant_slug):
+    state = request.GET.get("state", "")
+    if state not in Application.State.values:
+        state = ""
+    applications = application_list_for_user(request.user, request.membership.role, state=state)[:500]
+    return render(
+        request,
+        "placements/selection/list.html",
+        {"applications": applications, "state": state, "states": Application.State.choices},
+    )
+
+
+@require_role(SELECTORS, Role.STUDENT)
+def application_detail(request, tenant_slug, pk):
+    application = get_application_for_user(request, pk)
+    context = {
+        "application": application,
+        "interview_form": InterviewForm(),
+        "can_select": request.membership.role in SELECTORS,
+        "is_student": request.user.pk == application.student_id,
+        **application_detail_context(application),
+    }
+    return render(request, "placements/selection/detail.html", context)
+
+
+@require_role(SELECTORS, Role.STUDENT)
+def application_file(request, tenant_slug, pk):
+    application = get_application_for_user(request, pk)
+    if not application.file:
+        raise Http404
+    return FileResponse(application.file.open("rb"), as_attachment=True, filename=application.file.name.rsplit("/")[-1])
+
+
+ACTIONS = {
+    # action: (service, who may do it, success message)
+    "shortlist": (services.application_shortlist, SELECTORS, gettext_lazy("The applicant is shortlisted.")),
+    "select": (services.application_select, SELECTORS, gettext_lazy("The applicant is selected.")),
+    "reject": (services.application_reject, SELECTORS, gettext_lazy("The applicant was told they were not selected.")),
+    "accept": (
+        services.application_accept,
+        {Role.STUDENT},
+        gettext_lazy("You accepted. Please sign the student pledge."),
+    ),
+    "prepare_pledge": (
+        services.application_prepare_pledge,
+        MANAGERS,
+        gettext_lazy("The student pledge was issued for signing."),
+    ),
+    "decline": (services.application_decline, {Role.STUDENT}, gettext_lazy("You declined the offer.")),
+    "withdraw": (services.application_withdraw, {Role.STUDENT}, gettext_lazy("Your application was withdrawn.")),
+}
+
+
+@require_POST
+@require_role(SELECTORS, Role.STUDENT)
+def application_action(request, tenant_slug, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    service, roles, success = ACTIONS[action]
+    if request.membership.role not in roles:
+        raise PermissionDenied
+    application = get_application_for_user(request, pk)
+    return run_action(
+        request,
+        lambda: service(application=application, by=request.user),
+        success=str(success),
+        redirect_to=application,
+    )
+
+
+@require_POST
+@require_role(SELECTORS)
+def interview_add(request, tenant_slug, pk):
+    application = get_application_for_user(request, pk)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        services.interview_record(application=application, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Interview recorded."))
+    else:
+        messages.error(request, _("Enter the interview's date and time."))
+    return redirect(application)
+
+
+urlpatterns = [
+    path("themes/<int:pk>/apply/", theme_apply, name="theme_apply"),
+    path("applications/", application_list, name="application_list"),
+    path("applications/<int:pk>/", application_detail, name="application_detail"),
+    path("applications/<int:pk>/file/", application_file, name="application_file"),
+    path("applications/<int:pk>/interviews/", interview_add, name="interview_add"),
+    path("applications/<int:pk>/do/<str:action>/", application_action, name="application_action"),
+]

@@ -52,8 +52,9 @@ def test_staff_dashboard(client, tenant, django_assert_num_queries, rows):
     add_invitations(tenant, staff, rows)
     client.force_login(staff)
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
-    # session, user, tenant, membership, member counts per role, pending invitations
-    with django_assert_num_queries(6):
+    # session, user, tenant, membership, member counts per role, pending invitations,
+    # theme states, placement states, applications waiting
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 

@@ -6,9 +6,11 @@ Idempotent: running it again changes nothing that is already there.
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django_scopes import scope
 
 from coop.models import Membership, Role, Tenant, User
+from coop.registry import DEMO_SEEDERS
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -48,8 +50,19 @@ def ensure_user(email, full_name, *, superuser=False):
 class Command(BaseCommand):
     help = "Creates the demo institutions and accounts (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Demo emails go nowhere: the seeders use the real services, which notify people.
+        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+            tenants = self.seed_people()
+            for slug, _name, _kind, suffix in TENANTS:
+                people = {role: User.objects.get(email=f"{role.value}@{suffix}.example.jp") for role in Role}
+                with scope(tenant=tenants[slug]):
+                    for seeder in DEMO_SEEDERS:
+                        seeder(tenants[slug], people)
+        self.print_logins()
+
+    @transaction.atomic
+    def seed_people(self):
         tenants = {}
         for slug, name, kind, suffix in TENANTS:
             tenant, _ = Tenant.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
@@ -63,7 +76,7 @@ class Command(BaseCommand):
             with scope(tenant=tenants[slug]):
                 Membership.objects.get_or_create(tenant=tenants[slug], user=coordinator, defaults={"role": role})
         ensure_user("operator@example.jp", "Platform operator", superuser=True)
-        self.print_logins()
+        return tenants
 
     def print_logins(self):
         self.stdout.write("")

@@ -1,0 +1,30 @@
+"""Model forms over tenant-owned models.
+
+Django builds a ModelForm's choice fields when the class is defined, with the related model's
+default manager; for a tenant-owned model that manager refuses to query outside a tenant scope.
+`ScopedModelForm` starts such fields empty; each form's __init__ gives them the tenant's rows,
+so a choice list can never offer another tenant's objects.
+"""
+
+from django import forms
+
+from .models import TenantOwned
+
+
+def scoped_formfield(db_field, **kwargs):
+    related = getattr(db_field, "related_model", None)
+    if related is not None and isinstance(related, type) and issubclass(related, TenantOwned):
+        kwargs["queryset"] = related._base_manager.none()
+    return db_field.formfield(**kwargs)
+
+
+class _ScopedModelFormMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(scoped_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ScopedModelForm(forms.ModelForm, metaclass=_ScopedModelFormMetaclass):
+    """Use instead of forms.ModelForm for every model form in a tenant app."""

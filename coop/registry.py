@@ -1,0 +1,43 @@
+"""Where apps plug into the core without the core importing them: navigation entries and
+dashboard panels. Apps register in their AppConfig.ready()."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    order: int
+    url_name: str
+    label: object  # a lazy translation
+    roles: frozenset
+
+
+NAV_ITEMS = []
+DASHBOARD_PANELS = []
+DEMO_SEEDERS = []
+
+
+def register_nav(order, url_name, label, roles):
+    item = NavItem(order, url_name, label, frozenset(roles))
+    if item not in NAV_ITEMS:
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_dashboard_panel(provider):
+    """`provider(request)` returns a list of (template name, context dict) for the request's role."""
+    if provider not in DASHBOARD_PANELS:
+        DASHBOARD_PANELS.append(provider)
+
+
+def dashboard_panels(request):
+    panels = []
+    for provider in DASHBOARD_PANELS:
+        panels.extend(provider(request))
+    return panels
+
+
+def register_demo_seeder(seeder):
+    """`seeder(tenant, people)` fills a demo tenant; `people` maps role to the demo user."""
+    if seeder not in DEMO_SEEDERS:
+        DEMO_SEEDERS.append(seeder)

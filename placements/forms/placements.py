@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coop.formfields import ScopedModelForm
+from coop.models import Role
+
+from ..models import PartnerContact, Placement, PractitionerFaculty
+from ..selectors.people import members_with_role
+
+
+class PlacementForm(ScopedModelForm):
+    weekday_choices = forms.MultipleChoiceField(
+        label=_("Working days"),
+        required=False,
+        choices=Placement.WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a set-days schedule, e.g. one day a week in the dual system."),
+    )
+    supervisors = forms.ModelMultipleChoiceField(
+        label=_("Partner supervisors"),
+        required=False,
+        queryset=PartnerContact.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["faculty_supervisor", "practitioner", "starts_on", "ends_on", "schedule", "pay", "direction"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, tenant, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["faculty_supervisor"].queryset = members_with_role(tenant, Role.FACULTY)
+        self.fields["practitioner"].queryset = PractitionerFaculty.objects.filter(
+            tenant=tenant, contact__partner=partner
+        ).select_related("contact")
+        self.fields["supervisors"].queryset = PartnerContact.objects.filter(tenant=tenant, partner=partner)
+        if self.instance.pk:
+            self.fields["weekday_choices"].initial = [str(d) for d in self.instance.weekday_numbers]
+            self.fields["supervisors"].initial = [s.contact_id for s in self.instance.supervisors.all()]
+
+    def clean(self):
+        cleaned = super().clean()
+        days = cleaned.get("weekday_choices") or []
+        if cleaned.get("schedule") == Placement.Schedule.WEEKLY_DAYS and not days:
+            self.add_error("weekday_choices", _("Choose at least one working day."))
+        cleaned["weekdays"] = ",".join(sorted(days))
+        return cleaned
+
+    def service_values(self):
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values["weekdays"] = self.cleaned_data["weekdays"]
+        return values
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GrantForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of a member"))

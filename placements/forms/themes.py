@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coop.formfields import ScopedModelForm
+
+from ..models import Partner, PractitionerFaculty, Program, Term, Theme
+
+
+class ThemeForm(ScopedModelForm):
+    class Meta:
+        model = Theme
+        fields = [
+            "title",
+            "program",
+            "term",
+            "partner",
+            "track",
+            "practitioner",
+            "description",
+            "required_skills",
+            "capacity",
+            "duration_months",
+            "pay",
+            "place",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "required_skills": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(tenant=tenant, is_active=True)
+        self.fields["term"].queryset = Term.objects.filter(tenant=tenant).select_related("program")
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant, is_active=True)
+        self.fields["practitioner"].queryset = PractitionerFaculty.objects.filter(tenant=tenant).select_related(
+            "contact"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        term, program = cleaned.get("term"), cleaned.get("program")
+        if term and program and term.program_id != program.pk:
+            self.add_error("term", _("Choose a term of the selected program."))
+        return cleaned
+
+
+class ThemeFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *Theme.State.choices])
+    q = forms.CharField(label=_("Search"), required=False)
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,94 @@
+"""Reads of agreements, their versions and signatures. Visibility comes from `visibility`;
+every function relies on the active tenant scope."""
+
+from django.db.models import Max, Prefetch
+
+from coop.access import MANAGERS
+from coop.models import Membership, Role
+
+from ..models import Agreement, AgreementVersion, PartnerContact, Signature
+from . import visibility
+
+
+def agreements_for_list(user, role, *, state=None, kind=None):
+    """The agreements `user` may see, with what the list shows, in one query."""
+    qs = (
+        visibility.agreements_for_user(user, role)
+        .select_related("partner", "theme", "application__student")
+        .annotate(latest_version=Max("versions__number"))
+        .order_by("-created_at", "-id")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def agreement_versions_for_user(user, role):
+    """Versions of the agreements `user` may see (a subquery, not a list of ids)."""
+    return AgreementVersion.objects.filter(agreement__in=visibility.agreements_for_user(user, role))
+
+
+def signatures_for_user(user, role):
+    return Signature.objects.filter(version__agreement__in=visibility.agreements_for_user(user, role))
+
+
+def versions_for_agreement(agreement):
+    """All versions, newest first, each with its signatures and the people behind them."""
+    return (
+        AgreementVersion.objects.filter(agreement=agreement)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.select_related("signer", "recorded_by").order_by("signed_at", "id"),
+            )
+        )
+        .order_by("-number")
+    )
+
+
+def current_version(agreement):
+    """The latest issued version, or None before the first issue."""
+    return AgreementVersion.objects.filter(agreement=agreement).order_by("-number").first()
+
+
+def signed_parties(version):
+    if version is None:
+        return set()
+    return set(Signature.objects.filter(version=version).values_list("party", flat=True))
+
+
+def may_sign_as(agreement, party, user):
+    """Whether `user` is the person who signs for `party` of `agreement` in the portal.
+
+    institution: a staff member or administrator of the tenant; partner: a partner person
+    (PartnerContact.user) of the agreement's partner with an active partner membership;
+    student: the student of the agreement's application.
+    """
+    if user is None or not user.is_authenticated or party not in agreement.parties:
+        return False
+    memberships = Membership.objects.filter(tenant_id=agreement.tenant_id, user=user, is_active=True)
+    if party == "institution":
+        return memberships.filter(role__in=MANAGERS).exists()
+    if party == "partner":
+        return (
+            memberships.filter(role=Role.PARTNER).exists()
+            and PartnerContact.objects.filter(partner_id=agreement.partner_id, user=user).exists()
+        )
+    if party == "student":
+        return (
+            agreement.application_id is not None
+            and agreement.application.student_id == user.pk
+            and memberships.filter(role=Role.STUDENT).exists()
+        )
+    return False
+
+
+def signable_parties_for_user(agreement, version, user):
+    """Parties of the current version that `user` may still sign for, in the agreement's order."""
+    if agreement.state != Agreement.State.ISSUED or version is None:
+        return []
+    done = {s.party for s in version.signatures.all()}
+    return [party for party in agreement.parties if party not in done and may_sign_as(agreement, party, user)]

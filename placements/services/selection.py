@@ -1,0 +1,148 @@
+"""Applications and selection: students apply to open themes; partner people and staff
+shortlist, interview and select up to capacity; selected students accept and sign the pledge."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from coop.models import Membership, Role
+from coop.notifications import notify
+from coop.workflow import record, transition
+
+from ..models import Agreement, Application, Interview, Theme
+from ..selectors.people import partner_users, staff_users
+
+
+def _lock(application):
+    return (
+        Application.objects.select_for_update()
+        .select_related("theme")
+        .get(pk=application.pk, tenant=application.tenant)
+    )
+
+
+@transaction.atomic
+def application_submit(*, theme, student, motivation, file=None):
+    if theme.state != Theme.State.OPEN:
+        raise ValidationError(_("This theme is not accepting applications."))
+    if not Membership.objects.filter(tenant=theme.tenant, user=student, role=Role.STUDENT, is_active=True).exists():
+        raise ValidationError(_("Only students of this institution can apply."))
+    if not motivation.strip():
+        raise ValidationError({"motivation": _("Write why you want to take part.")})
+    application = Application(tenant=theme.tenant, theme=theme, student=student, motivation=motivation)
+    if file:
+        application.file = file
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(_("You have already applied to this theme.")) from None
+    record(application, action="application.submitted", by=student)
+    notify(
+        obj=application,
+        event="applications/submitted",
+        users=[*partner_users(theme.partner), *staff_users(theme.tenant)],
+    )
+    return application
+
+
+@transaction.atomic
+def application_shortlist(*, application, by):
+    application = _lock(application)
+    return transition(application, to=Application.State.SHORTLISTED, by=by, allowed=Application.TRANSITIONS)
+
+
+@transaction.atomic
+def application_select(*, application, by):
+    """Selects up to the theme's capacity; the theme row is locked so two selectors cannot overfill it."""
+    theme = Theme.objects.select_for_update().get(pk=application.theme_id, tenant=application.tenant)
+    if theme.state not in (Theme.State.OPEN, Theme.State.SELECTING):
+        raise ValidationError(_("Selection is closed for this theme."))
+    holding = Application.objects.filter(theme=theme, state__in=Application.HOLDING_A_PLACE).count()
+    if holding >= theme.capacity:
+        raise ValidationError(_("All %(capacity)s places of this theme are taken.") % {"capacity": theme.capacity})
+    application = _lock(application)
+    transition(application, to=Application.State.SELECTED, by=by, allowed=Application.TRANSITIONS)
+    if holding + 1 == theme.capacity and theme.state == Theme.State.SELECTING:
+        transition(theme, to=Theme.State.FILLED, by=by, allowed=Theme.TRANSITIONS, note=_("All places are taken."))
+    notify(obj=application, event="applications/selected", users=[application.student])
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application, by, note=""):
+    application = _lock(application)
+    transition(application, to=Application.State.REJECTED, by=by, allowed=Application.TRANSITIONS, note=note)
+    notify(obj=application, event="applications/rejected", users=[application.student], note=note)
+    return application
+
+
+@transaction.atomic
+def application_accept(*, application, by):
+    """The selected student accepts; the placement office is asked to prepare the pledge."""
+    application = _lock(application)
+    if by.pk != application.student_id:
+        raise ValidationError(_("Only the student can accept the offer."))
+    transition(application, to=Application.State.ACCEPTED, by=by, allowed=Application.TRANSITIONS)
+    notify(obj=application, event="applications/accepted", users=[*staff_users(application.tenant)])
+    return application
+
+
+@transaction.atomic
+def application_prepare_pledge(*, application, by):
+    """The placement office issues the student pledge (実施誓約書) of an accepted application."""
+    from .agreements import agreement_create, agreement_issue
+
+    application = _lock(application)
+    if application.state != Application.State.ACCEPTED:
+        raise ValidationError(_("The student has not accepted this theme yet."))
+    if pledge_for(application) is not None:
+        raise ValidationError(_("The student pledge has already been prepared."))
+    pledge = agreement_create(
+        tenant=application.tenant,
+        kind=Agreement.Kind.STUDENT_PLEDGE,
+        partner=application.theme.partner,
+        theme=application.theme,
+        application=application,
+        title=_("Student pledge: %(theme)s") % {"theme": application.theme.title},
+        by=by,
+    )
+    agreement_issue(agreement=pledge, by=by)
+    return pledge
+
+
+def _student_leaves(application, *, to, by, note=""):
+    application = _lock(application)
+    if by.pk != application.student_id:
+        raise ValidationError(_("Only the student can do this."))
+    transition(application, to=to, by=by, allowed=Application.TRANSITIONS, note=note)
+    notify(obj=application, event="applications/withdrawn", users=[*staff_users(application.tenant)], note=note)
+    return application
+
+
+@transaction.atomic
+def application_decline(*, application, by, note=""):
+    return _student_leaves(application, to=Application.State.DECLINED, by=by, note=note)
+
+
+@transaction.atomic
+def application_withdraw(*, application, by, note=""):
+    return _student_leaves(application, to=Application.State.WITHDRAWN, by=by, note=note)
+
+
+def pledge_for(application):
+    return (
+        Agreement.objects.filter(application=application, kind=Agreement.Kind.STUDENT_PLEDGE)
+        .exclude(state=Agreement.State.TERMINATED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def interview_record(*, application, by, kind, held_at, notes=""):
+    interview = Interview.objects.create(
+        tenant=application.tenant, application=application, kind=kind, held_at=held_at, interviewer=by, notes=notes
+    )
+    record(application, action=f"application.{kind}", by=by, note=notes[:200])
+    return interview

@@ -1,0 +1,162 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from coop.models import Role
+from placements.models import Application, Placement
+from placements.services import placements as services
+
+from ..factories import ApplicationFactory, PlacementFactory, ThemeFactory, member, partner_person
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, tenant, **kwargs):
+    return reverse(f"placements:{name}", kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+def test_placement_needs_an_accepted_application_with_a_signed_pledge(in_tenant, members):
+    application = ApplicationFactory(
+        theme=ThemeFactory(tenant=in_tenant), student=members[Role.STUDENT], state=Application.State.ACCEPTED
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.placement_create(
+            theme=application.theme,
+            student=application.student,
+            application=application,
+            by=members[Role.STAFF],
+            starts_on=datetime.date(2026, 9, 1),
+            ends_on=datetime.date(2027, 2, 28),
+        )
+    assert "誓約書" in " ".join(refused.value.messages) or "pledge" in " ".join(refused.value.messages)
+
+
+def test_dual_system_schedule_needs_working_days(in_tenant, members):
+    theme = ThemeFactory(tenant=in_tenant)
+    with pytest.raises(ValidationError):
+        services.placement_create(
+            theme=theme,
+            student=members[Role.STUDENT],
+            by=members[Role.STAFF],
+            schedule="weekly_days",
+            weekdays="",
+            starts_on=datetime.date(2026, 4, 1),
+            ends_on=datetime.date(2027, 3, 31),
+        )
+    placement = services.placement_create(
+        theme=theme,
+        student=members[Role.STUDENT],
+        by=members[Role.STAFF],
+        schedule="weekly_days",
+        weekdays="2",
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2027, 3, 31),
+    )
+    assert placement.weekday_numbers == [2]
+
+
+def test_faculty_supervisor_must_be_faculty_of_the_tenant(in_tenant, members):
+    with pytest.raises(ValidationError):
+        services.placement_create(
+            theme=ThemeFactory(tenant=in_tenant),
+            student=members[Role.STUDENT],
+            by=members[Role.STAFF],
+            faculty_supervisor=members[Role.STUDENT],
+            starts_on=datetime.date(2026, 4, 1),
+            ends_on=datetime.date(2026, 9, 30),
+        )
+
+
+def test_states_and_reasons(in_tenant, members):
+    staff = members[Role.STAFF]
+    placement = PlacementFactory(theme=ThemeFactory(tenant=in_tenant), student=members[Role.STUDENT])
+    placement = services.placement_transition(placement=placement, to="active", by=staff)
+    with pytest.raises(ValidationError):
+        services.placement_transition(placement=placement, to="suspended", by=staff)
+    placement = services.placement_transition(placement=placement, to="suspended", by=staff, reason="体調不良")
+    assert placement.state_reason == "体調不良"
+    placement = services.placement_transition(placement=placement, to="active", by=staff)
+    placement = services.placement_transition(placement=placement, to="completed", by=staff)
+    with pytest.raises(ValidationError):
+        services.placement_transition(placement=placement, to="active", by=staff)
+
+
+def test_who_sees_a_placement(client, tenant, members):
+    theme = ThemeFactory(tenant=tenant)
+    placement = PlacementFactory(theme=theme, student=members[Role.STUDENT], faculty_supervisor=members[Role.FACULTY])
+    other_faculty = member(tenant, Role.FACULTY)
+    other_student = member(tenant, Role.STUDENT)
+    outsider_partner = partner_person(ThemeFactory(tenant=tenant).partner)
+    detail = url("placement_detail", tenant, pk=placement.pk)
+    for user, status in [
+        (members[Role.STUDENT], 200),
+        (members[Role.FACULTY], 200),
+        (partner_person(theme.partner), 200),
+        (other_faculty, 404),
+        (other_student, 404),
+        (outsider_partner, 404),
+    ]:
+        client.force_login(user)
+        assert client.get(detail).status_code == status, user
+
+
+def test_object_permission_grant_gives_a_second_reviewer_access(client, tenant, members):
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    reviewer = member(tenant, Role.FACULTY, email="reviewer@hokuriku.example.jp")
+    detail = url("placement_detail", tenant, pk=placement.pk)
+    client.force_login(reviewer)
+    assert client.get(detail).status_code == 404
+    client.force_login(members[Role.STAFF])
+    client.post(url("placement_grant", tenant, pk=placement.pk), {"email": "reviewer@hokuriku.example.jp"})
+    client.force_login(reviewer)
+    assert client.get(detail).status_code == 200
+    assert placement.student.full_name in client.get(url("placement_list", tenant)).content.decode()
+    from django_scopes import scope
+
+    with scope(tenant=tenant):
+        assert reviewer.has_perm("placements.view_placement_granted", placement)
+    client.force_login(members[Role.STAFF])
+    client.post(url("placement_revoke", tenant, pk=placement.pk, user_pk=reviewer.pk))
+    client.force_login(reviewer)
+    assert client.get(detail).status_code == 404
+
+
+def test_grant_refuses_people_outside_the_tenant(in_tenant, other_tenant, members):
+    placement = PlacementFactory(theme=ThemeFactory(tenant=in_tenant), student=members[Role.STUDENT])
+    with pytest.raises(ValidationError):
+        services.placement_grant_access(
+            placement=placement, user=member(other_tenant, Role.FACULTY), by=members[Role.STAFF]
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_placement_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        PlacementFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, placements with people, state counts
+    with django_assert_num_queries(6):
+        assert client.get(url("placement_list", tenant)).status_code == 200
+
+
+def test_plan_vs_actual_counts_outbound_and_inbound_by_academic_year(in_tenant, members):
+    from placements.selectors.programs import plan_vs_actual
+    from placements.services.programs import year_plan_set
+
+    theme = ThemeFactory(tenant=in_tenant)
+    year_plan_set(program=theme.program, academic_year=2026, planned_outbound=3, planned_inbound=2, by=None)
+    PlacementFactory(theme=theme, starts_on=datetime.date(2026, 9, 1))
+    PlacementFactory(theme=theme, starts_on=datetime.date(2027, 2, 1), direction=Placement.Direction.INBOUND)
+    PlacementFactory(theme=theme, starts_on=datetime.date(2027, 4, 1))  # the next academic year
+    PlacementFactory(theme=theme, starts_on=datetime.date(2026, 5, 1), state=Placement.State.TERMINATED)
+    rows = {row["year"]: row for row in plan_vs_actual(theme.program)}
+    assert rows[2026] == {
+        "year": 2026,
+        "planned_outbound": 3,
+        "planned_inbound": 2,
+        "actual_outbound": 1,
+        "actual_inbound": 1,
+    }
+    assert rows[2027]["actual_outbound"] == 1 and rows[2027]["planned_outbound"] == 0

@@ -1,0 +1,120 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from coop.models import Role
+from placements.models import Application, Theme
+from placements.services import selection as services
+
+from ..factories import ApplicationFactory, PartnerFactory, ThemeFactory, member, partner_person
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, tenant, **kwargs):
+    return reverse(f"placements:{name}", kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+def test_student_applies_through_the_page_and_partner_is_told(
+    client, tenant, members, django_capture_on_commit_callbacks
+):
+    partner = PartnerFactory(tenant=tenant)
+    person = partner_person(partner, email="boss@partner.example.jp")
+    theme = ThemeFactory(tenant=tenant, partner=partner, title="製造DX")
+    client.force_login(members[Role.STUDENT])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("theme_apply", tenant, pk=theme.pk), {"motivation": "データで現場を良くしたい"})
+    assert response.status_code == 302
+    recipients = {m.to[0] for m in mail.outbox}
+    assert person.email in recipients and members[Role.STAFF].email in recipients
+    assert any("製造DX" in m.subject for m in mail.outbox)
+    again = client.post(url("theme_apply", tenant, pk=theme.pk), {"motivation": "もう一度"})
+    assert "すでに" in again.content.decode() or again.status_code == 200
+    with scopes_disabled():
+        assert Application.objects.filter(theme=theme).count() == 1
+
+
+def test_cannot_apply_to_a_theme_that_is_not_open(in_tenant, members):
+    theme = ThemeFactory(tenant=in_tenant, state=Theme.State.SELECTING)
+    with pytest.raises(ValidationError):
+        services.application_submit(theme=theme, student=members[Role.STUDENT], motivation="x")
+
+
+def test_only_students_of_the_tenant_can_apply(in_tenant, other_tenant):
+    theme = ThemeFactory(tenant=in_tenant)
+    with pytest.raises(ValidationError):
+        services.application_submit(theme=theme, student=member(other_tenant, Role.STUDENT), motivation="x")
+
+
+def test_selection_stops_at_capacity_and_fills_the_theme(in_tenant, members):
+    staff = members[Role.STAFF]
+    theme = ThemeFactory(tenant=in_tenant, capacity=2, state=Theme.State.SELECTING)
+    applications = [ApplicationFactory(theme=theme, student=member(in_tenant, Role.STUDENT)) for _ in range(3)]
+    services.application_select(application=applications[0], by=staff)
+    services.application_select(application=applications[1], by=staff)
+    theme.refresh_from_db()
+    assert theme.state == Theme.State.FILLED
+    with pytest.raises(ValidationError):
+        services.application_select(application=applications[2], by=staff)
+    applications[2].refresh_from_db()
+    assert applications[2].state == Application.State.SUBMITTED
+
+
+def test_only_the_student_accepts_then_the_office_issues_the_pledge(in_tenant, members):
+    student = members[Role.STUDENT]
+    application = ApplicationFactory(theme=ThemeFactory(tenant=in_tenant), student=student)
+    services.application_select(application=application, by=members[Role.STAFF])
+    with pytest.raises(ValidationError):
+        services.application_accept(application=application, by=members[Role.STAFF])
+    services.application_accept(application=application, by=student)
+    with pytest.raises(ValidationError):
+        services.application_prepare_pledge(application=application, by=student)
+    services.application_prepare_pledge(application=application, by=members[Role.STAFF])
+    with pytest.raises(ValidationError):
+        services.application_prepare_pledge(application=application, by=members[Role.STAFF])
+    pledge = services.pledge_for(application)
+    assert pledge.kind == "student_pledge"
+    assert pledge.state == "issued"
+    assert pledge.versions.count() == 1
+
+
+def test_partner_selects_from_the_page_but_not_for_another_partner(client, tenant, members):
+    mine, other = PartnerFactory(tenant=tenant), PartnerFactory(tenant=tenant)
+    person = partner_person(mine)
+    own = ApplicationFactory(theme=ThemeFactory(tenant=tenant, partner=mine), student=members[Role.STUDENT])
+    foreign = ApplicationFactory(theme=ThemeFactory(tenant=tenant, partner=other), student=members[Role.STUDENT])
+    client.force_login(person)
+    client.post(url("application_action", tenant, pk=own.pk, action="select"))
+    assert client.post(url("application_action", tenant, pk=foreign.pk, action="select")).status_code == 404
+    own.refresh_from_db()
+    foreign.refresh_from_db()
+    assert (own.state, foreign.state) == ("selected", "submitted")
+
+
+def test_student_cannot_select_themselves(client, tenant, members):
+    application = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    client.force_login(members[Role.STUDENT])
+    assert client.post(url("application_action", tenant, pk=application.pk, action="select")).status_code == 403
+
+
+def test_interviews_are_recorded_with_notes(client, tenant, members):
+    application = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    client.force_login(members[Role.STAFF])
+    client.post(
+        url("interview_add", tenant, pk=application.pk),
+        {"kind": "pre_interview", "held_at": "2026-05-10T10:00", "notes": "意欲が高い"},
+    )
+    page = client.get(url("application_detail", tenant, pk=application.pk)).content.decode()
+    assert "意欲が高い" in page
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_application_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, applications with student, theme and partner
+    with django_assert_num_queries(5):
+        assert client.get(url("application_list", tenant)).status_code == 200

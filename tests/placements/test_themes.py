@@ -1,0 +1,138 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from coop.models import Role
+from placements.models import Program, Theme
+from placements.services import themes as services
+
+from ..factories import PartnerFactory, ProgramFactory, ThemeFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, tenant, **kwargs):
+    return reverse(f"placements:{name}", kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+def test_theme_walks_its_states_and_records_history(in_tenant, members):
+    staff = members[Role.STAFF]
+    theme = ThemeFactory(tenant=in_tenant, state=Theme.State.DRAFT)
+    for state in ("agreed", "open", "selecting", "filled", "closed"):
+        theme = services.theme_transition(theme=theme, to=state, by=staff)
+    assert theme.state == "closed"
+    from coop.workflow import history_for
+
+    assert [h.to_state for h in history_for(theme)] == ["closed", "filled", "selecting", "open", "agreed"]
+    with pytest.raises(ValidationError):
+        services.theme_transition(theme=theme, to="open", by=staff)
+
+
+def test_draft_cannot_jump_to_open(in_tenant, members):
+    theme = ThemeFactory(tenant=in_tenant, state=Theme.State.DRAFT)
+    with pytest.raises(ValidationError):
+        services.theme_transition(theme=theme, to="open", by=members[Role.STAFF])
+    theme.refresh_from_db()
+    assert theme.state == "draft"
+
+
+def test_capacity_defaults_to_two_and_duration_follows_the_program(in_tenant, members):
+    coop = ProgramFactory(tenant=in_tenant, kind=Program.Kind.COOP, min_months=4, max_months=12)
+    partner = PartnerFactory(tenant=in_tenant)
+    theme = services.theme_save(
+        tenant=in_tenant,
+        by=members[Role.STAFF],
+        program=coop,
+        partner=partner,
+        title="DX",
+        description="...",
+        duration_months=6,
+    )
+    assert theme.capacity == 2
+    with pytest.raises(ValidationError) as refused:
+        services.theme_save(
+            tenant=in_tenant,
+            by=members[Role.STAFF],
+            program=coop,
+            partner=partner,
+            title="短すぎ",
+            description="...",
+            duration_months=1,
+        )
+    assert "duration_months" in refused.value.message_dict
+
+
+def test_only_open_themes_can_be_published_and_they_leave_the_index_when_closed(client, tenant, members):
+    staff = members[Role.STAFF]
+    draft = ThemeFactory(tenant=tenant, state=Theme.State.DRAFT, title="下書きテーマ")
+    client.force_login(staff)
+    response = client.post(url("theme_publish", tenant, pk=draft.pk), {"public": "1"}, follow=True)
+    draft.refresh_from_db()
+    assert draft.is_public is False
+    assert "message error" in response.content.decode()
+
+    open_theme = ThemeFactory(tenant=tenant, state=Theme.State.OPEN, title="公開テーマ")
+    client.post(url("theme_publish", tenant, pk=open_theme.pk), {"public": "1"})
+    client.logout()
+    index = client.get(url("public_theme_index", tenant)).content.decode()
+    assert "公開テーマ" in index and "下書きテーマ" not in index
+    assert client.get(url("public_theme_detail", tenant, pk=open_theme.pk)).status_code == 200
+    assert client.get(url("public_theme_detail", tenant, pk=draft.pk)).status_code == 404
+
+    client.force_login(staff)
+    client.post(url("theme_transition", tenant, pk=open_theme.pk, state="cancelled"))
+    client.logout()
+    assert client.get(url("public_theme_detail", tenant, pk=open_theme.pk)).status_code == 404
+
+
+def test_public_index_never_shows_another_tenants_theme(client, tenant, other_tenant):
+    foreign = ThemeFactory(tenant=other_tenant, state=Theme.State.OPEN, is_public=True, title="他校の公開テーマ")
+    assert "他校の公開テーマ" not in client.get(url("public_theme_index", tenant)).content.decode()
+    assert client.get(url("public_theme_detail", tenant, pk=foreign.pk)).status_code == 404
+    assert client.get(url("public_theme_index", other_tenant)).status_code == 200
+    assert client.get(reverse("placements:public_theme_index", kwargs={"tenant_slug": "nope"})).status_code == 404
+
+
+def test_students_do_not_see_draft_themes(client, tenant, members):
+    draft = ThemeFactory(tenant=tenant, state=Theme.State.DRAFT, title="非公開の下書き")
+    client.force_login(members[Role.STUDENT])
+    assert "非公開の下書き" not in client.get(url("theme_list", tenant)).content.decode()
+    assert client.get(url("theme_detail", tenant, pk=draft.pk)).status_code == 404
+
+
+def test_partner_person_sees_only_their_partners_themes(client, tenant, members):
+    from ..factories import partner_person
+
+    mine, other = PartnerFactory(tenant=tenant), PartnerFactory(tenant=tenant)
+    ThemeFactory(tenant=tenant, partner=mine, title="自社テーマ", state=Theme.State.DRAFT)
+    hidden = ThemeFactory(tenant=tenant, partner=other, title="他社テーマ")
+    client.force_login(partner_person(mine))
+    listing = client.get(url("theme_list", tenant)).content.decode()
+    assert "自社テーマ" in listing and "他社テーマ" not in listing
+    assert client.get(url("theme_detail", tenant, pk=hidden.pk)).status_code == 404
+
+
+def test_theme_form_offers_only_this_tenants_partners(client, tenant, other_tenant, members):
+    PartnerFactory(tenant=other_tenant, name="他校の企業")
+    PartnerFactory(tenant=tenant, name="自校の企業")
+    client.force_login(members[Role.STAFF])
+    page = client.get(url("theme_create", tenant)).content.decode()
+    assert "自校の企業" in page and "他校の企業" not in page
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_theme_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        ThemeFactory(tenant=tenant)
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, themes with counts, state counts
+    with django_assert_num_queries(6):
+        assert client.get(url("theme_list", tenant)).status_code == 200
+
+
+def test_staff_member_of_other_tenant_cannot_transition_by_id(client, tenant, other_tenant):
+    theme = ThemeFactory(tenant=tenant, state=Theme.State.DRAFT)
+    client.force_login(member(other_tenant, Role.STAFF))
+    assert client.post(url("theme_transition", other_tenant, pk=theme.pk, state="agreed")).status_code == 404
+    theme.refresh_from_db()
+    assert theme.state == "draft"
