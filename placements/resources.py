@@ -375,6 +375,8 @@ class ThemeWidget(TenantForeignKeyWidget):
 class TenantResource(resources.ModelResource):
     """Base for the tenant imports. Subclasses declare their fields and may add `check_row()`."""
 
+    # True where an "update" of the import-export row is a new thing for the tenant (a membership).
+    updates_count_as_new = False
     # Model fields that full_clean() must not check: foreign keys (looked up above, in the tenant;
     # Django would run one query per key and row) and fields the import does not set.
     clean_exclude = ("tenant",)
@@ -386,7 +388,6 @@ class TenantResource(resources.ModelResource):
         self.line_numbers = []
         self.columns = set()
         self.seen = {}
-        self.dry_run = True
 
     # Where the rows come from and go.
 
@@ -412,7 +413,6 @@ class TenantResource(resources.ModelResource):
         return [f for f in self.fields.values() if isinstance(f.widget, TenantForeignKeyWidget)]
 
     def before_import(self, dataset, **kwargs):
-        self.dry_run = kwargs.get("dry_run", True)
         self.columns = set(dataset.headers or ())
         for field_ in self.lookup_widgets():
             if field_.column_name in self.columns:
@@ -570,6 +570,9 @@ class StudentResource(TenantResource):
     )
 
     clean_exclude = ("password", "last_login")
+    # For the tenant, an account that joins is a new student whether or not the account existed
+    # (and the counts do not tell whether an address has an account elsewhere).
+    updates_count_as_new = True
 
     class Meta:
         model = User

@@ -197,12 +197,15 @@ def _decode_xlsx(data):
         raise ImportFileError(_("This Excel workbook could not be read. Save it again as .xlsx or as CSV.")) from None
     rows = DecodedRows()
     rows.encoding = "xlsx"
+    limit = max_rows() + 1
     try:
-        if not workbook.worksheets:
+        sheet = workbook.active if workbook.active in workbook.worksheets else None
+        sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
+        if sheet is None:
             raise ImportFileError(_("The workbook has no sheet to import."))
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        for values in sheet.iter_rows(values_only=True):
             rows.append([_cell_text(value) for value in values])
-            if len(rows) > max_rows() + 1:
+            if len(rows) > limit:
                 raise _too_many_rows()
     finally:
         workbook.close()
@@ -240,10 +243,11 @@ def _decode_text(data):
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     rows = DecodedRows()
     rows.encoding = encoding
+    limit = max_rows() + 1
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append(row)
-            if len(rows) > max_rows() + 1:
+            if len(rows) > limit:
                 raise _too_many_rows()
     except csv.Error as error:
         raise ImportFileError(_("This CSV file is damaged: %(error)s") % {"error": error}) from None
@@ -339,8 +343,7 @@ def _run(*, tenant, kind, rows, by, dry_run, result):
     )
     totals = outcome.totals
     result.new, result.updated, result.unchanged = totals["new"], totals["update"], totals["skip"]
-    if kind == "students":
-        # For the tenant, an account that joins is a new student whether or not it existed.
+    if resource.updates_count_as_new:
         result.new, result.updated = result.new + result.updated, 0
     for invalid in outcome.invalid_rows:
         values = dict(zip(table.dataset.headers, table.dataset[invalid.number - 1], strict=True))
@@ -380,7 +383,7 @@ def _directory(tenant):
 
 
 def _paths(tenant, token):
-    if not TOKEN.match(token or ""):
+    if not TOKEN.fullmatch(token or ""):
         raise ImportExpired()
     directory = _directory(tenant)
     return directory / f"{token}.json", directory / f"{token}.upload"
@@ -404,7 +407,8 @@ def _purge_stale(directory):
 
 def _store(*, tenant, kind, data, filename, by):
     directory = _directory(tenant)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.mkdir(exist_ok=True, mode=0o700)
     _purge_stale(directory)
     token = secrets.token_urlsafe(32)
     meta_path, data_path = _paths(tenant, token)
@@ -420,19 +424,29 @@ def _store(*, tenant, kind, data, filename, by):
     return token
 
 
-def _load(*, tenant, token, by, data_path=None):
-    meta_path, stored = _paths(tenant, token)
+def _meta(*, tenant, token, by, kind=None):
+    """The kept upload's description, if it exists, is recent, and belongs to `by` in `tenant`.
+    Anything else is the same "expired" answer: a token reveals nothing about other uploads."""
+    meta_path, _data_path = _paths(tenant, token)
     try:
         meta = json.loads(meta_path.read_text())
-        data = (data_path or stored).read_bytes()
     except (OSError, ValueError):
         raise ImportExpired() from None
     if meta.get("tenant") != tenant.pk or meta.get("user") != by.pk or meta.get("kind") not in KINDS:
         raise ImportExpired()
+    if kind is not None and kind != meta["kind"]:
+        raise ImportExpired()
     if time.time() - meta.get("created", 0) > keep_seconds():
         _discard(tenant, token)
         raise ImportExpired()
-    return meta, data
+    return meta
+
+
+def _read(path):
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise ImportExpired() from None
 
 
 def _discard(tenant, token):
@@ -462,7 +476,7 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
     """The dry run. Give either `upload` (kept for the confirmation; the result's token names it)
     or the `token` of an earlier upload. Nothing is written to the database."""
     started = time.perf_counter()
-    result = ImportResult(kind=kind or "partners", token=token or "")
+    result = ImportResult(kind=kind if kind in KINDS else "partners", token=token or "")
     if upload is not None:
         try:
             result.token = import_upload(tenant=tenant, kind=kind, upload=upload, by=by)
@@ -470,9 +484,8 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
             result.file_errors = list(error.messages)
             result.filename = os.path.basename(getattr(upload, "name", "") or "")
             return result
-    meta, data = _load(tenant=tenant, token=result.token, by=by)
-    if kind is not None and kind != meta["kind"]:
-        raise ImportExpired()
+    meta = _meta(tenant=tenant, token=result.token, by=by, kind=kind)
+    data = _read(_paths(tenant, result.token)[1])
     result.kind, result.filename = meta["kind"], meta["filename"]
     with scope(tenant=tenant):
         try:
@@ -498,16 +511,15 @@ def import_confirm(*, tenant, token, by, kind=None):
     Returns the result; `result.written` tells whether anything was imported. The kept file is
     deleted after a successful import; after a failed one it stays for the preview page."""
     started = time.perf_counter()
-    meta_path, data_path = _paths(tenant, token)
+    meta = _meta(tenant=tenant, token=token, by=by, kind=kind)
+    _meta_path, data_path = _paths(tenant, token)
     claimed = data_path.with_suffix(".confirming")
     try:
         data_path.rename(claimed)  # one confirmation per upload, even on a double click
     except OSError:
         raise ImportExpired() from None
     try:
-        meta, data = _load(tenant=tenant, token=token, by=by, data_path=claimed)
-        if kind is not None and kind != meta["kind"]:
-            raise ImportExpired()
+        data = _read(claimed)
         result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"])
         with scope(tenant=tenant):
             rows = import_decode(upload=data)

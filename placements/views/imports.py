@@ -88,6 +88,8 @@ def import_confirm(request, tenant_slug):
         return redirect("placements:import_start", tenant_slug=tenant_slug)
     if not result.written:
         messages.error(request, _("Nothing was imported: the file has problems now. See them below."))
+        for message in result.file_errors:
+            messages.error(request, message)
         return redirect(_preview_url(tenant_slug, token))
     messages.success(
         request,

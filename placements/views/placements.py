@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop.access import EVERY_ROLE, MANAGERS, require_role
@@ -14,6 +15,20 @@ from ..forms.placements import GrantForm, PlacementForm, TransitionForm
 from ..models import Application, Placement
 from ..selectors.placements import placement_detail_context, placement_list_for_user, placement_state_counts
 from ..services import placements as services
+
+# What the button that moves a placement into each state says.
+PLACEMENT_ACTIONS = {
+    Placement.State.ACTIVE: gettext_lazy("Start the placement"),
+    Placement.State.SUSPENDED: gettext_lazy("Suspend"),
+    Placement.State.COMPLETED: gettext_lazy("Mark as completed"),
+    Placement.State.TERMINATED: gettext_lazy("Terminate early"),
+}
+
+
+def _resume_or_start(placement, state):
+    if state == Placement.State.ACTIVE and placement.state == Placement.State.SUSPENDED:
+        return gettext_lazy("Resume the placement")
+    return PLACEMENT_ACTIONS[state]
 
 
 @require_role(EVERY_ROLE)
@@ -61,7 +76,7 @@ def placement_create(request, tenant_slug, pk):
 def placement_detail(request, tenant_slug, pk):
     placement = get_placement_for_user(request, pk)
     next_states = [
-        (s, Placement.State(s).label, s in Placement.NEEDS_REASON)
+        (s, _resume_or_start(placement, s), s in Placement.NEEDS_REASON)
         for s in Placement.State.values
         if s in Placement.TRANSITIONS[placement.state]
     ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
@@ -13,6 +14,17 @@ from ..forms.themes import ReasonForm, ThemeFilterForm, ThemeForm
 from ..models import Theme
 from ..selectors.themes import public_themes, theme_detail_context, theme_list_for_user, theme_state_counts
 from ..services import themes as services
+
+# What the button that moves a theme into each state says.
+THEME_ACTIONS = {
+    Theme.State.DRAFT: gettext_lazy("Back to draft"),
+    Theme.State.AGREED: gettext_lazy("Mark as agreed with the partner"),
+    Theme.State.OPEN: gettext_lazy("Open for applications"),
+    Theme.State.SELECTING: gettext_lazy("Close applications and select"),
+    Theme.State.FILLED: gettext_lazy("Mark as filled"),
+    Theme.State.CLOSED: gettext_lazy("Close the theme"),
+    Theme.State.CANCELLED: gettext_lazy("Cancel the theme"),
+}
 
 
 @require_role(EVERY_ROLE)
@@ -51,7 +63,7 @@ def theme_edit(request, tenant_slug, pk=None):
 def theme_detail(request, tenant_slug, pk):
     role = request.membership.role
     theme = get_theme_for_user(request, pk)
-    next_states = [(s, Theme.State(s).label) for s in Theme.State.values if s in Theme.TRANSITIONS[theme.state]]
+    next_states = [(s, THEME_ACTIONS[s]) for s in Theme.State.values if s in Theme.TRANSITIONS[theme.state]]
     context = {
         "theme": theme,
         "next_states": next_states,

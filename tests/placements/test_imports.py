@@ -233,6 +233,30 @@ def test_missing_required_column_is_a_file_error(tenant, staff):
     assert result.token == ""  # nothing kept for a file that cannot be imported
 
 
+def test_too_many_rows_is_a_file_error(tenant, staff, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    rows = [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(4)]
+    for data, name in [(csv_bytes(rows), "p.csv"), (xlsx_bytes(rows), "p.xlsx")]:
+        result = preview(tenant, staff, "partners", data, name)
+        assert result.file_errors == ["The file has more than 3 rows. Split it into smaller files."]
+    rows.pop()
+    assert preview(tenant, staff, "partners", csv_bytes(rows)).new == 3
+
+
+def test_utf16_tab_separated_unicode_text(tenant, staff):
+    # What Excel writes for "Unicode text (*.txt)".
+    text = "name\tkind\r\n㈱ユニコード～①\tnpo\r\n"
+    result = preview(tenant, staff, "partners", codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "p.txt")
+    assert (result.encoding, result.new, result.errors) == ("UTF-16", 1, [])
+
+
+def test_row_numbers_are_spreadsheet_lines_across_blank_lines(tenant, staff):
+    rows = [[], PARTNER_HEADER, partner_row("株式会社一"), ["", ""], [], partner_row("株式会社二", kind="x")]
+    result = preview(tenant, staff, "partners", csv_bytes(rows))
+    assert [(error.row, error.column) for error in result.errors] == [(6, "kind")]
+    assert result.total == 2
+
+
 def test_header_only_file_is_a_file_error(tenant, staff):
     result = preview(tenant, staff, "partners", csv_bytes([PARTNER_HEADER, ["", ""]]))
     assert result.file_errors == ["The file has a header row but no rows to import."]
@@ -543,6 +567,36 @@ def test_placement_rows_with_problems(tenant, other_tenant, staff, placement_wor
         theirs.refresh_from_db()
         assert theirs.phone == "111"
         assert Placement.objects.filter(tenant=other_tenant).count() == 0
+
+
+@pytest.mark.parametrize("kind", ["partners", "students", "placements"])
+def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(n):
+        if kind == "partners":
+            return [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(n)]
+        if kind == "students":
+            return [["email", "full_name"]] + [[f"n{i}@example.jp", "学生"] for i in range(n)]
+        return [PLACEMENT_HEADER] + [
+            placement_row(f"s{i % 3}@example.jp", starts_on=f"2026-09-{i + 1:02d}") for i in range(n)
+        ]
+
+    queries = []
+    for n in (2, 12):
+        data = csv_bytes(rows(n))
+        with CaptureQueriesContext(connection) as captured:
+            result = preview(tenant, staff, kind, data)
+            confirmed = import_confirm(tenant=tenant, token=result.token, by=staff)
+        assert confirmed.written and confirmed.new == n, messages_of(confirmed)
+        queries.append(len(captured))
+        with scopes_disabled():  # start again from the same state
+            Placement.objects.filter(tenant=tenant).delete()
+            Partner.objects.filter(tenant=tenant, name__startswith="株式会社").exclude(themes__isnull=False).delete()
+            Membership.objects.filter(tenant=tenant, user__email__startswith="n").delete()
+            User.objects.filter(email__startswith="n", memberships__isnull=True).delete()
+    assert queries[0] == queries[1]
 
 
 def test_duplicate_placement_rows(tenant, staff, placement_world):
