@@ -10,6 +10,7 @@ on every machine, and fast to subset (Noto CJK makes WeasyPrint about 15 times s
 
 import logging
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -21,6 +22,7 @@ from django.template.loader import render_to_string
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 from weasyprint import HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -94,8 +96,25 @@ def static_base_url():
     return STATIC_DIR.resolve().as_uri() + "/"
 
 
+_local = threading.local()
+
+
+def _font_config():
+    """One fontconfig/Pango configuration per thread, reused by every render.
+
+    A new FontConfiguration per document (WeasyPrint's default) loads the system fonts again
+    and makes a long-lived worker grow by about 0.25 MiB a render; reused, memory stays flat
+    and a render is faster. The PDF stylesheets use installed fonts only: an @font-face rule
+    would add its font to this shared configuration for good.
+    """
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def render_pdf(template_name, context):
     """Renders a Django template to PDF bytes (A4 and page numbers come from static/css/pdf.css)."""
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf()
+    return document.write_pdf(font_config=_font_config())

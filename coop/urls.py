@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -30,11 +29,10 @@ coop_patterns = [
 urlpatterns = [
     path("", include((coop_patterns, "coop"))),
     path("t/<slug:tenant_slug>/", include("placements.urls")),
+    path("t/<slug:tenant_slug>/reports/", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded and generated files are never served from MEDIA_URL: every download goes through a
+# view that checks access (agreement PDFs, application files, signed scans).

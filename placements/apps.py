@@ -19,7 +19,9 @@ class PlacementsConfig(AppConfig):
         register_nav(20, "placements:application_list", _("Applications"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
         register_nav(30, "placements:placement_list", _("Placements"), EVERY_ROLE)
         register_nav(40, "placements:partner_list", _("Partners"), {*MANAGERS, Role.PARTNER})
+        register_nav(50, "placements:agreement_list", _("Agreements"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
         register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
+        register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
 

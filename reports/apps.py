@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from coop.access import ADMINS, EVERY_ROLE
+        from coop.models import Role
+        from coop.registry import register_dashboard_panel, register_demo_seeder, register_nav
+
+        from . import dashboard, demo
+
+        register_nav(25, "reports:today", _("Today's report"), {Role.STUDENT})
+        register_nav(35, "reports:monthly_list", _("Monthly reports"), EVERY_ROLE)
+        register_nav(65, "reports:presentation_list", _("Final presentations"), EVERY_ROLE)
+        register_nav(91, "reports:settings", _("Report settings"), ADMINS)
+        register_dashboard_panel(dashboard.panels)
+        register_demo_seeder(demo.seed)

@@ -5,12 +5,20 @@ in a long-lived worker: the resident set of the last 50 of 200 renders stays at 
 """
 
 import datetime
-import re
 import resource
 import statistics
+import subprocess
+import tempfile
 import time
 
-PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+
+def _pages(data):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        info = subprocess.run(["pdfinfo", pdf.name], capture_output=True, text=True, check=False).stdout
+    lines = [line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")]
+    return int(lines[0]) if lines else None
 
 
 def _rss_mib():
@@ -91,7 +99,7 @@ def scenario_agreement_pdf(tenant, seconds, *, timed=30, soak=200):
     first, last = statistics.mean(rss[:50]), statistics.mean(rss[-50:])
     median = statistics.median(timings)
     return {
-        "pages": len(PAGE.findall(data)),
+        "pages": _pages(data),
         "pdf_kib": round(len(data) / 1024, 1),
         "renders_timed": timed,
         "median_s": round(median, 3),

@@ -710,11 +710,11 @@ def test_pages_upload_preview_confirm(client, tenant, staff):
     assert response.status_code == 302 and response["Location"] == url(tenant, "import_start")
     assert counts(tenant)["partners"] == 2
     page = client.get(response["Location"])
-    assert "Partners imported: 2 new, 0 updated, 0 unchanged." in page.content.decode()
+    assert "連携先をインポートしました：新規 2件、更新 0件、変更なし 0件。" in page.content.decode()
 
     # A second confirmation (double click, back button) imports nothing more.
     response = client.post(url(tenant, "import_confirm"), {"token": token}, follow=True)
-    assert "expired or was already confirmed" in response.content.decode()
+    assert "期限切れか、すでに確定されています" in response.content.decode()
     assert counts(tenant)["partners"] == 2
 
 
@@ -724,8 +724,8 @@ def test_preview_page_lists_row_errors_without_confirm_button(client, tenant, st
     response = client.post(url(tenant, "import_start"), {"kind": "partners", "file": upload(data)}, follow=True)
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'data-label="Problem"' in content and "Unknown value “???”" in content
-    assert "1 row has errors." in content
+    assert 'data-label="問題"' in content and "「???」は使えない値です" in content
+    assert "1行にエラーがあります。" in content
     assert url(tenant, "import_confirm") not in content
     assert counts(tenant)["partners"] == 0
 
@@ -735,7 +735,7 @@ def test_upload_page_shows_file_errors(client, tenant, staff):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     response = client.post(url(tenant, "import_start"), {"kind": "partners", "file": upload(png, "partners.csv")})
     assert response.status_code == 200
-    assert "neither a CSV file nor an Excel workbook" in response.content.decode()
+    assert "CSVでもExcelブック（.xlsx）でもありません" in response.content.decode()
     response = client.post(url(tenant, "import_start"), {"kind": "partners"})
     assert response.status_code == 200 and response.context["form"].errors["file"]
 

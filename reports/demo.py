@@ -1,0 +1,98 @@
+"""Demo data: daily reports of the demo students' running placements (a few days missed),
+last month's monthly report with the partner's feedback and the faculty comment, and one final
+presentation meeting. Made through the real services; idempotent."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from coop.models import Role
+from placements.models import Placement
+
+from . import services
+from .models import FinalPresentation, MonthlyReport
+from .selectors import add_months, month_start, partner_supervisor_users, working_days
+
+DONE = [
+    "検査データの前処理スクリプトを作成し、欠損値の扱いを担当者と確認した。",
+    "週次ミーティングで進捗を報告し、特徴量の候補について助言をもらった。",
+    "現場の検査工程を見学し、不良が出やすい工程の説明を受けた。",
+    "予測モデルの精度を比較する表を作成した。",
+    "旋盤の基本操作を練習し、寸法測定の方法を教わった。",
+]
+LEARNED = [
+    "データの意味を現場の人に確かめることの大切さを学んだ。",
+    "報告は結論から話すと伝わりやすいと分かった。",
+    "安全確認の手順には理由があることを知った。",
+]
+
+
+def seed(tenant, people):
+    if FinalPresentation.objects.filter(tenant=tenant).exists():
+        return
+    staff, faculty = people[Role.STAFF], people[Role.FACULTY]
+    today = timezone.localdate()
+    running = Placement.objects.filter(tenant=tenant, state=Placement.State.ACTIVE).select_related("student")
+    last_month = add_months(month_start(today), -1)
+    for placement in running:
+        _daily_reports(placement, today)
+        _monthly_report(placement, last_month, today, faculty)
+    presenting = [p for p in running if p.student_id == people[Role.STUDENT].pk]
+    services.presentation_save(
+        tenant=tenant,
+        by=staff,
+        placements=presenting,
+        title="コーオプ教育 最終報告会" if tenant.kind != "high_school" else "デュアルシステム 成果発表会",
+        starts_at=timezone.now().replace(hour=13, minute=0, second=0, microsecond=0) + datetime.timedelta(days=60),
+        place="本部棟 大会議室",
+        attendees="受入企業のご担当者、指導教員、実務家教員、在学生",
+        notes="発表10分、質疑5分。",
+    )
+
+
+def _daily_reports(placement, today):
+    student = placement.student
+    days = working_days(placement, placement.starts_on, today - datetime.timedelta(days=1))
+    for n, day in enumerate(days):
+        if n % 7 == 3:
+            continue  # a few missed days
+        draft = day == days[-1]
+        # Written on the day itself: the cut-off does not apply to what was written in time.
+        services.daily_report_save(
+            placement=placement,
+            day=day,
+            by=student,
+            submit=not draft,
+            today=day,
+            hours=Decimal("7.5") if placement.schedule == Placement.Schedule.FULL_TIME else Decimal("6"),
+            done=DONE[n % len(DONE)],
+            learned=LEARNED[n % len(LEARNED)],
+            problems="" if n % 3 else "専門用語が多く、資料を読むのに時間がかかった。",
+            next_steps="明日は今日の続きを進め、結果を担当者に報告する。",
+        )
+
+
+def _monthly_report(placement, month, today, faculty):
+    if month < month_start(placement.starts_on) or MonthlyReport.objects.filter(placement=placement, month=month):
+        return
+    report = services.monthly_report_save(
+        placement=placement,
+        month=month,
+        by=placement.student,
+        submit=True,
+        today=today,
+        summary="データの前処理と現場見学を中心に取り組んだ。担当者と毎週進捗を確認した。",
+        reflection="分からないことを早めに質問できた。来月は自分から改善案を出したい。",
+    )
+    for partner_user in partner_supervisor_users(placement)[:1]:
+        report = services.monthly_report_feedback(
+            report=report,
+            by=partner_user,
+            text="丁寧に作業しており、質問も的確です。来月は分析結果を社内で発表してもらいます。",
+        )
+    services.monthly_report_comment(
+        report=report,
+        by=placement.faculty_supervisor or faculty,
+        text="順調に進んでいます。学んだことを最終報告書に向けて整理しておきましょう。",
+    )

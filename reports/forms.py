@@ -1,0 +1,119 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coop.formfields import ScopedModelForm
+from placements.forms.selection import check_upload
+from placements.models import Placement
+
+from .models import DailyReport, FinalPresentation, FinalReport, MonthlyReport, ReportSettings
+from .services import MAX_UNLOCK_DAYS
+
+MAX_FILES = 5
+
+
+class DailyReportForm(ScopedModelForm):
+    class Meta:
+        model = DailyReport
+        fields = ["hours", "done", "learned", "problems", "next_steps"]
+        widgets = {
+            "hours": forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24", "inputmode": "decimal"}),
+            "done": forms.Textarea(attrs={"rows": 4}),
+            "learned": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def service_values(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UnlockForm(forms.Form):
+    days = forms.IntegerField(label=_("Unlock for (days)"), min_value=1, max_value=MAX_UNLOCK_DAYS, initial=3)
+
+
+class MonthlyReportForm(ScopedModelForm):
+    class Meta:
+        model = MonthlyReport
+        fields = ["summary", "reflection"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "reflection": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(label=_("Feedback from the partner"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment from the faculty supervisor"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class FinalReportForm(ScopedModelForm):
+    files = MultipleFileField(
+        label=_("Attach files"), required=False, help_text=_("Up to 5 files of up to 10 MB each (slides, PDF).")
+    )
+
+    class Meta:
+        model = FinalReport
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most 5 files at a time."))
+        return [check_upload(f) for f in files]
+
+
+class PresentationForm(ScopedModelForm):
+    placements = forms.ModelMultipleChoiceField(
+        label=_("Presenting placements"),
+        required=False,
+        queryset=Placement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = FinalPresentation
+        fields = ["title", "starts_at", "place", "attendees", "notes"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "attendees": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, placements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placements"].queryset = placements
+        if self.instance.pk:
+            self.fields["placements"].initial = [s.placement_id for s in self.instance.slots.all()]
+
+    def service_values(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReportSettingsForm(ScopedModelForm):
+    class Meta:
+        model = ReportSettings
+        fields = ["edit_days_after"]

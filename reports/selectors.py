@@ -1,0 +1,310 @@
+"""Reads of the reports app: which days are due, the monthly roll-up, the calendar, who may do
+what, and the lists for each person. Visibility always starts from
+placements.selectors.visibility.placements_for_user (one query with subqueries)."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from coop.access import MANAGERS
+from coop.models import Role
+from coop.workflow import history_for
+from placements.models import Placement, PlacementSupervisor
+from placements.selectors.visibility import placements_for_user
+
+from .models import DailyReport, FinalPresentation, FinalReport, MonthlyReport, PresentationSlot, ReportSettings
+
+# Daily reports are due while the placement runs, and stay readable and fixable after it ends.
+REPORTING_STATES = (Placement.State.ACTIVE, Placement.State.SUSPENDED, Placement.State.COMPLETED)
+
+
+# --- Dates ---------------------------------------------------------------------------------
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def month_end(month):
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month, n):
+    index = month.year * 12 + month.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def working_days(placement, first, last):
+    """The placement's working days between `first` and `last` (inclusive): its weekly schedule
+    inside its period. None for a placement that is planned or was terminated."""
+    if placement.state not in REPORTING_STATES:
+        return []
+    first, last = max(first, placement.starts_on), min(last, placement.ends_on)
+    weekdays = set(placement.weekday_numbers)
+    days, day = [], first
+    while day <= last:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def placement_months(placement):
+    """The months of the placement, first to last."""
+    months, month = [], month_start(placement.starts_on)
+    while month <= placement.ends_on:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+# --- Settings and rules --------------------------------------------------------------------
+
+
+def report_settings_for(tenant):
+    """The tenant's settings row, or unsaved defaults (a read never writes)."""
+    return ReportSettings.objects.filter(tenant=tenant).first() or ReportSettings(tenant=tenant)
+
+
+def can_report_on(placement, day, today=None):
+    """Whether a daily report may exist for `day` at all: inside the placement period, not in
+    the future, and the placement is running or finished."""
+    today = today or timezone.localdate()
+    return placement.state in REPORTING_STATES and placement.starts_on <= day <= min(placement.ends_on, today)
+
+
+def edit_deadline(day, settings):
+    """The last day on which the student may still change the report of `day`."""
+    return day + datetime.timedelta(days=settings.edit_days_after)
+
+
+def is_locked(day, report, settings, today=None):
+    """A report older than the tenant's cut-off is locked, unless it was unlocked until today or later."""
+    today = today or timezone.localdate()
+    if today <= edit_deadline(day, settings):
+        return False
+    return not (report is not None and report.unlocked_until and report.unlocked_until >= today)
+
+
+def student_may_edit(user, placement, day, report, settings, today=None):
+    return (
+        placement.student_id == user.pk
+        and can_report_on(placement, day, today)
+        and not is_locked(day, report, settings, today)
+    )
+
+
+def may_unlock(user, role, placement):
+    """The faculty supervisor (or a granted faculty reviewer) and the office may unlock reports."""
+    return role in MANAGERS or role == Role.FACULTY
+
+
+def is_partner_supervisor(user, placement):
+    return PlacementSupervisor.objects.filter(placement=placement, contact__user=user).exists()
+
+
+def may_write_feedback(user, role, placement):
+    return role == Role.PARTNER and is_partner_supervisor(user, placement)
+
+
+def may_comment(user, role, placement):
+    return role == Role.FACULTY
+
+
+def reporting_placements_for_student(user):
+    return (
+        Placement.objects.filter(student=user, state__in=(Placement.State.ACTIVE, Placement.State.SUSPENDED))
+        .select_related("partner", "theme")
+        .order_by("-starts_on", "-id")
+    )
+
+
+# --- The monthly roll-up -------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    working: bool
+    in_period: bool
+    report: DailyReport = None
+    future: bool = False
+
+    @property
+    def status(self):
+        if self.report is not None:
+            return self.report.state
+        if self.future or not self.in_period:
+            return "none"
+        return "missing" if self.working else "off"
+
+
+@dataclass
+class Rollup:
+    month: datetime.date
+    reports: list
+    due_days: list
+    hours_total: Decimal = Decimal(0)
+    days_reported: int = 0
+    days_missed: int = 0
+    missed: list = field(default_factory=list)
+    drafts: int = 0
+
+
+def month_rollup(placement, month, today=None):
+    """The month built from its daily reports: hours of submitted reports, days with a
+    submitted report, and working days up to today without one (missed)."""
+    today = today or timezone.localdate()
+    last = month_end(month)
+    reports = list(
+        DailyReport.objects.filter(placement=placement, date__gte=month, date__lte=last).order_by("date")
+    )
+    submitted = {r.date: r for r in reports if r.state == DailyReport.State.SUBMITTED}
+    due = working_days(placement, month, min(last, today))
+    missed = [d for d in due if d not in submitted]
+    return Rollup(
+        month=month,
+        reports=reports,
+        due_days=due,
+        hours_total=sum((r.hours or Decimal(0) for r in submitted.values()), Decimal(0)),
+        days_reported=len(submitted),
+        days_missed=len(missed),
+        missed=missed,
+        drafts=sum(1 for r in reports if r.state == DailyReport.State.DRAFT),
+    )
+
+
+def month_calendar(placement, month, reports, today=None):
+    """Weeks (Monday first) of Day cells for the month view; days outside the month are None."""
+    today = today or timezone.localdate()
+    by_date = {r.date: r for r in reports}
+    weekdays = set(placement.weekday_numbers)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        row = []
+        for day in week:
+            if day.month != month.month:
+                row.append(None)
+                continue
+            in_period = placement.starts_on <= day <= placement.ends_on and placement.state in REPORTING_STATES
+            row.append(
+                Day(
+                    date=day,
+                    working=in_period and day.weekday() in weekdays,
+                    in_period=in_period,
+                    report=by_date.get(day),
+                    future=day > today,
+                )
+            )
+        weeks.append(row)
+    return weeks
+
+
+def monthly_report_for(placement, month):
+    return (
+        MonthlyReport.objects.filter(placement=placement, month=month)
+        .select_related("partner_feedback_by", "faculty_comment_by")
+        .first()
+    )
+
+
+def monthly_reports_of_placement(placement):
+    return {r.month: r for r in MonthlyReport.objects.filter(placement=placement)}
+
+
+def daily_report_context(report):
+    return {"history": history_for(report)[:50] if report is not None and report.pk else []}
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def monthly_reports_for_user(user, role, *, waiting=False):
+    """Monthly reports of the placements this person may see. With `waiting`, only those that
+    wait for this person: feedback from a partner supervisor, a comment from faculty."""
+    qs = MonthlyReport.objects.filter(placement__in=placements_for_user(user, role))
+    if role != Role.STUDENT:
+        qs = qs.exclude(state=MonthlyReport.State.DRAFT)
+    if waiting:
+        if role == Role.PARTNER:
+            supervised = PlacementSupervisor.objects.filter(contact__user=user).values("placement_id")
+            qs = qs.filter(placement_id__in=supervised, partner_feedback="")
+        elif role == Role.FACULTY:
+            qs = qs.filter(faculty_comment="")
+        elif role in MANAGERS:
+            qs = qs.filter(state=MonthlyReport.State.SUBMITTED)
+        else:
+            qs = qs.filter(state=MonthlyReport.State.DRAFT)
+    return qs.select_related("placement", "placement__student", "placement__partner").order_by(
+        "-month", "placement__student__full_name", "id"
+    )
+
+
+def student_month_status(user, today=None):
+    """For the student's dashboard: each running placement with today's report and the month so far."""
+    today = today or timezone.localdate()
+    rows = []
+    for placement in reporting_placements_for_student(user):
+        rollup = month_rollup(placement, month_start(today), today)
+        todays = next((r for r in rollup.reports if r.date == today), None)
+        rows.append(
+            {
+                "placement": placement,
+                "rollup": rollup,
+                "today_report": todays,
+                "today_due": today in rollup.due_days,
+                "can_report_today": can_report_on(placement, today, today),
+            }
+        )
+    return rows
+
+
+def final_report_for(placement):
+    return FinalReport.objects.filter(placement=placement).prefetch_related("files").first()
+
+
+def final_presentations_for_user(user, role):
+    if role in MANAGERS:
+        return FinalPresentation.objects.all()
+    visible = placements_for_user(user, role)
+    return FinalPresentation.objects.filter(
+        pk__in=PresentationSlot.objects.filter(placement__in=visible).values("presentation_id")
+    )
+
+
+def presentation_list_for_user(user, role):
+    return final_presentations_for_user(user, role).order_by("-starts_at", "-id")
+
+
+def presentation_slots(presentation):
+    return presentation.slots.select_related("placement", "placement__student", "placement__partner", "placement__theme")
+
+
+def presentable_placements(tenant):
+    """Placements that may present: running or finished."""
+    return (
+        Placement.objects.filter(tenant=tenant, state__in=REPORTING_STATES)
+        .select_related("student", "partner")
+        .order_by("student__full_name", "id")
+    )
+
+
+def placement_report_summary(placement):
+    """Monthly reports and the final report of a placement, for its reports page."""
+    return {
+        "monthly": monthly_reports_of_placement(placement),
+        "final": FinalReport.objects.filter(placement=placement).first(),
+        "presentations": FinalPresentation.objects.filter(
+            pk__in=PresentationSlot.objects.filter(placement=placement).values("presentation_id")
+        ).order_by("starts_at"),
+    }
+
+
+def partner_supervisor_users(placement):
+    return [
+        s.contact.user
+        for s in placement.supervisors.select_related("contact__user").filter(contact__user__isnull=False)
+    ]

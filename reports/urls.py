@@ -1,0 +1,55 @@
+"""Tenant URLs of the reports app, mounted under /t/<slug>/reports/."""
+
+import datetime
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+class YearMonthConverter:
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value):
+        year, month = value.split("-")
+        return datetime.date(int(year), int(month), 1)
+
+    def to_url(self, value):
+        return f"{value:%Y-%m}" if isinstance(value, datetime.date) else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
+register_converter(YearMonthConverter, "yearmonth")
+
+app_name = "reports"
+
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("monthly/", views.monthly_list, name="monthly_list"),
+    path("settings/", views.report_settings, name="settings"),
+    path("placements/<int:pk>/", views.placement_reports, name="placement"),
+    path("placements/<int:pk>/days/<isodate:day>/", views.daily_edit, name="daily_edit"),
+    path("placements/<int:pk>/days/<isodate:day>/unlock/", views.daily_unlock, name="daily_unlock"),
+    path("placements/<int:pk>/months/<yearmonth:month>/", views.monthly_detail, name="monthly_detail"),
+    path("placements/<int:pk>/months/<yearmonth:month>/feedback/", views.monthly_feedback, name="monthly_feedback"),
+    path("placements/<int:pk>/months/<yearmonth:month>/comment/", views.monthly_comment, name="monthly_comment"),
+    path("placements/<int:pk>/months/<yearmonth:month>/return/", views.monthly_return, name="monthly_return"),
+    path("placements/<int:pk>/final/", views.final_report, name="final_report"),
+    path("placements/<int:pk>/final/reopen/", views.final_reopen, name="final_reopen"),
+    path("final-files/<int:pk>/", views.final_file, name="final_file"),
+    path("final-files/<int:pk>/delete/", views.final_file_delete, name="final_file_delete"),
+    path("presentations/", views.presentation_list, name="presentation_list"),
+    path("presentations/new/", views.presentation_create, name="presentation_create"),
+    path("presentations/<int:pk>/", views.presentation_detail, name="presentation_detail"),
+    path("presentations/<int:pk>/edit/", views.presentation_edit, name="presentation_edit"),
+]

@@ -1,0 +1,473 @@
+import datetime
+import logging
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from coop.access import ADMINS, EVERY_ROLE, MANAGERS, require_role
+from coop.http import error_text, run_action
+from coop.models import Role
+from coop.workflow import history_for
+from placements.access import get_placement_for_user
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    DailyReportForm,
+    FeedbackForm,
+    FinalReportForm,
+    MonthlyReportForm,
+    PresentationForm,
+    ReasonForm,
+    ReportSettingsForm,
+    UnlockForm,
+)
+from .models import DailyReport, FinalReport, FinalReportFile, MonthlyReport
+
+logger = logging.getLogger(__name__)
+
+FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
+
+
+def _role(request):
+    return request.membership.role
+
+
+def _placement_url(placement, month=None):
+    url = reverse("reports:placement", kwargs={"tenant_slug": placement.tenant_slug, "pk": placement.pk})
+    return f"{url}?month={month:%Y-%m}" if month else url
+
+
+# --- Daily reports ----------------------------------------------------------------------------
+
+
+@require_role(Role.STUDENT)
+def today(request, tenant_slug):
+    """Phone first: straight to today's report of the student's running placement."""
+    placements = list(selectors.reporting_placements_for_student(request.user))
+    day = timezone.localdate()
+    if len(placements) == 1:
+        return redirect("reports:daily_edit", tenant_slug=tenant_slug, pk=placements[0].pk, day=day)
+    return render(request, "reports/today.html", {"placements": placements, "today": day})
+
+
+def _neighbour_days(placement, day, today):
+    """The previous and next working days with a report to write, for quick moving on a phone."""
+    weekdays = set(placement.weekday_numbers)
+    found = []
+    for step in (-1, 1):
+        other = day + datetime.timedelta(days=step)
+        for _i in range(14):
+            if other.weekday() in weekdays:
+                break
+            other += datetime.timedelta(days=step)
+        found.append(other if selectors.can_report_on(placement, other, today) else None)
+    return found
+
+
+@require_role(EVERY_ROLE)
+def daily_edit(request, tenant_slug, pk, day):
+    placement = get_placement_for_user(request, pk)
+    today_ = timezone.localdate()
+    if not selectors.can_report_on(placement, day, today_):
+        raise Http404
+    report = DailyReport.objects.filter(placement=placement, date=day).first()
+    settings = selectors.report_settings_for(request.tenant)
+    editable = selectors.student_may_edit(request.user, placement, day, report, settings, today_)
+    form = DailyReportForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        if placement.student_id != request.user.pk:
+            raise PermissionDenied
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                report = services.daily_report_save(
+                    placement=placement, day=day, by=request.user, submit=submit, **form.service_values()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.htmx:
+                    return render(request, "reports/daily/_saved.html", {"report": report, "ok": True})
+                if submit:
+                    messages.success(request, _("Your report of %(day)s is submitted.") % {"day": day.isoformat()})
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect(report)
+        if request.htmx:
+            return render(request, "reports/daily/_saved.html", {"report": report, "ok": False, "form": form})
+    previous_day, next_day = _neighbour_days(placement, day, today_)
+    context = {
+        "placement": placement,
+        "day": day,
+        "today": today_,
+        "report": report,
+        "form": form,
+        "editable": editable,
+        "is_student": placement.student_id == request.user.pk,
+        "locked": selectors.is_locked(day, report, settings, today_),
+        "deadline": selectors.edit_deadline(day, settings),
+        "working": day.weekday() in placement.weekday_numbers,
+        "may_unlock": selectors.may_unlock(request.user, _role(request), placement),
+        "unlock_form": UnlockForm(),
+        "previous_day": previous_day,
+        "next_day": next_day,
+        "month": selectors.month_start(day),
+        "history": history_for(report)[:50] if report is not None else [],
+    }
+    return render(request, "reports/daily/edit.html", context)
+
+
+@require_POST
+@require_role(FACULTY_AND_MANAGERS)
+def daily_unlock(request, tenant_slug, pk, day):
+    placement = get_placement_for_user(request, pk)
+    form = UnlockForm(request.POST)
+
+    def unlock():
+        if not form.is_valid():
+            raise ValidationError(_("Unlock for 1 to %(max)s days.") % {"max": services.MAX_UNLOCK_DAYS})
+        services.daily_report_unlock(placement=placement, day=day, days=form.cleaned_data["days"], by=request.user)
+
+    return run_action(
+        request,
+        unlock,
+        success=_("The report is unlocked."),
+        redirect_to=reverse("reports:daily_edit", kwargs={"tenant_slug": tenant_slug, "pk": placement.pk, "day": day}),
+    )
+
+
+# --- A placement's reports: the month calendar ---------------------------------------------------
+
+
+def _month_param(request, placement):
+    """The month asked for (?month=YYYY-MM), else this month clamped to the placement period."""
+    today_ = timezone.localdate()
+    months = selectors.placement_months(placement)
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        month = selectors.month_start(today_)
+    if months and month < months[0]:
+        month = months[0]
+    if months and month > months[-1]:
+        month = months[-1]
+    return month
+
+
+@require_role(EVERY_ROLE)
+def placement_reports(request, tenant_slug, pk):
+    placement = get_placement_for_user(request, pk)
+    today_ = timezone.localdate()
+    month = _month_param(request, placement)
+    rollup = selectors.month_rollup(placement, month, today_)
+    months = selectors.placement_months(placement)
+    summary = selectors.placement_report_summary(placement)
+    context = {
+        "placement": placement,
+        "month": month,
+        "today": today_,
+        "rollup": rollup,
+        "weeks": selectors.month_calendar(placement, month, rollup.reports, today_),
+        "weekday_labels": [label for _n, label in placement.WEEKDAYS],
+        "previous_month": selectors.add_months(month, -1) if months and month > months[0] else None,
+        "next_month": selectors.add_months(month, 1) if months and month < months[-1] else None,
+        "months": [(m, summary["monthly"].get(m)) for m in months if m <= selectors.month_start(today_)],
+        "monthly_report": summary["monthly"].get(month),
+        "final_report": summary["final"],
+        "presentations": summary["presentations"],
+        "is_student": placement.student_id == request.user.pk,
+    }
+    return render(request, "reports/placement.html", context)
+
+
+# --- Monthly reports ------------------------------------------------------------------------
+
+
+def _monthly_or_404(request, pk, month):
+    placement = get_placement_for_user(request, pk)
+    report = selectors.monthly_report_for(placement, month)
+    if report is None:
+        raise Http404
+    return placement, report
+
+
+@require_role(EVERY_ROLE)
+def monthly_list(request, tenant_slug):
+    role = _role(request)
+    waiting = request.GET.get("waiting") == "1"
+    context = {
+        "reports": selectors.monthly_reports_for_user(request.user, role, waiting=waiting)[:300],
+        "waiting": waiting,
+    }
+    return render(request, "reports/monthly/list.html", context)
+
+
+@require_role(EVERY_ROLE)
+def monthly_detail(request, tenant_slug, pk, month):
+    placement = get_placement_for_user(request, pk)
+    today_ = timezone.localdate()
+    if month not in selectors.placement_months(placement) or month > selectors.month_start(today_):
+        raise Http404
+    report = selectors.monthly_report_for(placement, month)
+    is_student = placement.student_id == request.user.pk
+    student_may_write = is_student and (report is None or report.state == MonthlyReport.State.DRAFT)
+    form = MonthlyReportForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        if not is_student:
+            raise PermissionDenied
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                report = services.monthly_report_save(
+                    placement=placement, month=month, by=request.user, submit=submit, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The monthly report is submitted.") if submit else _("Saved."))
+                return redirect(report)
+    role = _role(request)
+    rollup = selectors.month_rollup(placement, month, today_)
+    submitted_reports = [r for r in rollup.reports if r.state == DailyReport.State.SUBMITTED]
+    answerable = report is not None and report.state != MonthlyReport.State.DRAFT
+    context = {
+        "placement": placement,
+        "month": month,
+        "report": report,
+        "rollup": rollup,
+        "entries": submitted_reports,
+        "form": form,
+        "student_may_write": student_may_write,
+        "may_feedback": answerable and selectors.may_write_feedback(request.user, role, placement),
+        "may_comment": answerable and selectors.may_comment(request.user, role, placement),
+        "may_return": report is not None
+        and report.state == MonthlyReport.State.SUBMITTED
+        and role in FACULTY_AND_MANAGERS,
+        "feedback_form": FeedbackForm(initial={"text": report.partner_feedback if report else ""}),
+        "comment_form": CommentForm(initial={"text": report.faculty_comment if report else ""}),
+        "reason_form": ReasonForm(),
+        "history": history_for(report)[:50] if report is not None else [],
+    }
+    return render(request, "reports/monthly/detail.html", context)
+
+
+@require_POST
+@require_role(Role.PARTNER)
+def monthly_feedback(request, tenant_slug, pk, month):
+    placement, report = _monthly_or_404(request, pk, month)
+    if not selectors.is_partner_supervisor(request.user, placement):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.monthly_report_feedback(report=report, by=request.user, text=form.data.get("text", "")),
+        success=_("Your feedback is saved and the student is told."),
+        redirect_to=report,
+    )
+
+
+@require_POST
+@require_role(Role.FACULTY)
+def monthly_comment(request, tenant_slug, pk, month):
+    placement, report = _monthly_or_404(request, pk, month)
+    form = CommentForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.monthly_report_comment(report=report, by=request.user, text=form.data.get("text", "")),
+        success=_("Your comment is saved and the student is told."),
+        redirect_to=report,
+    )
+
+
+@require_POST
+@require_role(FACULTY_AND_MANAGERS)
+def monthly_return(request, tenant_slug, pk, month):
+    placement, report = _monthly_or_404(request, pk, month)
+    form = ReasonForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.monthly_report_return(report=report, by=request.user, reason=form.data.get("reason", "")),
+        success=_("The monthly report is back with the student."),
+        redirect_to=report,
+    )
+
+
+# --- Final reports --------------------------------------------------------------------------
+
+
+@require_role(EVERY_ROLE)
+def final_report(request, tenant_slug, pk):
+    placement = get_placement_for_user(request, pk)
+    report = selectors.final_report_for(placement)
+    is_student = placement.student_id == request.user.pk
+    student_may_write = (
+        is_student
+        and placement.state in selectors.REPORTING_STATES
+        and (report is None or report.state == FinalReport.State.DRAFT)
+    )
+    form = FinalReportForm(request.POST or None, request.FILES or None, instance=report)
+    if request.method == "POST":
+        if not is_student:
+            raise PermissionDenied
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                report = services.final_report_save(
+                    placement=placement,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["files"],
+                    submit=submit,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The final report is submitted.") if submit else _("Saved."))
+                return redirect(report)
+    context = {
+        "placement": placement,
+        "report": report,
+        "files": list(report.files.all()) if report is not None else [],
+        "form": form,
+        "student_may_write": student_may_write,
+        "may_reopen": report is not None
+        and report.state == FinalReport.State.SUBMITTED
+        and _role(request) in FACULTY_AND_MANAGERS,
+        "reason_form": ReasonForm(),
+        "history": history_for(report)[:50] if report is not None else [],
+    }
+    return render(request, "reports/final/detail.html", context)
+
+
+def _final_file_for_user(request, pk):
+    file = get_object_or_404(FinalReportFile.objects.select_related("report"), pk=pk)
+    # Visible when its placement is (404 otherwise, like the placement).
+    get_placement_for_user(request, file.report.placement_id)
+    return file
+
+
+@never_cache
+@require_GET
+@require_role(EVERY_ROLE)
+def final_file(request, tenant_slug, pk):
+    file = _final_file_for_user(request, pk)
+    logger.info(
+        "download tenant=%s user=%s what=final_report_file:%s file=%s",
+        request.tenant.slug,
+        request.user.pk,
+        file.pk,
+        Path(file.file.name).name,
+    )
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_POST
+@require_role(Role.STUDENT)
+def final_file_delete(request, tenant_slug, pk):
+    file = _final_file_for_user(request, pk)
+    report = file.report
+    return run_action(
+        request,
+        lambda: services.final_report_file_delete(file=file, by=request.user),
+        success=_("The file is removed."),
+        redirect_to=report,
+    )
+
+
+@require_POST
+@require_role(FACULTY_AND_MANAGERS)
+def final_reopen(request, tenant_slug, pk):
+    placement = get_placement_for_user(request, pk)
+    report = selectors.final_report_for(placement)
+    if report is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.final_report_reopen(report=report, by=request.user, reason=form.data.get("reason", "")),
+        success=_("The final report is back with the student."),
+        redirect_to=report,
+    )
+
+
+# --- Final presentation meetings -------------------------------------------------------------
+
+
+@require_role(EVERY_ROLE)
+def presentation_list(request, tenant_slug):
+    presentations = selectors.presentation_list_for_user(request.user, _role(request))
+    return render(request, "reports/presentations/list.html", {"presentations": presentations[:200]})
+
+
+@require_role(EVERY_ROLE)
+def presentation_detail(request, tenant_slug, pk):
+    presentation = get_object_or_404(selectors.final_presentations_for_user(request.user, _role(request)), pk=pk)
+    context = {
+        "presentation": presentation,
+        "slots": selectors.presentation_slots(presentation),
+        "history": history_for(presentation)[:50] if _role(request) in MANAGERS else [],
+    }
+    return render(request, "reports/presentations/detail.html", context)
+
+
+def _presentation_form(request, presentation=None):
+    form = PresentationForm(
+        request.POST or None, instance=presentation, placements=selectors.presentable_placements(request.tenant)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            presentation = services.presentation_save(
+                tenant=request.tenant,
+                by=request.user,
+                presentation=presentation,
+                placements=list(form.cleaned_data["placements"]),
+                **form.service_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Final presentation saved."))
+            return redirect(presentation)
+    return render(request, "reports/presentations/form.html", {"form": form, "presentation": presentation})
+
+
+@require_role(MANAGERS)
+def presentation_create(request, tenant_slug):
+    return _presentation_form(request)
+
+
+@require_role(MANAGERS)
+def presentation_edit(request, tenant_slug, pk):
+    presentation = get_object_or_404(selectors.final_presentations_for_user(request.user, _role(request)), pk=pk)
+    return _presentation_form(request, presentation)
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+@require_role(ADMINS)
+def report_settings(request, tenant_slug):
+    current = selectors.report_settings_for(request.tenant)
+    form = ReportSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_settings_save(
+                tenant=request.tenant, by=request.user, edit_days_after=form.cleaned_data["edit_days_after"]
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Report settings saved."))
+            return redirect("reports:settings", tenant_slug=tenant_slug)
+    return render(request, "reports/settings.html", {"form": form})
