@@ -7,8 +7,13 @@ so a choice list can never offer another tenant's objects.
 """
 
 from django import forms
+from django.utils.translation import gettext_noop
 
 from .models import TenantOwned
+
+# Django 6.1's Japanese catalogue lacks its new blank-choice label; naming it here puts it in
+# ours (LOCALE_PATHS come first), so select boxes do not show English in a Japanese page.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 def scoped_formfield(db_field, **kwargs):

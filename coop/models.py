@@ -232,3 +232,47 @@ class HistoryEntry(TenantOwned):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+    def _state_label(self, value):
+        # Content types are cached by Django: no query per history row.
+        model = self.content_type.model_class()
+        try:
+            choices = dict(model._meta.get_field("state").choices)
+        except Exception:  # a model without a state field
+            return value
+        return choices.get(value, value)
+
+    @property
+    def from_label(self):
+        return self._state_label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self):
+        return self._state_label(self.to_state) if self.to_state else ""
+
+    @property
+    def action_label(self):
+        from .workflow import action_label
+
+        return action_label(self.action)
+
+
+class DownloadLog(TenantOwned):
+    """Who downloaded which document or export, and how many rows: every download is logged."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    what = models.CharField(_("what"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "created_at"], name="download_tenant_created")]
+
+    def __str__(self):
+        return f"{self.what} ({self.user_id})"

@@ -6,8 +6,33 @@ Services call `transition()` inside their transaction and queue notifications on
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import HistoryEntry
+
+
+# How the history shows the last part of an action code ("theme.created" -> "Created").
+ACTION_LABELS = {
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "contact_saved": gettext_lazy("Contact saved"),
+    "contact_invited": gettext_lazy("Invited to the portal"),
+    "practitioner_appointed": gettext_lazy("Practitioner faculty appointed"),
+    "session_added": gettext_lazy("Course session added"),
+    "pre_assignment_added": gettext_lazy("Pre-assignment added"),
+    "published": gettext_lazy("Published on the public index"),
+    "unpublished": gettext_lazy("Removed from the public index"),
+    "submitted": gettext_lazy("Submitted"),
+    "pre_interview": gettext_lazy("Pre-interview recorded"),
+    "selection": gettext_lazy("Selection interview recorded"),
+    "supervisors_set": gettext_lazy("Partner supervisors changed"),
+    "access_granted": gettext_lazy("Access given"),
+    "access_revoked": gettext_lazy("Access removed"),
+}
+
+
+def action_label(action):
+    return ACTION_LABELS.get(action.rsplit(".", 1)[-1], action)
 
 
 def record(obj, *, action, by, from_state="", to_state="", note=""):

@@ -42,11 +42,11 @@ class MonthlyReportForm(ScopedModelForm):
 
 
 class FeedbackForm(forms.Form):
-    text = forms.CharField(label=_("Feedback from the partner"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Your feedback"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment from the faculty supervisor"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ReasonForm(forms.Form):

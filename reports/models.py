@@ -76,9 +76,7 @@ class DailyReport(TenantOwned):
         verbose_name = _("daily report")
         verbose_name_plural = _("daily reports")
         ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "placement", "date"], name="daily_report_one_per_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "placement", "date"], name="daily_report_one_per_day")]
 
     def __str__(self):
         return f"{self.placement_id} {self.date:%Y-%m-%d}"
@@ -220,9 +218,7 @@ class PresentationSlot(TenantOwned):
     """A placement presenting at a final presentation meeting, in order."""
 
     presentation = models.ForeignKey(FinalPresentation, on_delete=models.CASCADE, related_name="slots")
-    placement = models.ForeignKey(
-        "placements.Placement", on_delete=models.CASCADE, related_name="presentation_slots"
-    )
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="presentation_slots")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

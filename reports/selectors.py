@@ -159,9 +159,7 @@ def month_rollup(placement, month, today=None):
     submitted report, and working days up to today without one (missed)."""
     today = today or timezone.localdate()
     last = month_end(month)
-    reports = list(
-        DailyReport.objects.filter(placement=placement, date__gte=month, date__lte=last).order_by("date")
-    )
+    reports = list(DailyReport.objects.filter(placement=placement, date__gte=month, date__lte=last).order_by("date"))
     submitted = {r.date: r for r in reports if r.state == DailyReport.State.SUBMITTED}
     due = working_days(placement, month, min(last, today))
     missed = [d for d in due if d not in submitted]
@@ -280,7 +278,9 @@ def presentation_list_for_user(user, role):
 
 
 def presentation_slots(presentation):
-    return presentation.slots.select_related("placement", "placement__student", "placement__partner", "placement__theme")
+    return presentation.slots.select_related(
+        "placement", "placement__student", "placement__partner", "placement__theme"
+    )
 
 
 def presentable_placements(tenant):

@@ -36,10 +36,6 @@ def _check_student(placement, by):
         raise ValidationError(_("Only the student of this placement writes its reports."))
 
 
-def _text(value):
-    return "" if value is None else str(value)
-
-
 # --- Settings -----------------------------------------------------------------------------
 
 
@@ -90,9 +86,9 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
     report.save()
     if was_submitted:
         changes = [
-            f"{DailyReport._meta.get_field(name).verbose_name}: {_text(old[name]) or '—'}"
+            f"{DailyReport._meta.get_field(name).verbose_name}: {old[name] if old[name] not in (None, '') else '—'}"
             for name in DailyReport.CONTENT_FIELDS
-            if _text(old[name]) != _text(getattr(report, name))
+            if old[name] != getattr(report, name)
         ]
         if changes:
             note = _("Changed after submission; the earlier text was:") + "\n" + "\n".join(changes)
@@ -103,6 +99,7 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
             report,
             to=DailyReport.State.SUBMITTED,
             by=by,
+            action="daily_report.submitted",
             allowed=DailyReport.TRANSITIONS,
             extra_fields=("submitted_at", "updated_at"),
         )
@@ -180,6 +177,7 @@ def monthly_report_save(*, placement, month, by, submit=False, today=None, summa
             report,
             to=MonthlyReport.State.SUBMITTED,
             by=by,
+            action="monthly_report.submitted",
             allowed=MonthlyReport.TRANSITIONS,
             extra_fields=("submitted_at", "hours_total", "days_reported", "days_missed", "updated_at"),
         )
@@ -197,7 +195,13 @@ def _reviewed_when_answered(report, placement, by):
     needs_feedback = bool(partner_supervisor_users(placement))
     answered = report.faculty_comment and (report.partner_feedback or not needs_feedback)
     if report.state == MonthlyReport.State.SUBMITTED and answered:
-        transition(report, to=MonthlyReport.State.REVIEWED, by=by, allowed=MonthlyReport.TRANSITIONS)
+        transition(
+            report,
+            to=MonthlyReport.State.REVIEWED,
+            by=by,
+            allowed=MonthlyReport.TRANSITIONS,
+            action="monthly_report.reviewed",
+        )
 
 
 def _check_answerable(report):
@@ -245,7 +249,14 @@ def monthly_report_return(*, report, by, reason):
     report = MonthlyReport.objects.select_for_update().select_related("placement").get(pk=report.pk)
     if not reason.strip():
         raise ValidationError(_("Give a reason."))
-    transition(report, to=MonthlyReport.State.DRAFT, by=by, allowed=MonthlyReport.TRANSITIONS, note=reason)
+    transition(
+        report,
+        to=MonthlyReport.State.DRAFT,
+        by=by,
+        allowed=MonthlyReport.TRANSITIONS,
+        action="monthly_report.returned",
+        note=reason,
+    )
     notify(obj=report, event="reports/monthly_returned", users=[report.placement.student], note=reason)
     return report
 
@@ -281,6 +292,7 @@ def final_report_save(*, placement, by, text, files=(), submit=False):
             report,
             to=FinalReport.State.SUBMITTED,
             by=by,
+            action="final_report.submitted",
             allowed=FinalReport.TRANSITIONS,
             extra_fields=("submitted_at", "updated_at"),
         )
@@ -309,7 +321,14 @@ def final_report_reopen(*, report, by, reason):
     report = FinalReport.objects.select_for_update().select_related("placement").get(pk=report.pk)
     if not reason.strip():
         raise ValidationError(_("Give a reason."))
-    transition(report, to=FinalReport.State.DRAFT, by=by, allowed=FinalReport.TRANSITIONS, note=reason)
+    transition(
+        report,
+        to=FinalReport.State.DRAFT,
+        by=by,
+        allowed=FinalReport.TRANSITIONS,
+        action="final_report.returned",
+        note=reason,
+    )
     notify(obj=report, event="reports/final_returned", users=[report.placement.student], note=reason)
     return report
 

@@ -15,6 +15,12 @@ def _isolated_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded and generated files (PDFs, scans, imports) go to a fresh folder per test.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _tasks_in_process():
     # Request-level tests run queued tasks in-process (after commit, as in production);

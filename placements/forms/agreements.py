@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from coop.formfields import ScopedModelForm
 
 from ..models import Agreement, Application, Partner, Theme
+from ..selectors.agreements import PARTY_LABELS
 
-PARTY_LABELS = {"institution": _("Institution"), "partner": _("Partner"), "student": _("Student")}
 SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 

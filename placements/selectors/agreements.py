@@ -2,12 +2,15 @@
 every function relies on the active tenant scope."""
 
 from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from coop.access import MANAGERS
 from coop.models import Membership, Role
 
 from ..models import Agreement, AgreementVersion, PartnerContact, Signature
 from . import visibility
+
+PARTY_LABELS = {"institution": _("Institution"), "partner": _("Partner"), "student": _("Student")}
 
 
 def agreements_for_list(user, role, *, state=None, kind=None):

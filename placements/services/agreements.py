@@ -22,7 +22,7 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..models import Agreement, AgreementVersion, Placement, Signature, Theme
-from ..selectors.agreements import may_sign_as
+from ..selectors.agreements import PARTY_LABELS, may_sign_as
 from ..selectors.people import partner_users, staff_users
 
 logger = logging.getLogger(__name__)
@@ -266,7 +266,7 @@ def agreement_snapshot(agreement, *, number, reason=""):
         }
         if theme
         else None,
-        "student": {"name": str(student), "email": student.email} if student else None,
+        "student": {"name": str(student)} if student else None,
         "practitioner": practitioner,
         "faculty_supervisors": faculty,
         "partner_supervisors": list(supervisors.values()),
@@ -410,7 +410,12 @@ def _check_signable(agreement, party, signed_name):
 def _after_signature(agreement, version, signature, by):
     """Records the signature, renders the PDF again, and puts the agreement in force when
     every party of the current version has signed."""
-    record(agreement, action="agreement.signed", by=by, note=f"v{version.number} {signature.party}")
+    note = _("Version %(number)s, %(party)s: %(name)s") % {
+        "number": version.number,
+        "party": PARTY_LABELS.get(signature.party, signature.party),
+        "name": signature.signed_name,
+    }
+    record(agreement, action="agreement.signed", by=by, note=note)
     AgreementVersion.objects.filter(pk=version.pk).update(pdf_state=AgreementVersion.PdfState.PENDING)
     _queue_render(version)
     signed = set(Signature.objects.filter(version=version).values_list("party", flat=True))

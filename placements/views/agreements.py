@@ -2,13 +2,11 @@
 the state-changing POST buttons, and the PDF and scan downloads (served through Django after the
 access check, never from a public media URL)."""
 
-import logging
 from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,17 +15,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role
+from coop.downloads import file_download
 from coop.http import error_text, run_action
 from coop.models import Role
 from coop.workflow import history_for
 
 from ..access import can_manage, get_agreement_for_user
-from ..forms.agreements import PARTY_LABELS, AgreementForm, OutsideSignatureForm, ReasonForm, SignForm
+from ..forms.agreements import AgreementForm, OutsideSignatureForm, ReasonForm, SignForm
 from ..models import Agreement
 from ..selectors import agreements as selectors
+from ..selectors.agreements import PARTY_LABELS
 from ..services import agreements as services
-
-logger = logging.getLogger("coop.downloads")
 
 # Roles that have agreements to see: the office, partner people (their partner's, once issued)
 # and students (their own pledges, once issued). Faculty have none.
@@ -137,7 +135,6 @@ def agreement_detail(request, tenant_slug, pk):
             "versions": versions,
             "current": current,
             "parties": parties,
-            "party_labels": PARTY_LABELS,
             "sign_form": SignForm(parties=signable, initial={"signed_name": request.user.full_name}, prefix="sign")
             if signable and current.pdf
             else None,
@@ -262,14 +259,7 @@ def agreement_version_rerender(request, tenant_slug, pk):
 
 
 def _download(request, file, filename, what):
-    if not file:
-        raise Http404
-    logger.info(
-        "download tenant=%s user=%s what=%s file=%s", request.tenant.slug, request.user.pk, what, Path(file.name).name
-    )
-    response = FileResponse(file.open("rb"), filename=filename)
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return file_download(request, file, filename=filename, what=what)
 
 
 @never_cache

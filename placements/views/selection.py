@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop.access import MANAGERS, require_role
+from coop.downloads import file_download
 from coop.http import run_action
 from coop.models import Role
 
@@ -69,9 +70,10 @@ def application_detail(request, tenant_slug, pk):
 @require_role(SELECTORS, Role.STUDENT)
 def application_file(request, tenant_slug, pk):
     application = get_application_for_user(request, pk)
-    if not application.file:
-        raise Http404
-    return FileResponse(application.file.open("rb"), as_attachment=True, filename=application.file.name.rsplit("/")[-1])
+    return file_download(
+        request, application.file, filename=application.file.name.rsplit("/")[-1], what=f"application_file:{pk}",
+        as_attachment=True,
+    )
 
 
 ACTIONS = {

@@ -110,7 +110,7 @@ def test_anonymous_language_switch_uses_a_cookie_and_refuses_foreign_next(client
     response = client.post(reverse("coop:set_language"), {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
     assert client.cookies["coop_language"].value == "en"
-    assert "Sign In" in client.get(reverse("account_login")).content.decode()
+    assert "Sign in" in client.get(reverse("account_login")).content.decode()
 
 
 def test_healthz(client, db):

@@ -118,3 +118,24 @@ def test_application_list_queries_do_not_grow(client, tenant, members, django_as
     # session, user, tenant, membership, applications with student, theme and partner
     with django_assert_num_queries(5):
         assert client.get(url("application_list", tenant)).status_code == 200
+
+
+def test_attachment_download_is_served_by_django_and_logged(client, tenant, members):
+    from django.core.files.base import ContentFile
+
+    from coop.models import DownloadLog
+
+    application = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    with scopes_disabled():
+        application.file.save("cv.pdf", ContentFile(b"%PDF-1.4 cv"), save=True)
+    client.force_login(members[Role.STAFF])
+    response = client.get(url("application_file", tenant, pk=application.pk))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 cv"
+    assert response["Content-Security-Policy"] == "sandbox"
+    with scopes_disabled():
+        log = DownloadLog.objects.get()
+    assert (log.tenant_id, log.user_id, log.what) == (
+        tenant.pk,
+        members[Role.STAFF].pk,
+        f"application_file:{application.pk}",
+    )

@@ -1,0 +1,272 @@
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from coop.models import Role
+from reports.models import DailyReport, FinalReport, FinalReportFile, MonthlyReport, PresentationSlot
+
+from ..factories import member
+from .factories import DailyReportFactory, FinalPresentationFactory, MonthlyReportFactory, running_placement
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, tenant, **kwargs):
+    return reverse(f"reports:{name}", kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+@pytest.fixture
+def placement(tenant, members):
+    return running_placement(
+        tenant, student=members[Role.STUDENT], faculty=members[Role.FACULTY], partner_user=members[Role.PARTNER]
+    )
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def test_today_goes_straight_to_todays_report_of_the_only_placement(client, tenant, members, placement, today):
+    client.force_login(members[Role.STUDENT])
+    response = client.get(url("today", tenant))
+    assert response.status_code == 302
+    assert response["Location"] == url("daily_edit", tenant, pk=placement.pk, day=today)
+
+
+def test_today_lets_a_student_with_two_placements_pick(client, tenant, members, placement, today):
+    second = running_placement(tenant, student=members[Role.STUDENT])
+    client.force_login(members[Role.STUDENT])
+    response = client.get(url("today", tenant))
+    assert response.status_code == 200
+    for p in (placement, second):
+        assert url("daily_edit", tenant, pk=p.pk, day=today) in response.text
+
+
+def test_student_saves_a_draft_then_submits_in_one_tap(client, tenant, members, placement, today):
+    client.force_login(members[Role.STUDENT])
+    page = url("daily_edit", tenant, pk=placement.pk, day=today)
+    form = {"hours": "7.5", "done": "検査データを整理した。", "learned": "", "problems": "", "next_steps": ""}
+    assert client.post(page, {**form, "action": "save"}).status_code == 302
+    with scopes_disabled():
+        assert DailyReport.objects.get().state == DailyReport.State.DRAFT
+    response = client.post(page, {**form, "action": "submit"}, follow=True)
+    assert response.status_code == 200
+    with scopes_disabled():
+        report = DailyReport.objects.get()
+    assert report.state == DailyReport.State.SUBMITTED
+    assert "Save changes" in response.text or "変更を保存" in response.text
+
+
+def test_htmx_autosave_answers_with_a_fragment(client, tenant, members, placement, today):
+    client.force_login(members[Role.STUDENT])
+    page = url("daily_edit", tenant, pk=placement.pk, day=today)
+    response = client.post(page, {"done": "途中まで", "action": "save"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    with scopes_disabled():
+        assert DailyReport.objects.get().done == "途中まで"
+
+
+def test_others_read_but_do_not_write_a_daily_report(client, tenant, members, placement, today):
+    DailyReportFactory(placement=placement, date=today, done="提出済みの内容")
+    page = url("daily_edit", tenant, pk=placement.pk, day=today)
+    for role in (Role.FACULTY, Role.PARTNER, Role.STAFF):
+        client.force_login(members[role])
+        response = client.get(page)
+        assert "提出済みの内容" in response.text and 'name="done"' not in response.text
+        assert client.post(page, {"done": "x", "action": "save"}).status_code == 403
+
+
+def test_a_draft_is_not_shown_to_the_others(client, tenant, members, placement, today):
+    DailyReportFactory(placement=placement, date=today, done="下書きの内容", state=DailyReport.State.DRAFT)
+    client.force_login(members[Role.FACULTY])
+    assert "下書きの内容" not in client.get(url("daily_edit", tenant, pk=placement.pk, day=today)).text
+
+
+def test_locked_day_is_read_only_until_faculty_unlocks_it(client, tenant, members, placement, today):
+    day = today - datetime.timedelta(days=10)
+    page = url("daily_edit", tenant, pk=placement.pk, day=day)
+    client.force_login(members[Role.STUDENT])
+    assert 'name="done"' not in client.get(page).text
+    client.post(page, {"hours": "8", "done": "遅れて書いた", "action": "submit"})
+    with scopes_disabled():
+        assert not DailyReport.objects.exists()
+    client.force_login(members[Role.FACULTY])
+    assert client.post(url("daily_unlock", tenant, pk=placement.pk, day=day), {"days": "2"}).status_code == 302
+    client.force_login(members[Role.STUDENT])
+    assert 'name="done"' in client.get(page).text
+    client.post(page, {"hours": "8", "done": "遅れて書いた", "action": "submit"})
+    with scopes_disabled():
+        assert DailyReport.objects.get().state == DailyReport.State.SUBMITTED
+
+
+def test_future_day_and_day_outside_the_placement_are_404(client, tenant, members, placement, today):
+    client.force_login(members[Role.STUDENT])
+    for day in (today + datetime.timedelta(days=1), placement.starts_on - datetime.timedelta(days=1)):
+        assert client.get(url("daily_edit", tenant, pk=placement.pk, day=day)).status_code == 404
+
+
+def test_calendar_shows_submitted_draft_and_missing_days(client, tenant, members, placement, today):
+    DailyReportFactory(placement=placement, date=today)
+    client.force_login(members[Role.FACULTY])
+    response = client.get(url("placement", tenant, pk=placement.pk))
+    assert response.status_code == 200
+    assert "day-submitted" in response.text
+    assert url("daily_edit", tenant, pk=placement.pk, day=today) in response.text
+
+
+def test_monthly_report_from_submission_to_feedback_and_comment(client, tenant, members, placement, today):
+    month = today.replace(day=1)
+    DailyReportFactory(placement=placement, date=today, done="今日の作業内容")
+    page = url("monthly_detail", tenant, pk=placement.pk, month=month)
+    client.force_login(members[Role.STUDENT])
+    response = client.get(page)
+    assert "今日の作業内容" in response.text
+    client.post(page, {"summary": "今月のまとめ", "reflection": "振り返り", "action": "submit"})
+    client.force_login(members[Role.PARTNER])
+    client.post(url("monthly_feedback", tenant, pk=placement.pk, month=month), {"text": "企業からの所見"})
+    client.force_login(members[Role.FACULTY])
+    client.post(url("monthly_comment", tenant, pk=placement.pk, month=month), {"text": "教員の所見"})
+    client.force_login(members[Role.STUDENT])
+    response = client.get(page)
+    assert "企業からの所見" in response.text and "教員の所見" in response.text
+    with scopes_disabled():
+        assert MonthlyReport.objects.get().state == MonthlyReport.State.REVIEWED
+
+
+def test_a_partner_person_who_is_not_the_supervisor_cannot_give_feedback(client, tenant, members, placement, today):
+    month = today.replace(day=1)
+    MonthlyReportFactory(placement=placement, month=month)
+    from ..factories import partner_person
+
+    colleague = partner_person(placement.partner)
+    client.force_login(colleague)
+    response = client.post(url("monthly_feedback", tenant, pk=placement.pk, month=month), {"text": "x"})
+    assert response.status_code == 403
+
+
+def test_final_report_file_is_downloaded_through_the_access_check(
+    client, tenant, members, placement, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        report = FinalReport.objects.create(tenant=tenant, placement=placement, text="最終報告")
+        file = FinalReportFile(tenant=tenant, report=report, name="slides.pdf")
+        file.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
+    client.force_login(members[Role.PARTNER])
+    response = client.get(url("final_file", tenant, pk=file.pk))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 slides"
+    client.force_login(member(tenant, Role.STUDENT))  # another student
+    assert client.get(url("final_file", tenant, pk=file.pk)).status_code == 404
+
+
+def test_student_submits_the_final_report_with_a_file(client, tenant, members, placement, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(members[Role.STUDENT])
+    page = url("final_report", tenant, pk=placement.pk)
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report")
+    assert client.post(page, {"text": "一年間の成果", "files": [upload], "action": "submit"}).status_code == 302
+    with scopes_disabled():
+        report = FinalReport.objects.get()
+        assert (report.state, report.files.get().name) == (FinalReport.State.SUBMITTED, "report.pdf")
+
+
+def test_staff_create_a_final_presentation(client, tenant, members, placement):
+    client.force_login(members[Role.STAFF])
+    response = client.post(
+        url("presentation_create", tenant),
+        {"title": "最終報告会", "starts_at": "2027-02-20T13:00", "place": "大会議室", "placements": [placement.pk]},
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        slot = PresentationSlot.objects.get()
+    assert slot.placement_id == placement.pk
+    client.force_login(members[Role.STUDENT])
+    assert "最終報告会" in client.get(url("presentation_list", tenant)).text
+    client.force_login(member(tenant, Role.STUDENT))
+    assert "最終報告会" not in client.get(url("presentation_list", tenant)).text
+    assert client.get(url("presentation_detail", tenant, pk=slot.presentation_id)).status_code == 404
+
+
+def test_admin_sets_the_cut_off(client, tenant, members):
+    client.force_login(members[Role.ADMIN])
+    assert client.post(url("settings", tenant), {"edit_days_after": "5"}).status_code == 302
+    from reports.selectors import report_settings_for
+
+    with scope(tenant=tenant):
+        assert report_settings_for(tenant).edit_days_after == 5
+
+
+def test_dashboard_panels(client, tenant, members, placement, today):
+    month = today.replace(day=1)
+    MonthlyReportFactory(placement=placement, month=month)
+    dashboard = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
+    client.force_login(members[Role.STUDENT])
+    assert url("daily_edit", tenant, pk=placement.pk, day=today) in client.get(dashboard).text
+    detail = url("monthly_detail", tenant, pk=placement.pk, month=month)
+    for role in (Role.PARTNER, Role.FACULTY):
+        client.force_login(members[role])
+        assert detail in client.get(dashboard).text
+
+
+# --- Query counts of the lists ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_monthly_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        MonthlyReportFactory(placement=running_placement(tenant, faculty=members[Role.FACULTY]))
+    client.force_login(members[Role.FACULTY])
+    # session, user, tenant, membership, monthly reports with placement, student and partner
+    with django_assert_num_queries(5):
+        response = client.get(url("monthly_list", tenant))
+    assert response.text.count("badge state-submitted") == rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_presentation_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        FinalPresentationFactory(tenant=tenant)
+    client.force_login(members[Role.STAFF])
+    with django_assert_num_queries(5):
+        assert client.get(url("presentation_list", tenant)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_presentation_detail_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    presentation = FinalPresentationFactory(tenant=tenant)
+    with scopes_disabled():
+        for _ in range(rows):
+            PresentationSlot.objects.create(
+                tenant=tenant, presentation=presentation, placement=running_placement(tenant)
+            )
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, presentation, slots with placements, history
+    with django_assert_num_queries(7):
+        assert client.get(url("presentation_detail", tenant, pk=presentation.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_calendar_and_monthly_pages_queries_do_not_grow(
+    client, tenant, members, placement, today, django_assert_num_queries, rows
+):
+    start = max(today.replace(day=1), placement.starts_on)
+    for n in range(rows):
+        day = start + datetime.timedelta(days=n)
+        if day <= today:
+            DailyReportFactory(placement=placement, date=day)
+    client.force_login(members[Role.FACULTY])
+    # session, user, tenant, membership, placement, daily reports, monthly reports, final report, presentations
+    with django_assert_num_queries(9):
+        assert client.get(url("placement", tenant, pk=placement.pk)).status_code == 200
+    month = today.replace(day=1)
+    # session, user, tenant, membership, placement, monthly report, daily reports
+    with django_assert_num_queries(7):
+        assert client.get(url("monthly_detail", tenant, pk=placement.pk, month=month)).status_code == 200
