@@ -367,6 +367,17 @@ def _seed_university(tenant, people):
     )
     agreements.agreement_issue(agreement=kaga_agreement, by=staff)
     _sign_all(kaga_agreement, staff=staff, outside_partner=True)
+    old = agreements.agreement_create(
+        tenant=tenant,
+        kind=Agreement.Kind.AGREEMENT,
+        partner=npo,
+        title="連携協定書（2025年度）",
+        by=staff,
+        valid_from=datetime.date(2025, 4, 1),
+    )
+    agreements.agreement_issue(agreement=old, by=staff)
+    _sign_all(old, staff=staff, outside_partner=True)
+    agreements.agreement_terminate(agreement=old, reason="2026年度の新協定に切り替えたため", by=staff)
     agreements.agreement_create(
         tenant=tenant,
         kind=Agreement.Kind.COURSE_MEMORANDUM,
@@ -405,6 +416,10 @@ def _seed_university(tenant, people):
     placements.placement_transition(placement=suspended, to="suspended", by=staff, reason="体調不良のため2週間休止")
     offered = quality.applications.get(student=students[2])
     selection.application_select(application=offered, by=partner_user)
+    selection.application_accept(application=offered, by=students[2])
+    selection.application_prepare_pledge(application=offered, by=staff)  # waiting for the student's signature
+    withdrawn = dx.applications.get(student=students[7])
+    selection.application_withdraw(application=withdrawn, by=students[7], note="派遣プログラムに専念するため")
     rejected = quality.applications.get(student=students[6])
     selection.application_reject(application=rejected, by=partner_user, note="今回は定員に達したため")
     outbound = _place(
@@ -445,7 +460,7 @@ def _seed_university(tenant, people):
         "画像検査システムの開発（2025年度）",
         state=Theme.State.OPEN,
         practitioner=data_practitioner,
-        capacity=1,
+        capacity=2,
     )
     done = _place(
         inspection,
@@ -457,6 +472,10 @@ def _seed_university(tenant, people):
         end=datetime.date(2026, 2, 27),
     )
     placements.placement_transition(placement=done, to="completed", by=staff)
+    ended = _place(
+        inspection, students[5], staff, faculty=faculty, start=datetime.date(2025, 9, 1), end=datetime.date(2026, 2, 27)
+    )
+    placements.placement_transition(placement=ended, to="terminated", by=staff, reason="学業との両立が難しくなったため")
     for step in ("selecting", "filled", "closed"):
         inspection = themes.theme_transition(theme=inspection, to=step, by=staff)
 

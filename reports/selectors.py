@@ -66,7 +66,8 @@ def placement_months(placement):
 
 def report_settings_for(tenant):
     """The tenant's settings row, or unsaved defaults (a read never writes)."""
-    return ReportSettings.objects.filter(tenant=tenant).first() or ReportSettings(tenant=tenant)
+    tenant_id = getattr(tenant, "pk", tenant)
+    return ReportSettings.objects.filter(tenant_id=tenant_id).first() or ReportSettings(tenant_id=tenant_id)
 
 
 def can_report_on(placement, day, today=None):

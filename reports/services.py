@@ -65,10 +65,10 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
     if not can_report_on(placement, day, today):
         raise ValidationError(_("There is no report to write for this day."))
     report = DailyReport.objects.select_for_update().filter(placement=placement, date=day).first()
-    if is_locked(day, report, report_settings_for(placement.tenant), today):
+    if is_locked(day, report, report_settings_for(placement.tenant_id), today):
         raise ValidationError(_("This report is locked. Ask your faculty supervisor to unlock it."))
     if report is None:
-        report = DailyReport(tenant=placement.tenant, placement=placement, date=day)
+        report = DailyReport(tenant_id=placement.tenant_id, placement=placement, date=day)
     old = {name: getattr(report, name) for name in DailyReport.CONTENT_FIELDS}
     for name in DailyReport.CONTENT_FIELDS:
         if name in values:
@@ -83,6 +83,18 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
         if missing:
             raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
     was_submitted = report.state == DailyReport.State.SUBMITTED
+    if submit and not was_submitted and report.pk is not None:
+        # A draft submitted with one tap: its text and its state in one write.
+        report.submitted_at = timezone.now()
+        transition(
+            report,
+            to=DailyReport.State.SUBMITTED,
+            by=by,
+            allowed=DailyReport.TRANSITIONS,
+            action="daily_report.submitted",
+            extra_fields=(*DailyReport.CONTENT_FIELDS, "submitted_at", "updated_at"),
+        )
+        return report
     report.save()
     if was_submitted:
         changes = [
@@ -115,7 +127,7 @@ def daily_report_unlock(*, placement, day, days, by, today=None):
     if not 1 <= days <= MAX_UNLOCK_DAYS:
         raise ValidationError(_("Unlock for 1 to %(max)s days.") % {"max": MAX_UNLOCK_DAYS})
     report, _created = DailyReport.objects.select_for_update().get_or_create(
-        tenant=placement.tenant, placement=placement, date=day
+        tenant_id=placement.tenant_id, placement=placement, date=day
     )
     report.unlocked_until = today + datetime.timedelta(days=days)
     report.save(update_fields=["unlocked_until", "updated_at"])
@@ -152,7 +164,7 @@ def monthly_report_save(*, placement, month, by, submit=False, today=None, summa
     _check_month(placement, month, today)
     report = _locked_monthly(placement, month)
     if report is None:
-        report = MonthlyReport(tenant=placement.tenant, placement=placement, month=month)
+        report = MonthlyReport(tenant_id=placement.tenant_id, placement=placement, month=month)
     elif report.state != MonthlyReport.State.DRAFT:
         raise ValidationError(_("This monthly report was submitted already."))
     if summary is not None:
@@ -271,7 +283,7 @@ def final_report_save(*, placement, by, text, files=(), submit=False):
         raise ValidationError(_("Reports are written while the placement runs."))
     report = FinalReport.objects.select_for_update().filter(placement=placement).first()
     if report is None:
-        report = FinalReport(tenant=placement.tenant, placement=placement)
+        report = FinalReport(tenant_id=placement.tenant_id, placement=placement)
     elif report.state != FinalReport.State.DRAFT:
         raise ValidationError(_("The final report was submitted already."))
     report.text = text
@@ -283,7 +295,7 @@ def final_report_save(*, placement, by, text, files=(), submit=False):
         record(report, action="final_report.created", by=by, to_state=report.state)
     for upload in files:
         FinalReportFile.objects.create(
-            tenant=placement.tenant, report=report, file=upload, name=upload.name[:200], uploaded_by=by
+            tenant_id=placement.tenant_id, report=report, file=upload, name=upload.name[:200], uploaded_by=by
         )
         record(report, action="final_report.file_added", by=by, note=upload.name)
     if submit:

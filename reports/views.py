@@ -79,14 +79,13 @@ def daily_edit(request, tenant_slug, pk, day):
     today_ = timezone.localdate()
     if not selectors.can_report_on(placement, day, today_):
         raise Http404
-    report = DailyReport.objects.filter(placement=placement, date=day).first()
-    settings = selectors.report_settings_for(request.tenant)
-    editable = selectors.student_may_edit(request.user, placement, day, report, settings, today_)
-    form = DailyReportForm(request.POST or None, instance=report)
     if request.method == "POST":
+        # The service loads (and locks) the report and checks the cut-off itself.
         if placement.student_id != request.user.pk:
             raise PermissionDenied
         submit = request.POST.get("action") == "submit"
+        form = DailyReportForm(request.POST)
+        report = None
         if form.is_valid():
             try:
                 report = services.daily_report_save(
@@ -104,6 +103,12 @@ def daily_edit(request, tenant_slug, pk, day):
                 return redirect(report)
         if request.htmx:
             return render(request, "reports/daily/_saved.html", {"report": report, "ok": False, "form": form})
+        report = DailyReport.objects.filter(placement=placement, date=day).first()
+    else:
+        report = DailyReport.objects.filter(placement=placement, date=day).first()
+        form = DailyReportForm(instance=report)
+    settings = selectors.report_settings_for(request.tenant)
+    editable = selectors.student_may_edit(request.user, placement, day, report, settings, today_)
     previous_day, next_day = _neighbour_days(placement, day, today_)
     context = {
         "placement": placement,
