@@ -32,6 +32,10 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     phone.get_by_label("Hours worked").fill("7.5")
     phone.get_by_label("What I did").fill("Cleaned the inspection data and met the team.")
     phone.get_by_label("What I learned").fill("Ask the people on the line what a column means.")
+    # The draft is saved on its own (htmx) a few seconds after typing stops.
+    phone.get_by_text("Draft saved at").wait_for()
+    with scopes_disabled():
+        assert DailyReport.objects.get().state == DailyReport.State.DRAFT
     click(phone, "Submit")
     assert phone.get_by_text("is submitted").first.is_visible()
     screenshot(phone, "20-daily-report-phone")
@@ -76,3 +80,9 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     phone.goto(monthly_url)
     assert phone.locator("p.answer", has_text="Good progress").is_visible()
     screenshot(phone, "24-monthly-report-answers-phone")
+
+    # 7. The printable version: no navigation, forms or history.
+    office.emulate_media(media="print")
+    office.reload()
+    assert not office.get_by_role("button", name="Update the comment").is_visible()
+    screenshot(office, "25-monthly-report-print")
