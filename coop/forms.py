@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Tenant, User
+from .models import DeadlineSettings, Role, Tenant, User
 
 
 class InvitationForm(forms.Form):
@@ -62,3 +62,19 @@ class TenantSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class ReminderChannelForm(forms.Form):
+    reminder_channel = forms.ChoiceField(label=_("How do you want reminders?"), choices=User.ReminderChannel.choices)
+
+
+class DeadlineSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineSettings
+        fields = [
+            "daily_report_missing_days",
+            "monthly_report_due_day",
+            "evaluation_due_days",
+            "signature_waiting_days",
+            "digest_hour",
+        ]

@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Empty means the browser's language."),
     )
+
+    class ReminderChannel(models.TextChoices):
+        DIGEST = "digest", _("In the portal and one email a day")
+        IN_APP = "in_app", _("In the portal only")
+
+    reminder_channel = models.CharField(
+        _("reminders"), max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.DIGEST
+    )
+    calendar_token = models.CharField(max_length=43, blank=True, editable=False, db_index=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -276,3 +286,75 @@ class DownloadLog(TenantOwned):
 
     def __str__(self):
         return f"{self.what} ({self.user_id})"
+
+
+class DeadlineSettings(TenantOwned):
+    """When reminders fall due in a tenant. What is due is computed from the data by the
+    deadline providers each app registers; this row only holds the tenant's choices."""
+
+    daily_report_missing_days = models.PositiveSmallIntegerField(
+        _("remind when daily reports are missing for this many working days"), default=2
+    )
+    monthly_report_due_day = models.PositiveSmallIntegerField(
+        _("monthly report due on this day of the next month"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    evaluation_due_days = models.PositiveSmallIntegerField(
+        _("evaluations due this many days after a placement ends"), default=14
+    )
+    signature_waiting_days = models.PositiveSmallIntegerField(
+        _("remind when an agreement waits for a signature this many days"), default=7
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily email digest"), default=8, validators=[MaxValueValidator(23)]
+    )
+
+    class Meta:
+        verbose_name = _("deadline settings")
+        verbose_name_plural = _("deadline settings")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="deadline_settings_one_per_tenant")]
+
+    def __str__(self):
+        return str(self.tenant_id)
+
+
+class Reminder(TenantOwned):
+    """One reminder for one person about one due thing. `key` names the occurrence, so the
+    deadline scan can run any number of times and still create it once (unique constraint)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    due_on = models.DateField(_("due"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-due_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="reminder_once_per_key")]
+        indexes = [models.Index(fields=["tenant", "user", "emailed_at"], name="reminder_tenant_user_emailed")]
+
+    def __str__(self):
+        return self.title
+
+
+class DigestDelivery(TenantOwned):
+    """Written before a digest email is sent: one per person and day, never two."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    reminder_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
+        constraints = [models.UniqueConstraint(fields=["tenant", "user", "day"], name="digest_once_per_day")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"

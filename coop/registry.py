@@ -15,6 +15,7 @@ class NavItem:
 NAV_ITEMS = []
 DASHBOARD_PANELS = []
 DEMO_SEEDERS = []
+DEADLINE_PROVIDERS = []
 
 
 def register_nav(order, url_name, label, roles):
@@ -41,3 +42,10 @@ def register_demo_seeder(seeder):
     """`seeder(tenant, people)` fills a demo tenant; `people` maps role to the demo user."""
     if seeder not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seeder)
+
+
+def register_deadline_provider(provider):
+    """`provider(tenant, settings, today)` yields coop.reminders.Due items that are due today or
+    overdue. Called by the deadline scan inside the tenant's scope."""
+    if provider not in DEADLINE_PROVIDERS:
+        DEADLINE_PROVIDERS.append(provider)

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Reminder, User
 
 
 def memberships_for_user(user):
@@ -52,3 +52,28 @@ def pending_invitation_count(tenant):
     return invitations_for_tenant(tenant).aggregate(
         n=Count("id", filter=Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()))
     )["n"]
+
+
+def reminders_for_user(tenant, user):
+    return Reminder.objects.filter(tenant=tenant, user=user).order_by("read_at", "-due_on", "-id")
+
+
+def unread_reminder_count(tenant, user):
+    return Reminder.objects.filter(tenant=tenant, user=user, read_at__isnull=True).count()
+
+
+def calendar_reminders_for_token(token):
+    """The reminders of the person whose calendar address carries `token`, in all their
+    tenants (their own rows only), or None for an unknown token."""
+    if not token:
+        return None
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        return None
+    with scopes_disabled():
+        return list(
+            Reminder.objects.filter(
+                user=user,
+                tenant_id__in=Membership.objects.filter(user=user, is_active=True).values("tenant_id"),
+            ).order_by("due_on", "id")[:1000]
+        )

@@ -132,8 +132,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Tokyo"
+# Redis redelivers an unacknowledged task after this many seconds (a worker that died).
+# A new worker sweeps for such tasks every interval x throttle seconds (kombu's defaults: 10 x 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 # Beat runs a short fixed schedule; what is due lives in the database (see DESIGN.md).
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "reminders-scan": {"task": "coop.tasks.reminders_scan", "schedule": 300.0},
+    "digests-send": {"task": "coop.tasks.digests_send", "schedule": 3600.0},
+}
 
 AUTH_USER_MODEL = "coop.User"
 AUTHENTICATION_BACKENDS = [
@@ -199,6 +209,8 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_ssl": env_bool("EMAIL_USE_SSL"),
         "timeout": 20,
     }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _email_options = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 
 # Internationalisation: Japanese first, English second, chosen per user.

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import scope
 
 from .models import Invitation, Tenant
@@ -40,3 +40,54 @@ def send_notification(*, tenant_id, model, object_id, event, user_ids, note=""):
                 subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
                 body = render_to_string(f"emails/{event}_body.txt", context)
             send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
+
+
+# --- Deadlines and reminders: a short fixed beat schedule; what is due is data. ---------------
+
+DIGEST_BATCH = 200
+
+
+@shared_task
+def reminders_scan():
+    """Beat, every few minutes: one message per tenant, not one per reminder."""
+    for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
+        reminders_scan_tenant.delay(tenant_id=tenant_id)
+
+
+@shared_task
+def reminders_scan_tenant(*, tenant_id):
+    from . import reminders
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with scope(tenant=tenant):
+        return reminders.reminders_scan_tenant(tenant=tenant)
+
+
+@shared_task
+def digests_send():
+    """Beat, hourly: tenants past their digest hour get their digests sent in batches."""
+    from . import reminders
+
+    for tenant in Tenant.objects.filter(is_active=True):
+        with scope(tenant=tenant):
+            if not reminders.digest_is_due(tenant):
+                continue
+            user_ids = reminders.digest_recipients(tenant)
+        day = timezone.localdate(timezone=reminders._zone(tenant)).isoformat()
+        for start in range(0, len(user_ids), DIGEST_BATCH):
+            digest_send_batch.delay(tenant_id=tenant.pk, user_ids=user_ids[start : start + DIGEST_BATCH], day=day)
+
+
+@shared_task
+def digest_send_batch(*, tenant_id, user_ids, day):
+    from datetime import date
+
+    from . import reminders
+    from .models import User
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    sent = 0
+    with scope(tenant=tenant):
+        for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+            sent += reminders.digest_send(tenant=tenant, user=user, day=date.fromisoformat(day))
+    return sent

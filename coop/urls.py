@@ -17,12 +17,17 @@ tenant_patterns = [
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/", views.tenant_settings, name="tenant_settings"),
+    path("settings/deadlines/", views.deadline_settings, name="deadline_settings"),
+    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
+    path("reminders/calendar/reset/", views.calendar_reset, name="calendar_reset"),
 ]
 
 coop_patterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
 

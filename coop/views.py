@@ -11,10 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
-from .forms import InvitationForm, InvitationSignupForm, LanguageForm, MembershipRoleForm, TenantSettingsForm
-from .models import Invitation, Membership, Role, User
+from .forms import (
+    DeadlineSettingsForm,
+    InvitationForm,
+    InvitationSignupForm,
+    LanguageForm,
+    MembershipRoleForm,
+    ReminderChannelForm,
+    TenantSettingsForm,
+)
+from .models import Invitation, Membership, Reminder, Role, User
 from .registry import dashboard_panels
 
 
@@ -209,3 +217,65 @@ def tenant_settings(request, tenant_slug):
         messages.success(request, _("Settings saved."))
         return redirect("coop:tenant_settings", tenant_slug=tenant_slug)
     return render(request, "coop/tenant_settings.html", {"form": form})
+
+
+@require_role(EVERY_ROLE)
+def reminder_list(request, tenant_slug):
+    form = ReminderChannelForm(request.POST or None, initial={"reminder_channel": request.user.reminder_channel})
+    if request.method == "POST" and form.is_valid():
+        reminders.user_set_reminder_channel(user=request.user, channel=form.cleaned_data["reminder_channel"])
+        messages.success(request, _("Your reminder settings were saved."))
+        return redirect("coop:reminders", tenant_slug=tenant_slug)
+    token = reminders.calendar_token_for(request.user)
+    return render(
+        request,
+        "coop/reminders.html",
+        {
+            "reminders": selectors.reminders_for_user(request.tenant, request.user)[:200],
+            "form": form,
+            "calendar_url": settings.SITE_URL + reverse("coop:calendar_feed", kwargs={"token": token}),
+        },
+    )
+
+
+@require_POST
+@require_role(EVERY_ROLE)
+def reminder_read(request, tenant_slug, pk):
+    reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
+    reminders.reminder_mark_read(reminder=reminder, user=request.user)
+    if reminder.url and url_has_allowed_host_and_scheme(reminder.url, {request.get_host()}):
+        return redirect(reminder.url)
+    return redirect("coop:reminders", tenant_slug=tenant_slug)
+
+
+@require_POST
+@require_role(EVERY_ROLE)
+def calendar_reset(request, tenant_slug):
+    reminders.calendar_token_reset(user=request.user)
+    messages.success(request, _("Your calendar address was changed; the old one no longer works."))
+    return redirect("coop:reminders", tenant_slug=tenant_slug)
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The person's deadlines as an iCalendar feed; the unguessable address is the key."""
+    found = selectors.calendar_reminders_for_token(token)
+    if found is None:
+        raise Http404
+    from .models import User as UserModel
+
+    user = UserModel.objects.get(calendar_token=token)
+    response = HttpResponse(reminders.calendar_ics(user, found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response
+
+
+@require_role(ADMINS)
+def deadline_settings(request, tenant_slug):
+    instance = reminders.deadline_settings_for(request.tenant)
+    form = DeadlineSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        reminders.deadline_settings_save(tenant=request.tenant, values=form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("coop:deadline_settings", tenant_slug=tenant_slug)
+    return render(request, "coop/deadline_settings.html", {"form": form})

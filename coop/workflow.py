@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from .models import HistoryEntry
 
-
 # How the history shows the last part of an action code ("theme.created" -> "Created").
 ACTION_LABELS = {
     "created": gettext_lazy("Created"),

@@ -9,10 +9,15 @@ class PlacementsConfig(AppConfig):
     def ready(self):
         from coop.access import EVERY_ROLE, MANAGERS
         from coop.models import Role
-        from coop.registry import register_dashboard_panel, register_demo_seeder, register_nav
+        from coop.registry import (
+            register_dashboard_panel,
+            register_deadline_provider,
+            register_demo_seeder,
+            register_nav,
+        )
         from coop.signals import membership_joined
 
-        from . import dashboard, demo
+        from . import dashboard, deadlines, demo
         from .services.partners import contact_link_user
 
         register_nav(10, "placements:theme_list", _("Themes"), EVERY_ROLE)
@@ -24,6 +29,7 @@ class PlacementsConfig(AppConfig):
         register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
+        register_deadline_provider(deadlines.agreements_waiting_for_signature)
 
         def link_partner_contacts(sender, membership, **kwargs):
             contact_link_user(membership=membership)

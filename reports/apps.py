@@ -14,8 +14,7 @@ class ReportsConfig(AppConfig):
         from . import dashboard, demo
 
         register_nav(25, "reports:today", _("Today's report"), {Role.STUDENT})
-        register_nav(35, "reports:monthly_list", _("Monthly reports"), EVERY_ROLE)
-        register_nav(65, "reports:presentation_list", _("Final presentations"), EVERY_ROLE)
+        register_nav(35, "reports:overview", _("Reports"), EVERY_ROLE)
         register_nav(91, "reports:settings", _("Report settings"), ADMINS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)

@@ -3,6 +3,7 @@ last month's monthly report with the partner's feedback and the faculty comment,
 presentation meeting. Made through the real services; idempotent."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.utils import timezone
@@ -44,7 +45,9 @@ def seed(tenant, people):
         by=staff,
         placements=presenting,
         title="コーオプ教育 最終報告会" if tenant.kind != "high_school" else "デュアルシステム 成果発表会",
-        starts_at=timezone.now().replace(hour=13, minute=0, second=0, microsecond=0) + datetime.timedelta(days=60),
+        starts_at=datetime.datetime.combine(
+            today + datetime.timedelta(days=60), datetime.time(13, 0), tzinfo=zoneinfo.ZoneInfo(tenant.timezone)
+        ),
         place="本部棟 大会議室",
         attendees="受入企業のご担当者、指導教員、実務家教員、在学生",
         notes="発表10分、質疑5分。",

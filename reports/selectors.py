@@ -309,3 +309,58 @@ def partner_supervisor_users(placement):
         s.contact.user
         for s in placement.supervisors.select_related("contact__user").filter(contact__user__isnull=False)
     ]
+
+
+# --- Compliance overview --------------------------------------------------------------------
+
+
+@dataclass
+class ComplianceRow:
+    placement: Placement
+    due: int
+    reported: int
+    missed: int
+    hours: Decimal
+    monthly: MonthlyReport = None
+
+    @property
+    def rate(self):
+        """Share of the month's working days so far with a submitted report, in percent."""
+        return 100 if not self.due else round(100 * (self.due - self.missed) / self.due)
+
+
+def compliance_for_user(user, role, month, today=None, limit=300):
+    """This month's daily-report compliance of every running placement the person may see.
+    Three queries whatever the number of rows: placements, their submitted reports of the
+    month, their monthly reports of the month (both through a subquery on the first)."""
+    today = today or timezone.localdate()
+    last = month_end(month)
+    placements = (
+        placements_for_user(user, role)
+        .filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month)
+        .select_related("student", "partner")
+        .order_by("student__full_name", "id")
+    )
+    rows = list(placements[:limit])
+    visible = placements.values("pk")
+    submitted = {}
+    for placement_id, day, hours in DailyReport.objects.filter(
+        placement__in=visible, state=DailyReport.State.SUBMITTED, date__gte=month, date__lte=last
+    ).values_list("placement_id", "date", "hours"):
+        submitted.setdefault(placement_id, {})[day] = hours or Decimal(0)
+    monthly = {r.placement_id: r for r in MonthlyReport.objects.filter(placement__in=visible, month=month)}
+    result = []
+    for placement in rows:
+        days = submitted.get(placement.pk, {})
+        due = working_days(placement, month, min(last, today))
+        result.append(
+            ComplianceRow(
+                placement=placement,
+                due=len(due),
+                reported=len(days),
+                missed=sum(1 for d in due if d not in days),
+                hours=sum(days.values(), Decimal(0)),
+                monthly=monthly.get(placement.pk),
+            )
+        )
+    return result

@@ -28,22 +28,23 @@ class YearMonthConverter:
         return f"{value:%Y-%m}" if isinstance(value, datetime.date) else str(value)
 
 
-register_converter(IsoDateConverter, "isodate")
-register_converter(YearMonthConverter, "yearmonth")
+register_converter(IsoDateConverter, "reports_date")
+register_converter(YearMonthConverter, "reports_month")
 
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.overview, name="overview"),
     path("today/", views.today, name="today"),
     path("monthly/", views.monthly_list, name="monthly_list"),
     path("settings/", views.report_settings, name="settings"),
     path("placements/<int:pk>/", views.placement_reports, name="placement"),
-    path("placements/<int:pk>/days/<isodate:day>/", views.daily_edit, name="daily_edit"),
-    path("placements/<int:pk>/days/<isodate:day>/unlock/", views.daily_unlock, name="daily_unlock"),
-    path("placements/<int:pk>/months/<yearmonth:month>/", views.monthly_detail, name="monthly_detail"),
-    path("placements/<int:pk>/months/<yearmonth:month>/feedback/", views.monthly_feedback, name="monthly_feedback"),
-    path("placements/<int:pk>/months/<yearmonth:month>/comment/", views.monthly_comment, name="monthly_comment"),
-    path("placements/<int:pk>/months/<yearmonth:month>/return/", views.monthly_return, name="monthly_return"),
+    path("placements/<int:pk>/days/<reports_date:day>/", views.daily_edit, name="daily_edit"),
+    path("placements/<int:pk>/days/<reports_date:day>/unlock/", views.daily_unlock, name="daily_unlock"),
+    path("placements/<int:pk>/months/<reports_month:month>/", views.monthly_detail, name="monthly_detail"),
+    path("placements/<int:pk>/months/<reports_month:month>/feedback/", views.monthly_feedback, name="monthly_feedback"),
+    path("placements/<int:pk>/months/<reports_month:month>/comment/", views.monthly_comment, name="monthly_comment"),
+    path("placements/<int:pk>/months/<reports_month:month>/return/", views.monthly_return, name="monthly_return"),
     path("placements/<int:pk>/final/", views.final_report, name="final_report"),
     path("placements/<int:pk>/final/reopen/", views.final_reopen, name="final_reopen"),
     path("final-files/<int:pk>/", views.final_file, name="final_file"),

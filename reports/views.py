@@ -52,11 +52,13 @@ def _placement_url(placement, month=None):
 @require_role(Role.STUDENT)
 def today(request, tenant_slug):
     """Phone first: straight to today's report of the student's running placement."""
-    placements = list(selectors.reporting_placements_for_student(request.user))
     day = timezone.localdate()
-    if len(placements) == 1:
-        return redirect("reports:daily_edit", tenant_slug=tenant_slug, pk=placements[0].pk, day=day)
-    return render(request, "reports/today.html", {"placements": placements, "today": day})
+    running = list(selectors.reporting_placements_for_student(request.user))
+    reportable = [p for p in running if selectors.can_report_on(p, day, day)]
+    if len(reportable) == 1:
+        return redirect("reports:daily_edit", tenant_slug=tenant_slug, pk=reportable[0].pk, day=day)
+    context = {"placements": reportable, "others": [p for p in running if p not in reportable], "today": day}
+    return render(request, "reports/today.html", context)
 
 
 def _neighbour_days(placement, day, today):
@@ -192,6 +194,26 @@ def placement_reports(request, tenant_slug, pk):
         "is_student": placement.student_id == request.user.pk,
     }
     return render(request, "reports/placement.html", context)
+
+
+# --- Overview: every visible placement's month at a glance ----------------------------------------
+
+
+@require_role(EVERY_ROLE)
+def overview(request, tenant_slug):
+    today_ = timezone.localdate()
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        month = selectors.month_start(today_)
+    month = min(month, selectors.month_start(today_))
+    context = {
+        "month": month,
+        "rows": selectors.compliance_for_user(request.user, _role(request), month, today_),
+        "previous_month": selectors.add_months(month, -1),
+        "next_month": selectors.add_months(month, 1) if month < selectors.month_start(today_) else None,
+    }
+    return render(request, "reports/overview.html", context)
 
 
 # --- Monthly reports ------------------------------------------------------------------------

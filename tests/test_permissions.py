@@ -50,7 +50,7 @@ TENANT_PUBLIC_URLS = {
     "placements:public_theme_detail",  # tests/placements/test_themes.py
 }
 # Pages outside any tenant, tested in tests/coop/test_accounts.py.
-OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz"}
+OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:calendar_feed"}
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
 EXTERNAL_PREFIXES = ("account_", "admin:")
 

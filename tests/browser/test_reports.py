@@ -12,6 +12,7 @@ from reports.models import DailyReport, MonthlyReport
 from ..factories import PartnerFactory, member
 from ..reports.factories import running_placement
 from .conftest import screenshot
+from .test_accessibility import violations
 from .test_coop_flow import click, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,9 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     phone.wait_for_load_state()
     assert phone.locator("td.day-submitted").count() == 1
     screenshot(phone, "21-report-calendar-phone")
+    phone.goto(f"/t/{tenant.slug}/")
+    assert phone.get_by_text("Today's report is submitted.").is_visible()
+    screenshot(phone, "26-student-dashboard-phone")
 
     # 3. The student writes and submits the monthly report.
     phone.goto(f"/t/{tenant.slug}/reports/placements/{placement.pk}/months/{today:%Y-%m}/")
@@ -61,6 +65,7 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     company = login(browser, live_server, boss.email)
     company.goto(f"/t/{tenant.slug}/")
     assert company.get_by_role("link", name=f"Student One · {today:%Y-%m}").is_visible()
+    screenshot(company, "27-partner-dashboard-waiting")
     company.goto(monthly_url)
     company.get_by_label("Your feedback").fill("Careful work; please present your results next month.")
     click(company, "Send the feedback")
@@ -76,13 +81,29 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
         report = MonthlyReport.objects.get()
         assert (report.state, report.days_reported) == (MonthlyReport.State.REVIEWED, 1)
 
+    office.goto(f"/t/{tenant.slug}/reports/")
+    assert office.locator("span.meter").count() == 1
+    screenshot(office, "28-reports-overview")
+
     # 6. The student sees both answers on the phone.
     phone.goto(monthly_url)
     assert phone.locator("p.answer", has_text="Good progress").is_visible()
     screenshot(phone, "24-monthly-report-answers-phone")
 
     # 7. The printable version: no navigation, forms or history.
+    office.goto(monthly_url)
     office.emulate_media(media="print")
-    office.reload()
     assert not office.get_by_role("button", name="Update the comment").is_visible()
     screenshot(office, "25-monthly-report-print")
+
+    # 8. No serious accessibility finding on the report pages, on the phone and on a desktop.
+    office.emulate_media(media="screen")
+    base = f"/t/{tenant.slug}/reports"
+    findings = {}
+    for path in [f"{base}/placements/{placement.pk}/days/{today.isoformat()}/", f"{base}/placements/{placement.pk}/"]:
+        phone.goto(path)
+        findings["student " + path] = violations(phone)
+    for path in [f"{base}/", f"{base}/monthly/", f"{base}/presentations/", monthly_url]:
+        office.goto(path)
+        findings["faculty " + path] = violations(office)
+    assert {path: found for path, found in findings.items() if found} == {}

@@ -71,6 +71,7 @@ def _presentation(tenant, members):
 
 
 TENANT_URLS = {
+    "reports:overview": Case("GET", EVERY_ROLE),
     "reports:today": Case("GET", frozenset({Role.STUDENT})),
     "reports:monthly_list": Case("GET", EVERY_ROLE),
     "reports:settings": Case("GET", ADMINS),

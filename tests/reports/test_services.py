@@ -304,13 +304,17 @@ def test_final_report_with_files_is_submitted_once_until_reopened(dual, people, 
     assert services.final_report_save(placement=dual, by=dual.student, text="変更").state == FinalReport.State.DRAFT
 
 
-def test_presentation_keeps_its_placements_in_order(dual, full_time, in_tenant, people):
+def test_presentation_keeps_its_placements_in_order(
+    dual, full_time, in_tenant, people, mailoutbox, django_capture_on_commit_callbacks
+):
     planned = running_placement(in_tenant, state=Placement.State.PLANNED)
-    when = datetime.datetime(2027, 2, 20, 13, 0, tzinfo=datetime.UTC)
-    presentation = services.presentation_save(
-        tenant=in_tenant, by=people[Role.STAFF], placements=[full_time, dual], title="最終報告会", starts_at=when
-    )
+    when = datetime.datetime(2027, 2, 20, 4, 0, tzinfo=datetime.UTC)  # 13:00 in Tokyo
+    with django_capture_on_commit_callbacks(execute=True):
+        presentation = services.presentation_save(
+            tenant=in_tenant, by=people[Role.STAFF], placements=[full_time, dual], title="最終報告会", starts_at=when
+        )
     assert [s.placement_id for s in presentation.slots.all()] == [full_time.pk, dual.pk]
+    assert len(mailoutbox) == 1 and "2027-02-20 13:00" in mailoutbox[0].body  # one student, in local time
     services.presentation_save(
         tenant=in_tenant, by=people[Role.STAFF], presentation=presentation, placements=[dual], title="最終報告会"
     )
@@ -332,3 +336,15 @@ def test_lists_waiting_for_each_person(dual, people, in_tenant):
     assert list(waiting(people[Role.PARTNER], Role.PARTNER, waiting=True)) == []
     DailyReportFactory(placement=dual, date=D(2026, 9, 9))
     assert list(waiting(people[Role.STUDENT], Role.STUDENT)) == [report]
+
+
+def test_compliance_overview_counts_each_placement(dual, full_time, people):
+    write(dual, D(2026, 9, 2), hours="6")
+    write(full_time, D(2026, 9, 14), hours="7.5")
+    write(full_time, D(2026, 9, 15), hours="7.5", submit=False)
+    rows = selectors.compliance_for_user(people[Role.STAFF], Role.STAFF, SEPTEMBER, today=D(2026, 9, 16))
+    by_id = {row.placement.pk: row for row in rows}
+    # Wednesdays 2, 9 and 16 due, only the 2nd reported; weekdays 14, 15, 16 due, only the 14th submitted.
+    assert (by_id[dual.pk].due, by_id[dual.pk].missed, by_id[dual.pk].rate) == (3, 2, 33)
+    assert (by_id[full_time.pk].due, by_id[full_time.pk].missed, by_id[full_time.pk].hours) == (3, 2, Decimal("7.5"))
+    assert selectors.compliance_for_user(people[Role.STUDENT], Role.STUDENT, D(2026, 8, 1), today=D(2026, 9, 16)) == []

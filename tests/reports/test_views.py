@@ -47,6 +47,18 @@ def test_today_lets_a_student_with_two_placements_pick(client, tenant, members, 
         assert url("daily_edit", tenant, pk=p.pk, day=today) in response.text
 
 
+def test_today_when_the_placement_has_not_started_links_to_its_calendar(client, tenant, members, today):
+    later = running_placement(
+        tenant,
+        student=members[Role.STUDENT],
+        starts_on=today + datetime.timedelta(days=7),
+        ends_on=today + datetime.timedelta(days=100),
+    )
+    client.force_login(members[Role.STUDENT])
+    response = client.get(url("today", tenant))
+    assert response.status_code == 200 and url("placement", tenant, pk=later.pk) in response.text
+
+
 def test_student_saves_a_draft_then_submits_in_one_tap(client, tenant, members, placement, today):
     client.force_login(members[Role.STUDENT])
     page = url("daily_edit", tenant, pk=placement.pk, day=today)
@@ -60,6 +72,10 @@ def test_student_saves_a_draft_then_submits_in_one_tap(client, tenant, members, 
         report = DailyReport.objects.get()
     assert report.state == DailyReport.State.SUBMITTED
     assert "Save changes" in response.text or "変更を保存" in response.text
+    # A correction after submission: the page's history keeps the earlier text.
+    response = client.post(page, {**form, "done": "訂正した内容", "action": "save"}, follow=True)
+    assert "訂正した内容" in response.text
+    assert '<p class="note">' in response.text and "検査データを整理した。" in response.text.split('class="history"')[1]
 
 
 def test_htmx_autosave_answers_with_a_fragment(client, tenant, members, placement, today):
@@ -270,3 +286,16 @@ def test_calendar_and_monthly_pages_queries_do_not_grow(
     # session, user, tenant, membership, placement, monthly report, daily reports
     with django_assert_num_queries(7):
         assert client.get(url("monthly_detail", tenant, pk=placement.pk, month=month)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_overview_queries_do_not_grow(client, tenant, members, today, django_assert_num_queries, rows):
+    for _ in range(rows):
+        placement = running_placement(tenant, faculty=members[Role.FACULTY])
+        DailyReportFactory(placement=placement, date=today)
+        MonthlyReportFactory(placement=placement, month=today.replace(day=1), state=MonthlyReport.State.DRAFT)
+    client.force_login(members[Role.FACULTY])
+    # session, user, tenant, membership, placements, their submitted reports, their monthly reports
+    with django_assert_num_queries(7):
+        response = client.get(url("overview", tenant))
+    assert response.text.count('class="meter"') == rows

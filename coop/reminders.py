@@ -1,0 +1,173 @@
+"""Deadlines and reminders (services).
+
+- The deadline scan (Celery beat, every few minutes) asks every registered provider what is
+  due in a tenant and inserts one Reminder per person and occurrence. The unique key makes
+  a second scan, or two scans at once, insert nothing new.
+- Once a day per tenant (at its digest hour) each person with unsent reminders gets one digest
+  email in their language, unless they chose the portal only. A DigestDelivery row is
+  committed before the email is sent: a redelivered task, or a worker that died mid-batch,
+  never sends the same digest twice.
+- Everything runs inside the tenant's scope; tasks get ids only.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import DeadlineSettings, DigestDelivery, Reminder, User
+from .registry import DEADLINE_PROVIDERS
+
+INSERT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Due:
+    key: str
+    user_id: int
+    title: str
+    url: str
+    due_on: date
+
+
+def deadline_settings_for(tenant):
+    found = DeadlineSettings.objects.filter(tenant=tenant).first()
+    return found or DeadlineSettings(tenant=tenant)
+
+
+def due_items(tenant, today):
+    deadline_settings = deadline_settings_for(tenant)
+    for provider in DEADLINE_PROVIDERS:
+        yield from provider(tenant, deadline_settings, today)
+
+
+def reminders_scan_tenant(*, tenant, today=None):
+    """Inserts the reminders that are due and not yet recorded. Returns how many were new."""
+    today = today or timezone.localdate()
+    before = Reminder.objects.filter(tenant=tenant).count()
+    batch = []
+    for due in due_items(tenant, today):
+        batch.append(
+            Reminder(
+                tenant=tenant,
+                user_id=due.user_id,
+                key=due.key[:200],
+                title=due.title[:300],
+                url=due.url,
+                due_on=due.due_on,
+            )
+        )
+        if len(batch) >= INSERT_BATCH:
+            # The unique (tenant, key) constraint drops what an earlier scan already inserted.
+            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+    return Reminder.objects.filter(tenant=tenant).count() - before
+
+
+def digest_recipients(tenant):
+    """Ids of people with reminders not yet emailed who want emails."""
+    return list(
+        Reminder.objects.filter(tenant=tenant, emailed_at__isnull=True, user__is_active=True)
+        .exclude(user__reminder_channel=User.ReminderChannel.IN_APP)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def digest_send(*, tenant, user, day):
+    """Sends one person's digest for `day` at most once. Returns True if an email went out."""
+    with transaction.atomic():
+        pending = list(
+            Reminder.objects.select_for_update()
+            .filter(tenant=tenant, user=user, emailed_at__isnull=True)
+            .order_by("due_on", "id")
+        )
+        if not pending:
+            return False
+        try:
+            with transaction.atomic():
+                DigestDelivery.objects.create(tenant=tenant, user=user, day=day, reminder_count=len(pending))
+        except IntegrityError:
+            return False  # today's digest was already sent (or is being sent by another worker)
+        Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
+    # Committed before sending: if this process dies now, the digest is lost, never doubled.
+    context = {"tenant": tenant, "recipient": user, "reminders": pending, "site_url": settings.SITE_URL}
+    with translation.override(user.language or tenant.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/reminders/digest_subject.txt", context).strip()
+        body = render_to_string("emails/reminders/digest_body.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    return True
+
+
+def digest_is_due(tenant, now=None):
+    now = timezone.localtime(now or timezone.now(), timezone=_zone(tenant))
+    return now.hour >= deadline_settings_for(tenant).digest_hour
+
+
+def _zone(tenant):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(tenant.timezone)
+
+
+def deadline_settings_save(*, tenant, values):
+    found, _created = DeadlineSettings.objects.update_or_create(tenant=tenant, defaults=values)
+    return found
+
+
+def reminder_mark_read(*, reminder, user):
+    if reminder.user_id == user.pk and reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        reminder.save(update_fields=["read_at"])
+    return reminder
+
+
+def user_set_reminder_channel(*, user, channel):
+    user.reminder_channel = channel
+    user.save(update_fields=["reminder_channel"])
+    return user
+
+
+def calendar_token_for(user):
+    """The secret in the person's iCalendar feed address; made on first use."""
+    if not user.calendar_token:
+        user.calendar_token = secrets.token_urlsafe(32)
+        user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def calendar_token_reset(*, user):
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def _ics_escape(text):
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def calendar_ics(user, reminders):
+    """An iCalendar (RFC 5545) document with one all-day event per reminder."""
+    stamp = timezone.now().astimezone(UTC)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Co-op Portal//Deadlines//JA", "CALSCALE:GREGORIAN"]
+    for reminder in reminders:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:reminder-{reminder.pk}@coop-portal",
+            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+            f"DTSTART;VALUE=DATE:{reminder.due_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{reminder.due_on + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_escape(reminder.title)}",
+        ]
+        if reminder.url:
+            lines.append(f"URL:{settings.SITE_URL}{reminder.url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
