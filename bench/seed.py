@@ -6,6 +6,7 @@ Rows are bulk-inserted with one precomputed password hash, so 25,000 people take
 """
 
 import argparse
+import datetime
 import time
 
 from django.contrib.auth.hashers import make_password
@@ -29,6 +30,67 @@ def _bulk_people(tenant, role, count, password_hash, prefix):
         [Membership(tenant=tenant, user=user, role=role) for user in created.iterator(chunk_size=BATCH)],
         batch_size=BATCH,
     )
+
+
+def seed_placements(tenant, *, partners=8_000, terms=1, per_term=10_000, start=datetime.date(2026, 11, 2)):
+    """Partners, one theme each, and `per_term` active placements in each of `terms` terms,
+    spread over the tenant's students. Idempotent: a tenant that has partners is left alone."""
+    from placements.models import Partner, Placement, Program, Term, Theme
+
+    with scopes_disabled():
+        if Partner.objects.filter(tenant=tenant).exists():
+            return
+        with transaction.atomic():
+            program = Program.objects.create(
+                tenant=tenant, name="コーオプ教育", kind=Program.Kind.COOP, min_months=4, max_months=12
+            )
+            Partner.objects.bulk_create(
+                [Partner(tenant=tenant, name=f"ベンチ企業 {n:05d}") for n in range(partners)], batch_size=BATCH
+            )
+            partner_ids = list(Partner.objects.filter(tenant=tenant).values_list("pk", flat=True))
+            Theme.objects.bulk_create(
+                [
+                    Theme(
+                        tenant=tenant,
+                        program=program,
+                        partner_id=pk,
+                        title=f"テーマ {pk}",
+                        description="...",
+                        state=Theme.State.FILLED,
+                        duration_months=5,
+                    )
+                    for pk in partner_ids
+                ],
+                batch_size=BATCH,
+            )
+            themes = list(Theme.objects.filter(tenant=tenant).values_list("pk", "partner_id"))
+            students = list(
+                Membership.objects.filter(tenant=tenant, role=Role.STUDENT).values_list("user_id", flat=True)
+            )
+            for t in range(terms):
+                term = Term.objects.create(
+                    tenant=tenant,
+                    program=program,
+                    name=f"第{t + 1}期",
+                    academic_year=2026,
+                    starts_on=start,
+                    ends_on=start + datetime.timedelta(days=150),
+                )
+                Placement.objects.bulk_create(
+                    [
+                        Placement(
+                            tenant=tenant,
+                            theme_id=themes[n % len(themes)][0],
+                            partner_id=themes[n % len(themes)][1],
+                            student_id=students[(t * per_term + n) % len(students)],
+                            starts_on=term.starts_on,
+                            ends_on=term.ends_on,
+                            state=Placement.State.ACTIVE,
+                        )
+                        for n in range(per_term)
+                    ],
+                    batch_size=BATCH,
+                )
 
 
 @transaction.atomic

@@ -48,19 +48,23 @@ DIGEST_BATCH = 200
 
 
 @shared_task
-def reminders_scan():
-    """Beat, every few minutes: one message per tenant, not one per reminder."""
+def reminders_scan(*, today=None):
+    """Beat, every few minutes: one message per tenant, not one per reminder. `today` (ISO date)
+    is for backfills and benchmarks; by default each tenant's own date."""
     for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
-        reminders_scan_tenant.delay(tenant_id=tenant_id)
+        reminders_scan_tenant.delay(tenant_id=tenant_id, today=today)
 
 
 @shared_task
-def reminders_scan_tenant(*, tenant_id):
+def reminders_scan_tenant(*, tenant_id, today=None):
+    from datetime import date
+
     from . import reminders
 
     tenant = Tenant.objects.get(pk=tenant_id)
     with scope(tenant=tenant):
-        return reminders.reminders_scan_tenant(tenant=tenant)
+        day = date.fromisoformat(today) if today else timezone.localdate(timezone=reminders._zone(tenant))
+        return reminders.reminders_scan_tenant(tenant=tenant, today=day)
 
 
 @shared_task

@@ -9,12 +9,19 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from coop.access import ADMINS, EVERY_ROLE
         from coop.models import Role
-        from coop.registry import register_dashboard_panel, register_demo_seeder, register_nav
+        from coop.registry import (
+            register_dashboard_panel,
+            register_deadline_provider,
+            register_demo_seeder,
+            register_nav,
+        )
 
-        from . import dashboard, demo
+        from . import dashboard, deadlines, demo
 
         register_nav(25, "reports:today", _("Today's report"), {Role.STUDENT})
         register_nav(35, "reports:overview", _("Reports"), EVERY_ROLE)
         register_nav(91, "reports:settings", _("Report settings"), ADMINS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
+        register_deadline_provider(deadlines.daily_reports_missing)
+        register_deadline_provider(deadlines.monthly_reports_due)
