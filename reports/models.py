@@ -124,6 +124,8 @@ class MonthlyReport(TenantOwned):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("comment by")
     )
     faculty_comment_at = models.DateTimeField(_("comment written"), null=True, blank=True)
+    # Who wrote the feedback through an emailed link, when they have no portal account.
+    partner_feedback_name = models.CharField(_("feedback by"), max_length=150, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
     class Meta:
@@ -230,3 +232,214 @@ class PresentationSlot(TenantOwned):
                 fields=["tenant", "presentation", "placement"], name="presentation_slot_once_per_placement"
             )
         ]
+
+
+# --- Evaluations (評価報告書) and the final result -------------------------------------------
+
+
+class EvaluationForm(TenantOwned):
+    """The scored form a tenant evaluates placements with: criteria on a score scale and
+    free-text questions. Once an evaluation uses a version it is frozen (`is_used`); a change
+    then makes the next version, so old scores keep the meaning they were given under.
+
+    `criteria` and `questions` are lists of {"key", "label", "description"}. Labels of the
+    default form are English msgids, translated when shown; a tenant's own labels show as typed.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    criteria = models.JSONField(_("criteria"), default=list)
+    questions = models.JSONField(_("free-text questions"), default=list)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest score"), default=5, validators=[MinValueValidator(2), MaxValueValidator(10)]
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+    is_used = models.BooleanField(_("used"), default=False)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation form")
+        verbose_name_plural = _("evaluation forms")
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "version"], name="evaluation_form_one_per_version")]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def scale(self):
+        return list(range(self.scale_min, self.scale_max + 1))
+
+
+class Evaluation(TenantOwned):
+    """評価報告書 (by the partner) or the faculty's evaluation of one placement: one of each."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("Evaluation by the partner")
+        FACULTY = "faculty", _("Evaluation by the faculty supervisor")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    TRANSITIONS = {State.DRAFT: {State.SUBMITTED}, State.SUBMITTED: {State.DRAFT}}
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("placement")
+    )
+    kind = models.CharField(_("rater"), max_length=10, choices=Kind.choices)
+    form = models.ForeignKey(EvaluationForm, on_delete=models.PROTECT, related_name="+", verbose_name=_("form"))
+    rater = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("written by")
+    )
+    rater_name = models.CharField(_("written by"), max_length=150, blank=True)
+    scores = models.JSONField(_("scores"), default=dict)
+    answers = models.JSONField(_("answers"), default=dict)
+    comments = models.TextField(_("comments"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    via_link = models.ForeignKey(
+        "AccessLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["placement_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "placement", "kind"], name="evaluation_one_per_rater_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.placement_id} {self.kind}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "reports:evaluation_edit",
+            kwargs={"tenant_slug": self.tenant_slug, "pk": self.placement_id, "kind": self.kind},
+        )
+
+    @property
+    def written_by(self):
+        return self.rater_name or (str(self.rater) if self.rater_id else "")
+
+
+class PlacementResult(TenantOwned):
+    """The final result, agreed by the supervising faculty and the practitioner faculty.
+    A change clears the other side's agreement; with both agreements it is final."""
+
+    class Grade(models.TextChoices):
+        S = "S", _("S (excellent)")
+        A = "A", _("A (very good)")
+        B = "B", _("B (good)")
+        C = "C", _("C (pass)")
+        F = "F", _("F (fail)")
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.CASCADE, related_name="results", verbose_name=_("placement")
+    )
+    grade = models.CharField(_("grade"), max_length=2, choices=Grade.choices)
+    passed = models.BooleanField(_("passed"), default=True)
+    comments = models.TextField(_("comments"), blank=True)
+    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    agreed_by_faculty = models.DateTimeField(_("agreed by the faculty supervisor"), null=True, blank=True)
+    faculty_user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agreed_by_practitioner = models.DateTimeField(_("agreed by the practitioner faculty"), null=True, blank=True)
+    practitioner_user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("final result")
+        verbose_name_plural = _("final results")
+        constraints = [models.UniqueConstraint(fields=["tenant", "placement"], name="result_one_per_placement")]
+
+    def __str__(self):
+        return f"{self.placement_id} {self.grade}"
+
+    def get_absolute_url(self):
+        return reverse("reports:evaluations", kwargs={"tenant_slug": self.tenant_slug, "pk": self.placement_id})
+
+    @property
+    def is_final(self):
+        return bool(self.agreed_by_faculty and self.agreed_by_practitioner)
+
+
+# --- Emailed links for partner people without an account ---------------------------------------
+
+
+class AccessLink(TenantOwned):
+    """An emailed link that lets one partner supervisor do one thing for one placement (the
+    feedback on one month's report, or the partner evaluation) without signing in. Only a
+    hash of its token is stored; it expires, can be revoked, and is used up on submission."""
+
+    VALID_DAYS = 14
+
+    class Purpose(models.TextChoices):
+        FEEDBACK = "feedback", _("Feedback on a monthly report")
+        EVALUATION = "evaluation", _("Partner evaluation")
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.CASCADE, related_name="access_links", verbose_name=_("placement")
+    )
+    contact = models.ForeignKey(
+        "placements.PartnerContact", on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to")
+    )
+    email = models.EmailField(_("email address"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    month = models.DateField(_("month"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("emailed link")
+        verbose_name_plural = _("emailed links")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "placement"], name="access_link_tenant_placement")]
+
+    def __str__(self):
+        return f"{self.email} {self.purpose}"
+
+    @property
+    def status(self):
+        from django.utils import timezone
+
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def get_status_display(self):
+        return {
+            "used": _("Used"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "pending": _("Waiting"),
+        }[self.status]
+
+
+class AccessLinkOpen(TenantOwned):
+    """Each time an emailed link was opened: when, from where."""
+
+    link = models.ForeignKey(AccessLink, on_delete=models.CASCADE, related_name="opens")
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("link opened")
+        verbose_name_plural = _("links opened")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "link"], name="access_link_open_tenant_link")]
