@@ -12,7 +12,7 @@ from coop import reminders
 from coop.models import DigestDelivery, Reminder, Role, User
 from placements.models import Agreement, AgreementVersion
 
-from ..factories import AgreementFactory, PartnerFactory, member, partner_person
+from ..factories import AgreementFactory, PartnerFactory, partner_person
 
 pytestmark = pytest.mark.django_db
 
