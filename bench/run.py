@@ -15,7 +15,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def _setup_django():
+def _setup_django(migrate=True):
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
@@ -28,9 +28,10 @@ def _setup_django():
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 def discover_scenarios():

@@ -27,6 +27,7 @@ class PlacementsConfig(AppConfig):
         register_nav(50, "placements:agreement_list", _("Agreements"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
         register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
         register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
+        register_nav(71, "placements:export_list", _("Exports"), MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)

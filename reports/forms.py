@@ -3,9 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
 from placements.forms.selection import check_upload
-from placements.models import Placement
+from placements.models import PartnerContact, Placement
 
-from .models import DailyReport, FinalPresentation, FinalReport, MonthlyReport, ReportSettings
+from .models import (
+    AccessLink,
+    DailyReport,
+    FinalPresentation,
+    FinalReport,
+    MonthlyReport,
+    PlacementResult,
+    ReportSettings,
+)
 from .services import MAX_UNLOCK_DAYS
 
 MAX_FILES = 5
@@ -117,3 +125,51 @@ class ReportSettingsForm(ScopedModelForm):
     class Meta:
         model = ReportSettings
         fields = ["edit_days_after"]
+
+
+class EvaluationFormSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name of the form"), max_length=200)
+    criteria = forms.CharField(
+        label=_("Criteria"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("One a line: label | what it means."),
+    )
+    questions = forms.CharField(
+        label=_("Free-text questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line."),
+    )
+    scale_max = forms.IntegerField(label=_("Highest score (the lowest is 1)"), min_value=2, max_value=10, initial=5)
+
+
+class ResultForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=PlacementResult.Grade.choices)
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Passed")), ("0", _("Not passed"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LinkSendForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Send to"), queryset=PartnerContact.objects.none())
+    purpose = forms.ChoiceField(label=_("For"), choices=AccessLink.Purpose.choices)
+    month = forms.TypedChoiceField(label=_("Month (for feedback)"), required=False, choices=(), coerce=str)
+
+    def __init__(self, *args, contacts, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        self.fields["month"].choices = [("", "—"), *[(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]]
+
+    def clean_month(self):
+        value = self.cleaned_data.get("month")
+        if not value:
+            return None
+        import datetime
+
+        year, month = value.split("-")
+        return datetime.date(int(year), int(month), 1)

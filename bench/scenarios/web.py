@@ -44,5 +44,3 @@ def scenario_dashboard_vs_bare(tenant, seconds):
 
 
 SCENARIOS = {"dashboard_vs_bare": scenario_dashboard_vs_bare}
-
-

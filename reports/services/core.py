@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from coop.notifications import notify
 from coop.workflow import record, transition
 
-from .models import DailyReport, FinalPresentation, FinalReport, FinalReportFile, MonthlyReport, ReportSettings
-from .selectors import (
+from ..models import DailyReport, FinalPresentation, FinalReport, FinalReportFile, MonthlyReport, ReportSettings
+from ..selectors import (
     REPORTING_STATES,
     can_report_on,
     is_locked,
@@ -229,11 +229,28 @@ def monthly_report_feedback(*, report, by, text):
     _check_answerable(report)
     if not is_partner_supervisor(by, placement):
         raise ValidationError(_("Only a partner supervisor of this placement gives feedback."))
+    return write_feedback(report, text=text, by=by)
+
+
+def write_feedback(report, *, text, by=None, name=""):
+    """Writes the partner's feedback on a locked, answerable report: by a signed-in partner
+    supervisor (`by`), or through an emailed link (`name` of the contact, `by` None)."""
+    placement = report.placement
     if not text.strip():
         raise ValidationError(_("Write the feedback."))
     report.partner_feedback, report.partner_feedback_by, report.partner_feedback_at = text, by, timezone.now()
-    report.save(update_fields=["partner_feedback", "partner_feedback_by", "partner_feedback_at", "updated_at"])
-    record(report, action="monthly_report.feedback", by=by, note=text)
+    report.partner_feedback_name = name
+    report.save(
+        update_fields=[
+            "partner_feedback",
+            "partner_feedback_by",
+            "partner_feedback_name",
+            "partner_feedback_at",
+            "updated_at",
+        ]
+    )
+    note = f"{name}: {text}" if name else text
+    record(report, action="monthly_report.feedback", by=by, note=note)
     _reviewed_when_answered(report, placement, by)
     notify(obj=report, event="reports/monthly_feedback", users=[placement.student], note=text)
     return report

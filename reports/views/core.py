@@ -18,8 +18,8 @@ from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     CommentForm,
     DailyReportForm,
     FeedbackForm,
@@ -30,7 +30,7 @@ from .forms import (
     ReportSettingsForm,
     UnlockForm,
 )
-from .models import DailyReport, FinalReport, FinalReportFile, MonthlyReport
+from ..models import DailyReport, FinalReport, FinalReportFile, MonthlyReport
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +193,16 @@ def placement_reports(request, tenant_slug, pk):
         "presentations": summary["presentations"],
         "is_student": placement.student_id == request.user.pk,
     }
+    role = _role(request)
+    if role != Role.STUDENT:
+        context["evaluations"] = selectors.evaluations_of_placement(placement)
+    result = selectors.result_for(placement)
+    context["result"] = result if role != Role.STUDENT or (result is not None and result.is_final) else None
+    if role in MANAGERS:
+        from .links import link_send_form
+
+        context["links"] = selectors.access_links_of_placement(placement)
+        context["link_form"] = link_send_form(placement)
     return render(request, "reports/placement.html", context)
 
 

@@ -1,0 +1,87 @@
+"""The placements app's exportable tables: their columns and rows (values, not model instances)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Partner, Placement, Theme
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    label: object
+    columns: tuple  # (header, value path) pairs
+    model: type
+    choices: dict  # value path -> {code: label} shown instead of the code
+
+    def header(self):
+        return [str(label) for label, _path in self.columns]
+
+    def rows(self, queryset):
+        paths = [path for _label, path in self.columns]
+        displays = [{k: str(v) for k, v in self.choices.get(path, {}).items()} for path in paths]
+        for values in queryset.values_list(*paths).iterator(chunk_size=2000):
+            yield [display.get(v, v) if display else v for v, display in zip(values, displays, strict=True)]
+
+
+TABLES = {
+    "partners": Table(
+        "partners",
+        _("Partners"),
+        (
+            (_("Name"), "name"),
+            (_("Name (kana)"), "name_kana"),
+            (_("Kind"), "kind"),
+            (_("Industry"), "industry"),
+            (_("Country"), "country"),
+            (_("Address"), "address"),
+            (_("Phone"), "phone"),
+            (_("Website"), "website"),
+        ),
+        Partner,
+        {"kind": dict(Partner.Kind.choices)},
+    ),
+    "themes": Table(
+        "themes",
+        _("Themes"),
+        (
+            (_("Title"), "title"),
+            (_("Partner"), "partner__name"),
+            (_("Program"), "program__name"),
+            (_("Term"), "term__name"),
+            (_("Track"), "track"),
+            (_("State"), "state"),
+            (_("Students"), "capacity"),
+            (_("Duration (months)"), "duration_months"),
+            (_("Pay"), "pay"),
+            (_("Place of work"), "place"),
+        ),
+        Theme,
+        {"track": dict(Theme.Track.choices), "state": dict(Theme.State.choices)},
+    ),
+    "placements": Table(
+        "placements",
+        _("Placements"),
+        (
+            (_("Student"), "student__full_name"),
+            (_("Email address"), "student__email"),
+            (_("Partner"), "partner__name"),
+            (_("Theme"), "theme__title"),
+            (_("Starts on"), "starts_on"),
+            (_("Ends on"), "ends_on"),
+            (_("Schedule"), "schedule"),
+            (_("Working days"), "weekdays"),
+            (_("Direction"), "direction"),
+            (_("State"), "state"),
+            (_("Faculty supervisor"), "faculty_supervisor__email"),
+            (_("Pay"), "pay"),
+        ),
+        Placement,
+        {
+            "schedule": dict(Placement.Schedule.choices),
+            "direction": dict(Placement.Direction.choices),
+            "state": dict(Placement.State.choices),
+        },
+    ),
+}

@@ -1,0 +1,32 @@
+"""Writes of the reports app, one module per area; every name is importable from here."""
+
+from .core import (  # noqa: F401
+    MAX_UNLOCK_DAYS,
+    PRESENTATION_FIELDS,
+    daily_report_save,
+    daily_report_unlock,
+    final_report_file_delete,
+    final_report_reopen,
+    final_report_save,
+    monthly_report_comment,
+    monthly_report_feedback,
+    monthly_report_return,
+    monthly_report_save,
+    presentation_save,
+    report_settings_save,
+)
+from .evaluations import (  # noqa: F401
+    evaluation_form_current,
+    evaluation_form_save,
+    evaluation_save,
+    result_agree,
+    result_save,
+)
+from .links import (  # noqa: F401
+    access_link_evaluation,
+    access_link_feedback,
+    access_link_open,
+    access_link_revoke,
+    access_link_send,
+    link_for_token,
+)

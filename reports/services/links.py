@@ -1,0 +1,154 @@
+"""Emailed links for partner supervisors without a portal account (or without wanting to sign
+in): one placement, one action, expiring, revocable, used up on submission. Only the token's
+hash is stored; opening the link is logged and never signs anybody in."""
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop.services import hash_token
+from coop.workflow import record
+
+from ..models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
+from ..selectors import EVALUATION_STATES
+from .core import write_feedback
+from .evaluations import evaluation_save
+
+
+def link_for_token(tenant, token):
+    """The link of this tenant with this token, or None (unknown, tampered, another tenant's)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        AccessLink.objects.filter(tenant=tenant, token_hash=hash_token(token))
+        .select_related("placement", "placement__student", "placement__partner", "placement__theme", "contact")
+        .first()
+    )
+
+
+@transaction.atomic
+def access_link_send(*, placement, contact, purpose, by, month=None):
+    """Creates a link and emails it after commit; an earlier waiting link for the same person
+    and action is revoked (a re-send replaces it). Returns (link, raw token)."""
+    if contact.partner_id != placement.partner_id or not placement.supervisors.filter(contact=contact).exists():
+        raise ValidationError(_("Send links only to a partner supervisor of this placement."))
+    if not contact.email:
+        raise ValidationError(_("This person has no email address."))
+    if placement.state not in EVALUATION_STATES:
+        raise ValidationError(_("Links are sent for running or finished placements."))
+    if purpose == AccessLink.Purpose.FEEDBACK:
+        report = MonthlyReport.objects.filter(placement=placement, month=month).first() if month else None
+        if report is None or report.state == MonthlyReport.State.DRAFT:
+            raise ValidationError(_("The student has not submitted this monthly report yet."))
+    elif purpose == AccessLink.Purpose.EVALUATION:
+        month = None
+        if Evaluation.objects.filter(
+            placement=placement, kind=Evaluation.Kind.PARTNER, state=Evaluation.State.SUBMITTED
+        ).exists():
+            raise ValidationError(_("The partner evaluation was submitted already."))
+    else:
+        raise ValidationError(_("Unknown purpose."))
+    now = timezone.now()
+    AccessLink.objects.filter(
+        placement=placement,
+        contact=contact,
+        purpose=purpose,
+        month=month,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    link = AccessLink.objects.create(
+        tenant_id=placement.tenant_id,
+        placement=placement,
+        contact=contact,
+        email=contact.email,
+        purpose=purpose,
+        month=month,
+        token_hash=hash_token(token),
+        created_by=by,
+        expires_at=now + timedelta(days=AccessLink.VALID_DAYS),
+    )
+    record(placement, action="placement.link_sent", by=by, note=f"{link.get_purpose_display()} → {contact.email}")
+    from ..tasks import send_access_link
+
+    tenant_id, link_id = placement.tenant_id, link.pk
+    transaction.on_commit(lambda: send_access_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))
+    return link, token
+
+
+@transaction.atomic
+def access_link_revoke(*, link, by):
+    if link.status != "pending":
+        raise ValidationError(_("Only a waiting link can be revoked."))
+    AccessLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    link.refresh_from_db()
+    record(link.placement, action="placement.link_revoked", by=by, note=f"{link.get_purpose_display()} → {link.email}")
+    return link
+
+
+def access_link_open(*, link, ip_address=None, user_agent=""):
+    """Logs one opening of the link."""
+    now = timezone.now()
+    AccessLinkOpen.objects.create(
+        tenant_id=link.tenant_id, link=link, ip_address=ip_address or None, user_agent=user_agent[:300]
+    )
+    if link.opened_at is None:
+        AccessLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
+        link.opened_at = now
+
+
+def _claim(link):
+    """Marks a waiting link used, once, even when two submissions race."""
+    claimed = AccessLink.objects.filter(
+        pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    if claimed != 1:
+        raise ValidationError(_("This link is no longer valid."))
+
+
+def _check_pending(link):
+    if link.status != "pending":
+        raise ValidationError(_("This link is no longer valid."))
+
+
+@transaction.atomic
+def access_link_feedback(*, link, text):
+    """The partner supervisor's feedback on the link's monthly report; uses the link up."""
+    _check_pending(link)
+    if link.purpose != AccessLink.Purpose.FEEDBACK:
+        raise ValidationError(_("This link is not for feedback."))
+    report = MonthlyReport.objects.select_for_update().select_related("placement").get(
+        placement=link.placement, month=link.month
+    )
+    if report.state == MonthlyReport.State.DRAFT:
+        raise ValidationError(_("The student has not submitted this monthly report yet."))
+    report = write_feedback(report, text=text, by=link.contact.user, name=link.contact.full_name)
+    _claim(link)
+    return report
+
+
+@transaction.atomic
+def access_link_evaluation(*, link, submit, scores, answers, comments):
+    """The partner evaluation through the link; a draft keeps the link, submitting uses it up."""
+    _check_pending(link)
+    if link.purpose != AccessLink.Purpose.EVALUATION:
+        raise ValidationError(_("This link is not for the evaluation."))
+    evaluation = evaluation_save(
+        placement=link.placement,
+        kind=Evaluation.Kind.PARTNER,
+        by=None,
+        submit=submit,
+        scores=scores,
+        answers=answers,
+        comments=comments,
+        link=link,
+        name=link.contact.full_name,
+    )
+    if submit:
+        _claim(link)
+    return evaluation

@@ -1,0 +1,32 @@
+"""Compliance at a glance for the office: who is behind on daily and monthly reports and on
+evaluations, per theme and per partner, with a server-side SVG chart (no script)."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from coop.access import MANAGERS, require_role
+from coop.reminders import deadline_settings_for
+
+from .. import selectors
+
+
+@require_role(MANAGERS)
+def compliance(request, tenant_slug):
+    today = timezone.localdate()
+    deadlines = deadline_settings_for(request.tenant)
+    data = selectors.compliance_groups_for_user(
+        request.user,
+        request.membership.role,
+        today,
+        monthly_due_day=deadlines.monthly_report_due_day,
+        evaluation_due_days=deadlines.evaluation_due_days,
+        missing_days=deadlines.daily_report_missing_days,
+    )
+    context = {
+        **data,
+        "today": today,
+        "theme_chart": selectors.bar_chart(data["themes"]),
+        "partner_chart": selectors.bar_chart(data["partners"]),
+        "last_month": selectors.add_months(data["month"], -1),
+    }
+    return render(request, "reports/compliance.html", context)

@@ -1,0 +1,75 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+from openpyxl import load_workbook
+
+from coop.exports import escape_cell
+from coop.models import DownloadLog, Role
+from placements.models import Placement
+
+from ..factories import PartnerFactory, PlacementFactory, ThemeFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def url(tenant, table, fmt):
+    return reverse("placements:export_download", kwargs={"tenant_slug": tenant.slug, "table": table, "fmt": fmt})
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # Japanese Excel needs the BOM
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("value", ["=SUM(A1)", "+81", "-1", "@cmd", "\tx", "\rx"])
+def test_formula_like_cells_are_escaped(value):
+    assert escape_cell(value) == "'" + value
+    assert escape_cell("株式会社①") == "株式会社①"
+
+
+def test_csv_export_has_only_this_tenants_rows_escaped_and_logged(client, tenant, other_tenant, members):
+    PartnerFactory(tenant=tenant, name='=HYPERLINK("http://evil")')
+    PartnerFactory(tenant=tenant, name="株式会社①～")
+    PartnerFactory(tenant=other_tenant, name="他校だけの企業 MARKER-7f3a")
+    client.force_login(members[Role.STAFF])
+    rows = csv_rows(client.get(url(tenant, "partners", "csv")))
+    names = [row[0] for row in rows[1:]]
+    assert rows[0][0] == "連携先名"
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://evil")', "株式会社①～"])
+    assert "MARKER-7f3a" not in str(rows)
+    with scopes_disabled():
+        log = DownloadLog.objects.get()
+    assert (log.tenant_id, log.user_id, log.what, log.rows) == (tenant.pk, members[Role.STAFF].pk, "export:partners", 2)
+
+
+def test_xlsx_export_of_placements_with_labels_in_japanese(client, tenant, other_tenant, members):
+    PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT], state=Placement.State.ACTIVE)
+    PlacementFactory(theme=ThemeFactory(tenant=other_tenant, title="MARKER-other"))
+    client.force_login(members[Role.ADMIN])
+    response = client.get(url(tenant, "placements", "xlsx"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[0][0] == "学生" and rows[1][1] == members[Role.STUDENT].email
+    assert "就業中" in rows[1] or "有効" in rows[1]
+    assert "MARKER-other" not in str(rows)
+
+
+def test_unknown_table_or_format_is_404(client, tenant, members):
+    client.force_login(members[Role.STAFF])
+    assert client.get(url(tenant, "secrets", "csv")).status_code == 404
+    assert client.get(url(tenant, "partners", "pdf")).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_export_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    for _ in range(rows):
+        PlacementFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, the rows, the download log
+    with django_assert_num_queries(6):
+        b"".join(client.get(url(tenant, "placements", "csv")).streaming_content)
