@@ -30,7 +30,7 @@ TABLES = {
         "partners",
         _("Partners"),
         (
-            (_("Name"), "name"),
+            (_("Partner name"), "name"),
             (_("Name (kana)"), "name_kana"),
             (_("Kind"), "kind"),
             (_("Industry"), "industry"),
