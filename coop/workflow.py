@@ -27,6 +27,20 @@ ACTION_LABELS = {
     "supervisors_set": gettext_lazy("Partner supervisors changed"),
     "access_granted": gettext_lazy("Access given"),
     "access_revoked": gettext_lazy("Access removed"),
+    # reports
+    "revised": gettext_lazy("Changed after submission"),
+    "unlocked": gettext_lazy("Unlocked for changes"),
+    "feedback": gettext_lazy("Feedback from the partner"),
+    "comment": gettext_lazy("Comment from the faculty supervisor"),
+    "returned": gettext_lazy("Sent back to the student"),
+    "file_added": gettext_lazy("File added"),
+    "file_removed": gettext_lazy("File removed"),
+    "saved": gettext_lazy("Saved"),
+    "proposed": gettext_lazy("Result proposed"),
+    "agreed": gettext_lazy("Agreed to the result"),
+    "final": gettext_lazy("Result final"),
+    "link_sent": gettext_lazy("Emailed link sent"),
+    "link_revoked": gettext_lazy("Emailed link revoked"),
 }
 
 

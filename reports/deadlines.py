@@ -1,5 +1,6 @@
 """Deadline providers of the reports app (registered in apps.ready): daily reports missing for
-N working days, monthly reports due on day D of the next month.
+N working days, monthly reports due on day D of the next month, evaluations due N days after
+a placement ends.
 
 They read plain values, not model instances: a scan covers every running placement of a tenant
 (10,000 a term at the target scale) in a few queries."""
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coop.reminders import Due
-from placements.models import Placement
+from placements.models import Placement, PlacementSupervisor
 
 from .models import DailyReport, MonthlyReport
 from .selectors import REPORTING_STATES, add_months, month_end, month_start
@@ -80,3 +81,43 @@ def monthly_reports_due(tenant, settings, today):
     for pk, student_id in placements.values_list("pk", "student_id"):
         url = reverse("reports:monthly_detail", kwargs={"tenant_slug": tenant.slug, "pk": pk, "month": month})
         yield Due(key=f"monthly-due:{pk}:{month:%Y-%m}", user_id=student_id, title=title, url=url, due_on=due_on)
+
+
+def evaluations_due(tenant, settings, today):
+    """From the placement's last day on, the partner supervisors (with an account) and the
+    faculty supervisor are reminded of the evaluation they have not submitted; it is due
+    `evaluation_due_days` after the end. Placements that ended long ago are left alone."""
+    from .models import Evaluation
+
+    window_start = today - datetime.timedelta(days=settings.evaluation_due_days + WINDOW_DAYS * 3)
+    ended = Placement.objects.filter(
+        tenant=tenant,
+        state__in=(Placement.State.ACTIVE, Placement.State.COMPLETED),
+        ends_on__lte=today,
+        ends_on__gte=window_start,
+    )
+    placements = list(ended.values_list("pk", "ends_on", "faculty_supervisor_id"))
+    if not placements:
+        return
+    ids = ended.values("pk")
+    done = set(
+        Evaluation.objects.filter(tenant=tenant, placement_id__in=ids, state=Evaluation.State.SUBMITTED).values_list(
+            "placement_id", "kind"
+        )
+    )
+    supervisors = {}
+    for placement_id, user_id in PlacementSupervisor.objects.filter(
+        tenant=tenant, placement_id__in=ids, contact__user__isnull=False
+    ).values_list("placement_id", "contact__user_id"):
+        supervisors.setdefault(placement_id, set()).add(user_id)
+    title = _("An evaluation of a placement is due")
+    for pk, ends_on, faculty_id in placements:
+        due_on = ends_on + datetime.timedelta(days=settings.evaluation_due_days)
+        url = reverse("reports:evaluations", kwargs={"tenant_slug": tenant.slug, "pk": pk})
+        wanted = []
+        if (pk, Evaluation.Kind.FACULTY) not in done and faculty_id:
+            wanted.append((Evaluation.Kind.FACULTY, faculty_id))
+        if (pk, Evaluation.Kind.PARTNER) not in done:
+            wanted.extend((Evaluation.Kind.PARTNER, user_id) for user_id in sorted(supervisors.get(pk, ())))
+        for kind, user_id in wanted:
+            yield Due(key=f"evaluation-due:{pk}:{kind}:{user_id}", user_id=user_id, title=title, url=url, due_on=due_on)

@@ -406,17 +406,12 @@ def compliance_for_user(user, role, month, today=None, limit=300):
 
 def evaluations_of_placement(placement):
     """{kind: Evaluation} with the form and the rater."""
-    return {
-        e.kind: e
-        for e in Evaluation.objects.filter(placement=placement).select_related("form", "rater")
-    }
+    return {e.kind: e for e in Evaluation.objects.filter(placement=placement).select_related("form", "rater")}
 
 
 def result_for(placement):
     return (
-        PlacementResult.objects.filter(placement=placement)
-        .select_related("faculty_user", "practitioner_user")
-        .first()
+        PlacementResult.objects.filter(placement=placement).select_related("faculty_user", "practitioner_user").first()
     )
 
 
@@ -479,7 +474,9 @@ def form_rows(form, scores=None, answers=None):
         }
         for c in form.criteria
     ]
-    questions = [{"key": q["key"], "label": gettext(q["label"]), "value": answers.get(q["key"], "")} for q in form.questions]
+    questions = [
+        {"key": q["key"], "label": gettext(q["label"]), "value": answers.get(q["key"], "")} for q in form.questions
+    ]
     return criteria, questions
 
 
@@ -576,7 +573,14 @@ def compliance_groups_for_user(user, role, today, *, monthly_due_day, evaluation
         if row.missed >= max(missing_days, 1) or late:
             behind[row.placement.pk] = Behind(row.placement, missed=row.missed, monthly_late=late)
     for placement in late_evaluations:
-        missing = [kind for kind, has in ((Evaluation.Kind.PARTNER, placement.has_partner), (Evaluation.Kind.FACULTY, placement.has_faculty)) if not has]
+        missing = [
+            kind
+            for kind, has in (
+                (Evaluation.Kind.PARTNER, placement.has_partner),
+                (Evaluation.Kind.FACULTY, placement.has_faculty),
+            )
+            if not has
+        ]
         for group in groups_of(placement):
             group.evaluations_late += len(missing)
         entry = behind.setdefault(placement.pk, Behind(placement))

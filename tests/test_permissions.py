@@ -48,6 +48,7 @@ TENANT_PUBLIC_URLS = {
     "coop:invitation_accept",  # tests/coop/test_invitations.py
     "placements:public_theme_index",  # tests/placements/test_themes.py
     "placements:public_theme_detail",  # tests/placements/test_themes.py
+    "reports:link",  # tests/reports/test_links.py
 }
 # Pages outside any tenant, tested in tests/coop/test_accounts.py.
 OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:calendar_feed"}
@@ -119,7 +120,7 @@ def test_role_matrix(client, tenant, members, role, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(n for n, c in TENANT_URLS.items() if c.objects))
+@pytest.mark.parametrize("name", sorted(n for n, c in TENANT_URLS.items() if c.objects and c.names_object))
 def test_object_of_another_tenant_is_404(client, tenant, other_tenant, members, name):
     case = TENANT_URLS[name]
     foreign_kwargs = case.build(other_tenant, {role: member(other_tenant, role) for role in Role})

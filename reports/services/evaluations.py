@@ -77,7 +77,9 @@ def _parse_lines(text, prefix):
         if not line.strip():
             continue
         label, _sep, description = line.partition("|")
-        items.append({"key": f"{prefix}{len(items) + 1}", "label": label.strip()[:200], "description": description.strip()})
+        items.append(
+            {"key": f"{prefix}{len(items) + 1}", "label": label.strip()[:200], "description": description.strip()}
+        )
     return items
 
 
@@ -126,7 +128,9 @@ def _clean_scores(form, scores, answers, *, complete):
         except (TypeError, ValueError):
             value = None
         if value not in scale:
-            raise ValidationError(_("Scores are from %(min)s to %(max)s.") % {"min": form.scale_min, "max": form.scale_max})
+            raise ValidationError(
+                _("Scores are from %(min)s to %(max)s.") % {"min": form.scale_min, "max": form.scale_max}
+            )
         clean_scores[criterion["key"]] = value
     for question in form.questions:
         clean_answers[question["key"]] = (answers.get(question["key"]) or "").strip()

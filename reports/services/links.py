@@ -122,8 +122,10 @@ def access_link_feedback(*, link, text):
     _check_pending(link)
     if link.purpose != AccessLink.Purpose.FEEDBACK:
         raise ValidationError(_("This link is not for feedback."))
-    report = MonthlyReport.objects.select_for_update().select_related("placement").get(
-        placement=link.placement, month=link.month
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .select_related("placement")
+        .get(placement=link.placement, month=link.month)
     )
     if report.state == MonthlyReport.State.DRAFT:
         raise ValidationError(_("The student has not submitted this monthly report yet."))

@@ -60,7 +60,9 @@ def evaluations(request, tenant_slug, pk):
             }
         )
     side = services.evaluations._side(placement, request.user)
-    initial = {"grade": result.grade, "passed": "1" if result.passed else "0", "comments": result.comments} if result else {}
+    initial = (
+        {"grade": result.grade, "passed": "1" if result.passed else "0", "comments": result.comments} if result else {}
+    )
     context = {
         "placement": placement,
         "cards": cards,
@@ -89,7 +91,11 @@ def evaluation_edit(request, tenant_slug, pk, kind):
         request.user, kind, placement
     )
     form = evaluation.form if evaluation else services.evaluation_form_current(request.tenant, request.user)
-    values = {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments} if evaluation else {}
+    values = (
+        {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments}
+        if evaluation
+        else {}
+    )
     errors = []
     if request.method == "POST":
         if not may_write:
@@ -97,7 +103,9 @@ def evaluation_edit(request, tenant_slug, pk, kind):
         values = evaluation_values(request.POST, form)
         submit = request.POST.get("action") == "submit"
         try:
-            evaluation = services.evaluation_save(placement=placement, kind=kind, by=request.user, submit=submit, **values)
+            evaluation = services.evaluation_save(
+                placement=placement, kind=kind, by=request.user, submit=submit, **values
+            )
         except ValidationError as error:
             errors = error.messages
         else:
@@ -116,7 +124,9 @@ def evaluation_edit(request, tenant_slug, pk, kind):
         "errors": errors,
         "may_write": may_write,
         "rows": selectors.scored_rows(evaluation) if evaluation else [],
-        "history": history_for(evaluation)[:50] if evaluation is not None and request.membership.role in MANAGERS else [],
+        "history": history_for(evaluation)[:50]
+        if evaluation is not None and request.membership.role in MANAGERS
+        else [],
     }
     return render(request, "reports/evaluations/edit.html", context)
 
@@ -172,7 +182,8 @@ def evaluation_form_settings(request, tenant_slug):
     initial = {
         "name": _(current.name),
         "criteria": "\n".join(
-            f"{_(c['label'])} | {_(c['description'])}" if c.get("description") else _(c["label"]) for c in current.criteria
+            f"{_(c['label'])} | {_(c['description'])}" if c.get("description") else _(c["label"])
+            for c in current.criteria
         ),
         "questions": "\n".join(_(q["label"]) for q in current.questions),
         "scale_max": current.scale_max,

@@ -25,9 +25,7 @@ def _placement_url(placement):
 
 
 def link_send_form(placement, data=None):
-    return LinkSendForm(
-        data, contacts=selectors.link_targets(placement), months=selectors.feedback_months(placement)
-    )
+    return LinkSendForm(data, contacts=selectors.link_targets(placement), months=selectors.feedback_months(placement))
 
 
 @require_POST
@@ -52,7 +50,8 @@ def link_send(request, tenant_slug, pk):
 
 def _link_for_staff(request, pk):
     found = get_object_or_404(AccessLink.objects.select_related("contact", "created_by"), pk=pk)
-    get_placement_for_user(request, found.placement_id)
+    # Visible when its placement is (404 otherwise, like the placement).
+    found.placement = get_placement_for_user(request, found.placement_id)
     return found
 
 
@@ -108,7 +107,9 @@ def _feedback(request, found, context):
             else:
                 return render(request, "reports/links/done.html", context)
     else:
-        services.access_link_open(link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", ""))
+        services.access_link_open(
+            link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", "")
+        )
     entries = (
         DailyReport.objects.filter(
             placement=found.placement,
@@ -129,7 +130,11 @@ def _evaluation(request, found, context):
     if evaluation is not None and evaluation.state == Evaluation.State.SUBMITTED:
         return render(request, "reports/links/invalid.html", {"reason": "used", "link": found}, status=410)
     form = evaluation.form if evaluation else services.evaluation_form_current(placement.tenant)
-    values = {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments} if evaluation else {}
+    values = (
+        {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments}
+        if evaluation
+        else {}
+    )
     if request.method == "POST":
         values = evaluation_values(request.POST, form)
         submit = request.POST.get("action") == "submit"
@@ -141,9 +146,13 @@ def _evaluation(request, found, context):
             if submit:
                 return render(request, "reports/links/done.html", context)
             messages.success(request, _("Saved. You can come back with the same link until it expires."))
-            return redirect("reports:link", tenant_slug=request.tenant.slug, token=request.resolver_match.kwargs["token"])
+            return redirect(
+                "reports:link", tenant_slug=request.tenant.slug, token=request.resolver_match.kwargs["token"]
+            )
     else:
-        services.access_link_open(link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", ""))
+        services.access_link_open(
+            link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", "")
+        )
     criteria, questions = selectors.form_rows(form, values.get("scores"), values.get("answers"))
     context.update(
         {

@@ -23,6 +23,9 @@ class Case:
     # Per-role exceptions to "allowed -> success, other roles -> 403", e.g. {Role.STUDENT: 404}
     # where a role may not even learn that the object exists.
     outcomes: dict = field(default_factory=dict)
+    # False when the URL arguments name no tenant object (e.g. a table to export), so there is
+    # no other tenant's object to try.
+    names_object: bool = True
 
     def build(self, tenant, members):
         if self.objects is None:

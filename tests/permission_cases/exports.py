@@ -4,5 +4,7 @@ from . import Case
 
 TENANT_URLS = {
     "placements:export_list": Case("GET", MANAGERS),
-    "placements:export_download": Case("GET", MANAGERS, lambda tenant: {"table": "placements", "fmt": "csv"}),
+    "placements:export_download": Case(
+        "GET", MANAGERS, lambda tenant: {"table": "placements", "fmt": "csv"}, names_object=False
+    ),
 }

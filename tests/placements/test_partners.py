@@ -28,7 +28,7 @@ def test_staff_create_a_partner_and_see_it_with_its_history(client, tenant, memb
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "株式会社北陸システム" in page
-    assert "作成" in page  # the history entry of the creation
+    assert '<span class="muted">作成</span>' in page  # the history entry of the creation
 
 
 def test_partner_names_are_unique_within_a_tenant_only(client, tenant, other_tenant, members):

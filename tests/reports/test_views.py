@@ -279,8 +279,9 @@ def test_calendar_and_monthly_pages_queries_do_not_grow(
         if day <= today:
             DailyReportFactory(placement=placement, date=day)
     client.force_login(members[Role.FACULTY])
-    # session, user, tenant, membership, placement, daily reports, monthly reports, final report, presentations
-    with django_assert_num_queries(9):
+    # session, user, tenant, membership, placement, daily reports, monthly reports, final report,
+    # presentations, evaluations, final result
+    with django_assert_num_queries(11):
         assert client.get(url("placement", tenant, pk=placement.pk)).status_code == 200
     month = today.replace(day=1)
     # session, user, tenant, membership, placement, monthly report, daily reports

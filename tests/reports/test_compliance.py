@@ -1,0 +1,100 @@
+"""Compliance at a glance: per theme and per partner, who is behind, a server-side SVG chart,
+and a constant number of queries as rows grow."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from coop.models import DeadlineSettings, Role
+from placements.models import Placement
+from reports import selectors, services
+from reports.models import Evaluation
+
+from ..factories import PlacementFactory
+from .factories import DailyReportFactory, running_placement
+
+pytestmark = pytest.mark.django_db
+
+
+def url(tenant):
+    return reverse("reports:compliance", kwargs={"tenant_slug": tenant.slug})
+
+
+def test_groups_and_who_is_behind(tenant, members):
+    today = timezone.localdate()
+    behind = running_placement(tenant, faculty=members[Role.FACULTY])
+    with scopes_disabled():
+        keeping_up = PlacementFactory(
+            theme=behind.theme, state=Placement.State.ACTIVE, starts_on=behind.starts_on, ends_on=behind.ends_on
+        )
+    start = max(today.replace(day=1), keeping_up.starts_on)
+    for day in selectors.working_days(keeping_up, start, today):
+        DailyReportFactory(placement=keeping_up, date=day)
+    ended = running_placement(
+        tenant,
+        faculty=members[Role.FACULTY],
+        state=Placement.State.COMPLETED,
+        starts_on=today - datetime.timedelta(days=200),
+        ends_on=today - datetime.timedelta(days=30),
+    )
+    with scope(tenant=tenant):
+        Evaluation.objects.create(
+            tenant=tenant,
+            placement=ended,
+            kind="faculty",
+            form=services.evaluation_form_current(tenant),
+            state="submitted",
+        )
+        data = selectors.compliance_groups_for_user(
+            members[Role.STAFF], Role.STAFF, today, monthly_due_day=28, evaluation_due_days=14, missing_days=1
+        )
+    theme_groups = {g.key: g for g in data["themes"]}
+    shared = theme_groups[behind.theme_id]
+    working = len(selectors.working_days(behind, start, today))
+    assert (shared.placements, shared.due, shared.missed) == (2, 2 * working, working)
+    assert theme_groups[ended.theme_id].evaluations_late == 1
+    behind_ids = {b.placement.pk: b for b in data["behind"]}
+    assert keeping_up.pk not in behind_ids
+    assert behind_ids[ended.pk].evaluations_missing == ["Evaluation by the partner"]
+    if working:
+        assert behind_ids[behind.pk].missed == working
+
+
+def test_chart_geometry():
+    group = selectors.ComplianceGroup(1, "A", due=4, missed=1)
+    chart = selectors.bar_chart([group, selectors.ComplianceGroup(2, "B")], width=200)
+    assert [b["width"] for b in chart["bars"]] == [150, 200]
+    assert chart["height"] == 56
+
+
+def test_page_draws_an_svg_chart_without_script(client, tenant, members):
+    running_placement(tenant, faculty=members[Role.FACULTY])
+    client.force_login(members[Role.STAFF])
+    response = client.get(url(tenant))
+    assert response.status_code == 200
+    assert response.text.count('<svg class="bar-chart" role="img"') == 2
+    assert "<script" not in response.text.split("</head>")[1]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    today = timezone.localdate()
+    for _ in range(rows):
+        placement = running_placement(tenant, faculty=members[Role.FACULTY])
+        DailyReportFactory(placement=placement, date=today)
+        running_placement(
+            tenant,
+            state=Placement.State.COMPLETED,
+            starts_on=today - datetime.timedelta(days=200),
+            ends_on=today - datetime.timedelta(days=30),
+        )
+    client.force_login(members[Role.STAFF])
+    due_day = DeadlineSettings._meta.get_field("monthly_report_due_day").default
+    # session, user, tenant, membership, deadline settings, placements, their submitted reports,
+    # their monthly reports, last month's late monthly reports, placements missing evaluations
+    with django_assert_num_queries(10 if today.day >= due_day else 9):
+        response = client.get(url(tenant))
+    assert response.text.count('class="group-row"') == 2 * 2 * rows  # themes and partners
