@@ -5,10 +5,10 @@ SECRET_KEY must be given. `make run` asks for DEBUG and gets SQLite and in-proce
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,10 +37,17 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a development machine).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+    # Management commands (migrations, checks, tests) may run without one; a random key is
+    # safe for them. The web and worker entry points refuse to start without a real one, and
+    # `check --deploy` reports it (coop.checks), because a key that changes on every restart
+    # would sign people out and break emailed links.
+    SECRET_KEY = (
+        "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+        if DEBUG
+        else secrets.token_urlsafe(50)
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -157,7 +157,7 @@ class ResultForm(forms.Form):
 
 class LinkSendForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("Send to"), queryset=PartnerContact.objects.none())
-    purpose = forms.ChoiceField(label=_("For"), choices=AccessLink.Purpose.choices)
+    purpose = forms.ChoiceField(label=_("Form to fill"), choices=AccessLink.Purpose.choices)
     month = forms.TypedChoiceField(label=_("Month (for feedback)"), required=False, choices=(), coerce=str)
 
     def __init__(self, *args, contacts, months, **kwargs):

@@ -41,12 +41,24 @@ def test_check_deploy_is_clean_with_production_env():
     assert "no issues" in result.stdout
 
 
-def test_production_without_secret_key_refuses_to_start():
+def test_production_without_secret_key_fails_the_deploy_check_and_will_not_serve():
     env = dict(PRODUCTION_ENV)
     del env["SECRET_KEY"]
-    result = manage("check", env=env)
+    result = manage("check", "--deploy", env=env)
     assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+    assert "coop.E001" in result.stderr + result.stdout
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    serve = subprocess.run(
+        [sys.executable, "-c", "import coop.wsgi"],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve.returncode != 0 and "Set SECRET_KEY" in serve.stderr
+    # Management commands such as migrations still run.
+    assert manage("makemigrations", "--check", "--dry-run", env=env).returncode == 0
 
 
 def test_debug_is_off_unless_asked():

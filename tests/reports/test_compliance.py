@@ -58,7 +58,7 @@ def test_groups_and_who_is_behind(tenant, members):
     assert theme_groups[ended.theme_id].evaluations_late == 1
     behind_ids = {b.placement.pk: b for b in data["behind"]}
     assert keeping_up.pk not in behind_ids
-    assert behind_ids[ended.pk].evaluations_missing == ["Evaluation by the partner"]
+    assert behind_ids[ended.pk].evaluations_missing == [Evaluation.Kind.PARTNER.label]
     if working:
         assert behind_ids[behind.pk].missed == working
 

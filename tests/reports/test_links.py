@@ -244,7 +244,9 @@ def test_a_signed_in_member_opening_a_link_stays_who_they_are(client, tenant, me
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_link_lists_queries_do_not_grow(client, tenant, members, placement, outside_boss, django_assert_num_queries, rows):
+def test_link_lists_queries_do_not_grow(
+    client, tenant, members, placement, outside_boss, django_assert_num_queries, rows
+):
     for n in range(rows):
         link = _link(placement, outside_boss, f"token-{n}")
         with scopes_disabled():

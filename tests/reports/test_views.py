@@ -198,16 +198,16 @@ def test_staff_create_a_final_presentation(client, tenant, members, placement):
     client.force_login(members[Role.STAFF])
     response = client.post(
         url("presentation_create", tenant),
-        {"title": "最終報告会", "starts_at": "2027-02-20T13:00", "place": "大会議室", "placements": [placement.pk]},
+        {"title": "二月の成果発表", "starts_at": "2027-02-20T13:00", "place": "大会議室", "placements": [placement.pk]},
     )
     assert response.status_code == 302
     with scopes_disabled():
         slot = PresentationSlot.objects.get()
     assert slot.placement_id == placement.pk
     client.force_login(members[Role.STUDENT])
-    assert "最終報告会" in client.get(url("presentation_list", tenant)).text
+    assert "二月の成果発表" in client.get(url("presentation_list", tenant)).text
     client.force_login(member(tenant, Role.STUDENT))
-    assert "最終報告会" not in client.get(url("presentation_list", tenant)).text
+    assert "二月の成果発表" not in client.get(url("presentation_list", tenant)).text
     assert client.get(url("presentation_detail", tenant, pk=slot.presentation_id)).status_code == 404
 
 
