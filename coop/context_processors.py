@@ -6,6 +6,7 @@ from .registry import NAV_ITEMS, register_nav
 
 register_nav(0, "coop:dashboard", _("Dashboard"), EVERY_ROLE)
 register_nav(75, "coop:reminders", _("Reminders"), EVERY_ROLE)
+register_nav(72, "coop:exports", _("Exports"), MANAGERS)
 register_nav(80, "coop:members", _("Members"), MANAGERS)
 register_nav(81, "coop:invitations", _("Invitations"), MANAGERS)
 register_nav(90, "coop:tenant_settings", _("Settings"), ADMINS)

@@ -13,10 +13,10 @@ def download_log(*, tenant, user, what, filename="", rows=None):
     )
 
 
-def file_download(request, file, *, filename, what, as_attachment=False):
+def file_download(request, file, *, filename, what, as_attachment=False, rows=None):
     if not file:
         raise Http404
-    download_log(tenant=request.tenant, user=request.user, what=what, filename=filename)
+    download_log(tenant=request.tenant, user=request.user, what=what, filename=filename, rows=rows)
     response = FileResponse(file.open("rb"), filename=filename, as_attachment=as_attachment)
     # A downloaded document never runs scripts in the portal's origin.
     response["Content-Security-Policy"] = "sandbox"

@@ -358,3 +358,39 @@ class DigestDelivery(TenantOwned):
 
     def __str__(self):
         return f"{self.user_id} {self.day}"
+
+
+class ExportJob(TenantOwned):
+    """An export run in the background (large tables), with its progress and the finished file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    table = models.CharField(_("table"), max_length=40)
+    fmt = models.CharField(_("format"), max_length=10)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "user", "created_at"], name="exportjob_tenant_user")]
+
+    def __str__(self):
+        return f"{self.table}.{self.fmt}"
+
+    @property
+    def percent(self):
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

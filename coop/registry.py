@@ -16,6 +16,7 @@ NAV_ITEMS = []
 DASHBOARD_PANELS = []
 DEMO_SEEDERS = []
 DEADLINE_PROVIDERS = []
+EXPORT_TABLES = {}
 
 
 def register_nav(order, url_name, label, roles):
@@ -49,3 +50,8 @@ def register_deadline_provider(provider):
     overdue. Called by the deadline scan inside the tenant's scope."""
     if provider not in DEADLINE_PROVIDERS:
         DEADLINE_PROVIDERS.append(provider)
+
+
+def register_export_table(table):
+    """`table` has code, label, header() and rows(queryset) and a `model` (tenant-owned)."""
+    EXPORT_TABLES[table.code] = table

@@ -95,3 +95,15 @@ def digest_send_batch(*, tenant_id, user_ids, day):
         for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
             sent += reminders.digest_send(tenant=tenant, user=user, day=date.fromisoformat(day))
     return sent
+
+
+@shared_task
+def export_job_run(*, tenant_id, job_id):
+    from . import exports
+    from .models import ExportJob
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with scope(tenant=tenant):
+        job = ExportJob.objects.filter(pk=job_id, tenant=tenant).first()
+        if job is not None and job.state == ExportJob.State.QUEUED:
+            exports.export_job_run(job=job)

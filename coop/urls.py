@@ -21,6 +21,11 @@ tenant_patterns = [
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
     path("reminders/calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<str:table>.<str:fmt>", views.export_download, name="export_download"),
+    path("exports/<str:table>.<str:fmt>/start/", views.export_start, name="export_start"),
+    path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/jobs/<int:pk>/file/", views.export_job_file, name="export_job_file"),
 ]
 
 coop_patterns = [

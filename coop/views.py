@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import reminders, selectors, services
+from . import exports, reminders, selectors, services
 from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
 from .forms import (
     DeadlineSettingsForm,
@@ -22,8 +22,8 @@ from .forms import (
     ReminderChannelForm,
     TenantSettingsForm,
 )
-from .models import Invitation, Membership, Reminder, Role, User
-from .registry import dashboard_panels
+from .models import ExportJob, Invitation, Membership, Reminder, Role, User
+from .registry import EXPORT_TABLES, dashboard_panels
 
 
 def _error_text(error):
@@ -279,3 +279,64 @@ def deadline_settings(request, tenant_slug):
         messages.success(request, _("Settings saved."))
         return redirect("coop:deadline_settings", tenant_slug=tenant_slug)
     return render(request, "coop/deadline_settings.html", {"form": form})
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+def _export_table(table):
+    found = EXPORT_TABLES.get(table)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_role(MANAGERS)
+def export_list(request, tenant_slug):
+    jobs = ExportJob.objects.filter(tenant=request.tenant, user=request.user)[:10]
+    return render(request, "coop/exports.html", {"tables": EXPORT_TABLES.values(), "jobs": jobs})
+
+
+@require_role(MANAGERS)
+def export_download(request, tenant_slug, table, fmt):
+    """A streamed download, for tables small enough to wait for (CSV streams at any size)."""
+    found = _export_table(table)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = found.rows(found.model.objects.filter(tenant=request.tenant).order_by("pk"))
+    export = exports.csv_export if fmt == "csv" else exports.xlsx_export
+    return export(
+        request, name=f"{table}-{request.tenant.slug}", header=found.header(), rows=rows, what=f"export:{table}"
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
+def export_start(request, tenant_slug, table, fmt):
+    _export_table(table)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    job = exports.export_job_start(tenant=request.tenant, user=request.user, table=table, fmt=fmt)
+    return redirect("coop:export_job", tenant_slug=tenant_slug, pk=job.pk)
+
+
+@require_role(MANAGERS)
+def export_job(request, tenant_slug, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    template = "coop/_export_progress.html" if request.htmx else "coop/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@require_role(MANAGERS)
+def export_job_file(request, tenant_slug, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, state=ExportJob.State.DONE)
+    from .downloads import file_download
+
+    return file_download(
+        request,
+        job.file,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        what=f"export:{job.table}",
+        as_attachment=True,
+        rows=job.rows_done,
+    )

@@ -13,11 +13,13 @@ class PlacementsConfig(AppConfig):
             register_dashboard_panel,
             register_deadline_provider,
             register_demo_seeder,
+            register_export_table,
             register_nav,
         )
         from coop.signals import membership_joined
 
         from . import dashboard, deadlines, demo
+        from .exports import TABLES
         from .services.partners import contact_link_user
 
         register_nav(10, "placements:theme_list", _("Themes"), EVERY_ROLE)
@@ -27,10 +29,11 @@ class PlacementsConfig(AppConfig):
         register_nav(50, "placements:agreement_list", _("Agreements"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
         register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
         register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
-        register_nav(71, "placements:export_list", _("Exports"), MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
+        for table in TABLES.values():
+            register_export_table(table)
 
         def link_partner_contacts(sender, membership, **kwargs):
             contact_link_user(membership=membership)

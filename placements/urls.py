@@ -1,7 +1,7 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, exports, imports, partners, placements, programs, selection, themes
+from .views import agreements, education, imports, partners, placements, programs, selection, themes
 
 app_name = "placements"
 
@@ -14,5 +14,4 @@ urlpatterns = [
     *selection.urlpatterns,
     *placements.urlpatterns,
     *imports.urlpatterns,
-    *exports.urlpatterns,
 ]

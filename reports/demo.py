@@ -1,6 +1,8 @@
 """Demo data: daily reports of the demo students' running placements (a few days missed),
-last month's monthly report with the partner's feedback and the faculty comment, and one final
-presentation meeting. Made through the real services; idempotent."""
+last month's monthly report with the partner's feedback and the faculty comment, one final
+presentation meeting; for the completed placement the partner's evaluation (submitted through an
+emailed link), the faculty's evaluation and the final result agreed by both faculty roles; and an
+emailed link still waiting. Made through the real services; idempotent."""
 
 import datetime
 import zoneinfo
@@ -12,8 +14,8 @@ from coop.models import Role
 from placements.models import Placement
 
 from . import services
-from .models import FinalPresentation, MonthlyReport
-from .selectors import add_months, month_start, partner_supervisor_users, working_days
+from .models import AccessLink, Evaluation, FinalPresentation, MonthlyReport
+from .selectors import add_months, month_start, partner_supervisor_users, practitioner_user, working_days
 
 DONE = [
     "検査データの前処理スクリプトを作成し、欠損値の扱いを担当者と確認した。",
@@ -30,8 +32,13 @@ LEARNED = [
 
 
 def seed(tenant, people):
-    if FinalPresentation.objects.filter(tenant=tenant).exists():
-        return
+    if not FinalPresentation.objects.filter(tenant=tenant).exists():
+        _reports(tenant, people)
+    if not Evaluation.objects.filter(tenant=tenant).exists() and not AccessLink.objects.filter(tenant=tenant).exists():
+        _evaluations(tenant, people)
+
+
+def _reports(tenant, people):
     staff, faculty = people[Role.STAFF], people[Role.FACULTY]
     today = timezone.localdate()
     running = Placement.objects.filter(tenant=tenant, state=Placement.State.ACTIVE).select_related("student")
@@ -99,3 +106,60 @@ def _monthly_report(placement, month, today, faculty):
         by=placement.faculty_supervisor or faculty,
         text="順調に進んでいます。学んだことを最終報告書に向けて整理しておきましょう。",
     )
+
+
+PARTNER_SCORES = {"c1": 4, "c2": 5, "c3": 4, "c4": 3, "c5": 4}
+FACULTY_SCORES = {"c1": 4, "c2": 4, "c3": 5, "c4": 4, "c5": 4}
+
+
+def _evaluations(tenant, people):
+    staff, faculty = people[Role.STAFF], people[Role.FACULTY]
+    completed = (
+        Placement.objects.filter(tenant=tenant, state=Placement.State.COMPLETED)
+        .select_related("student", "practitioner__contact__user")
+        .order_by("id")
+    )
+    for placement in completed:
+        contact = placement.supervisors.select_related("contact").exclude(contact__email="").first()
+        if contact is not None:
+            link, _token = services.access_link_send(
+                placement=placement, contact=contact.contact, purpose=AccessLink.Purpose.EVALUATION, by=staff
+            )
+            services.access_link_open(link=link, ip_address="192.0.2.10", user_agent="Mozilla/5.0 (demo)")
+            services.access_link_evaluation(
+                link=link,
+                submit=True,
+                scores=PARTNER_SCORES,
+                answers={
+                    "q1": "課題に粘り強く取り組み、現場の担当者とよく相談していた。",
+                    "q2": "結論から報告する習慣をつけてほしい。",
+                },
+                comments="画像検査の試作は社内でも評価が高く、来年度も学生を受け入れたい。",
+            )
+        rater = placement.faculty_supervisor or faculty
+        services.evaluation_save(
+            placement=placement,
+            kind=Evaluation.Kind.FACULTY,
+            by=rater,
+            submit=True,
+            scores=FACULTY_SCORES,
+            answers={"q1": "月報が丁寧で、学びの振り返りが具体的だった。", "q2": "成果を一般化して説明する力。"},
+            comments="最終報告会での発表も分かりやすかった。",
+        )
+        mentor = practitioner_user(placement)
+        if mentor is not None:
+            result = services.result_save(
+                placement=placement, by=rater, grade="A", passed=True, comments="企業・教員の評価ともに良好。"
+            )
+            services.result_agree(result=result, by=mentor)
+    running = (
+        Placement.objects.filter(tenant=tenant, state=Placement.State.ACTIVE, supervisors__isnull=False)
+        .order_by("ends_on", "id")
+        .first()
+    )
+    if running is not None:
+        contact = running.supervisors.select_related("contact").exclude(contact__email="").first()
+        if contact is not None:
+            services.access_link_send(
+                placement=running, contact=contact.contact, purpose=AccessLink.Purpose.EVALUATION, by=staff
+            )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(tenant, table, fmt):
-    return reverse("placements:export_download", kwargs={"tenant_slug": tenant.slug, "table": table, "fmt": fmt})
+    return reverse("coop:export_download", kwargs={"tenant_slug": tenant.slug, "table": table, "fmt": fmt})
 
 
 def csv_rows(response):
@@ -73,3 +73,30 @@ def test_export_queries_do_not_grow(client, tenant, members, django_assert_num_q
     # session, user, tenant, membership, the rows, the download log
     with django_assert_num_queries(6):
         b"".join(client.get(url(tenant, "placements", "csv")).streaming_content)
+
+
+def test_background_export_reports_progress_and_serves_the_file_to_its_owner_only(
+    client, tenant, members, django_capture_on_commit_callbacks
+):
+    from coop.models import ExportJob
+
+    for _ in range(3):
+        PlacementFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+    client.force_login(members[Role.STAFF])
+    start = reverse("coop:export_start", kwargs={"tenant_slug": tenant.slug, "table": "placements", "fmt": "xlsx"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start)
+    job_page = response["Location"]
+    with scopes_disabled():
+        job = ExportJob.objects.get()
+    assert (job.state, job.rows_done, job.percent) == ("done", 3, 100)
+    partial = client.get(job_page, headers={"HX-Request": "true"}).content.decode()
+    assert "<progress" in partial and "hx-trigger" not in partial  # finished: polling stops
+    file_url = reverse("coop:export_job_file", kwargs={"tenant_slug": tenant.slug, "pk": job.pk})
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(file_url).streaming_content)), read_only=True)
+    assert len(list(workbook.active.iter_rows(values_only=True))) == 4
+    with scopes_disabled():
+        assert DownloadLog.objects.get(what="export:placements").rows == 3
+    client.force_login(members[Role.ADMIN])  # another person's export does not exist for them
+    assert client.get(job_page).status_code == 404
+    assert client.get(file_url).status_code == 404
