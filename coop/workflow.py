@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "supervisors_set": gettext_lazy("Partner supervisors changed"),
     "access_granted": gettext_lazy("Access given"),
     "access_revoked": gettext_lazy("Access removed"),
+    "outcome_recorded": gettext_lazy("Career outcome recorded"),
     # reports
     "revised": gettext_lazy("Changed after submission"),
     "unlocked": gettext_lazy("Unlocked for changes"),

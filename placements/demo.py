@@ -472,6 +472,15 @@ def _seed_university(tenant, people):
         end=datetime.date(2026, 2, 27),
     )
     placements.placement_transition(placement=done, to="completed", by=staff)
+    placements.career_outcome_record(
+        placement=done,
+        by=staff,
+        offer_received=True,
+        hired_by_partner=True,
+        hired_in_japan=True,
+        stayed_in_region=True,
+        notes="2027年4月 入社予定",
+    )
     ended = _place(
         inspection, students[5], staff, faculty=faculty, start=datetime.date(2025, 9, 1), end=datetime.date(2026, 2, 27)
     )

@@ -706,3 +706,23 @@ class PlacementUserObjectPermission(TenantOwned, UserObjectPermissionBase):
         verbose_name = _("placement access grant")
         verbose_name_plural = _("placement access grants")
         indexes = [models.Index(fields=["tenant", "user"], name="placement_grant_tenant_user")]
+
+
+class CareerOutcome(TenantOwned):
+    """What became of the student, recorded at the end of a placement (seed 004)."""
+
+    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="career_outcome")
+    offer_received = models.BooleanField(_("received a job offer from the partner"), default=False)
+    hired_by_partner = models.BooleanField(_("hired by the partner"), default=False)
+    hired_in_japan = models.BooleanField(_("hired by a company in Japan"), default=False)
+    stayed_in_region = models.BooleanField(_("stayed in the region"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("career outcome")
+        verbose_name_plural = _("career outcomes")
+
+    def __str__(self):
+        return str(self.placement_id)

@@ -150,6 +150,15 @@ def is_practitioner(user, placement):
     return placement.practitioner.contact.user_id == user.pk
 
 
+def result_side(user, placement):
+    """For which side `user` decides the final result: "faculty", "practitioner" or None."""
+    if is_placement_faculty(user, placement):
+        return "faculty"
+    if is_practitioner(user, placement):
+        return "practitioner"
+    return None
+
+
 def reporting_placements_for_student(user):
     return (
         Placement.objects.filter(student=user, state__in=(Placement.State.ACTIVE, Placement.State.SUSPENDED))

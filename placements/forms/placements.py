@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from coop.formfields import ScopedModelForm
 from coop.models import Role
 
-from ..models import PartnerContact, Placement, PractitionerFaculty
+from ..models import CareerOutcome, PartnerContact, Placement, PractitionerFaculty
 from ..selectors.people import members_with_role
 
 
@@ -62,3 +62,10 @@ class TransitionForm(forms.Form):
 
 class GrantForm(forms.Form):
     email = forms.EmailField(label=_("Email address of a member"))
+
+
+class CareerOutcomeForm(ScopedModelForm):
+    class Meta:
+        model = CareerOutcome
+        fields = ["offer_received", "hired_by_partner", "hired_in_japan", "stayed_in_region", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}

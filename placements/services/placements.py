@@ -10,7 +10,7 @@ from coop.models import Membership, Role
 from coop.notifications import notify
 from coop.workflow import record, transition
 
-from ..models import Application, Placement, PlacementSupervisor, PlacementUserObjectPermission
+from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
 from .selection import pledge_for
 
 PLACEMENT_FIELDS = (
@@ -131,3 +131,21 @@ def placement_grant_access(*, placement, user, by):
 def placement_revoke_access(*, placement, user, by):
     PlacementUserObjectPermission.objects.filter(content_object=placement, user=user).delete()
     record(placement, action="placement.access_revoked", by=by, note=user.email)
+
+
+OUTCOME_FIELDS = ("offer_received", "hired_by_partner", "hired_in_japan", "stayed_in_region", "notes")
+
+
+@transaction.atomic
+def career_outcome_record(*, placement, by, **values):
+    """Records the career outcome of a placement that has ended."""
+    if placement.state not in (Placement.State.COMPLETED, Placement.State.TERMINATED):
+        raise ValidationError(_("Career outcomes are recorded when the placement has ended."))
+    outcome, _created = CareerOutcome.objects.get_or_create(tenant=placement.tenant, placement=placement)
+    for name in OUTCOME_FIELDS:
+        if name in values:
+            setattr(outcome, name, values[name])
+    outcome.recorded_by = by
+    outcome.save()
+    record(placement, action="placement.outcome_recorded", by=by)
+    return outcome

@@ -11,7 +11,7 @@ from coop.http import run_action
 from coop.models import User
 
 from ..access import get_placement_for_user
-from ..forms.placements import GrantForm, PlacementForm, TransitionForm
+from ..forms.placements import CareerOutcomeForm, GrantForm, PlacementForm, TransitionForm
 from ..models import Application, Placement
 from ..selectors.placements import placement_detail_context, placement_list_for_user, placement_state_counts
 from ..services import placements as services
@@ -85,6 +85,7 @@ def placement_detail(request, tenant_slug, pk):
         "next_states": next_states,
         "transition_form": TransitionForm(),
         "grant_form": GrantForm(),
+        "outcome_form": CareerOutcomeForm(instance=getattr(placement, "career_outcome", None)),
         **placement_detail_context(placement),
     }
     return render(request, "placements/placements/detail.html", context)
@@ -127,6 +128,22 @@ def placement_transition(request, tenant_slug, pk, state):
 
 @require_POST
 @require_role(MANAGERS)
+def placement_outcome(request, tenant_slug, pk):
+    placement = get_object_or_404(Placement, pk=pk)
+    form = CareerOutcomeForm(request.POST, instance=getattr(placement, "career_outcome", None))
+    if not form.is_valid():
+        messages.error(request, _("Check the career outcome."))
+        return redirect(placement)
+    return run_action(
+        request,
+        lambda: services.career_outcome_record(placement=placement, by=request.user, **form.cleaned_data),
+        success=_("Career outcome saved."),
+        redirect_to=placement,
+    )
+
+
+@require_POST
+@require_role(MANAGERS)
 def placement_grant(request, tenant_slug, pk):
     placement = get_object_or_404(Placement, pk=pk)
     form = GrantForm(request.POST)
@@ -160,5 +177,6 @@ urlpatterns = [
     path("placements/<int:pk>/edit/", placement_edit, name="placement_edit"),
     path("placements/<int:pk>/state/<str:state>/", placement_transition, name="placement_transition"),
     path("placements/<int:pk>/access/", placement_grant, name="placement_grant"),
+    path("placements/<int:pk>/outcome/", placement_outcome, name="placement_outcome"),
     path("placements/<int:pk>/access/<int:user_pk>/revoke/", placement_revoke, name="placement_revoke"),
 ]

@@ -16,6 +16,7 @@ from .core import (  # noqa: F401
     report_settings_save,
 )
 from .evaluations import (  # noqa: F401
+    check_rater,
     evaluation_form_current,
     evaluation_form_save,
     evaluation_save,

@@ -15,9 +15,9 @@ from ..selectors import (
     EVALUATION_STATES,
     is_partner_supervisor,
     is_placement_faculty,
-    is_practitioner,
     partner_supervisor_users,
     practitioner_user,
+    result_side,
 )
 
 # The default form (seed 000's abilities). English msgids, translated when shown.
@@ -195,20 +195,11 @@ def evaluation_save(*, placement, kind, by=None, submit=False, scores, answers, 
 # --- The final result ---------------------------------------------------------------------
 
 
-def _side(placement, by, role_is_manager=False):
-    """Which side `by` agrees for: "faculty", "practitioner" or None."""
-    if is_placement_faculty(by, placement):
-        return "faculty"
-    if is_practitioner(by, placement):
-        return "practitioner"
-    return None
-
-
 @transaction.atomic
 def result_save(*, placement, by, grade, passed, comments):
     """The supervising faculty or the practitioner faculty proposes the result; their own
     agreement is recorded and the other side's is cleared (they agree to what they saw)."""
-    side = _side(placement, by)
+    side = result_side(by, placement)
     if side is None:
         raise ValidationError(_("Only the faculty supervisor and the practitioner faculty decide the result."))
     if grade not in PlacementResult.Grade.values:
@@ -237,7 +228,7 @@ def result_save(*, placement, by, grade, passed, comments):
 def result_agree(*, result, by):
     result = PlacementResult.objects.select_for_update().select_related("placement").get(pk=result.pk)
     placement = result.placement
-    side = _side(placement, by)
+    side = result_side(by, placement)
     if side is None:
         raise ValidationError(_("Only the faculty supervisor and the practitioner faculty decide the result."))
     if result.is_final:

@@ -31,7 +31,7 @@ def evaluation_values(post, form):
 
 def may_rate(user, kind, placement):
     try:
-        services.evaluations.check_rater(placement, kind, user)
+        services.check_rater(placement, kind, user)
     except ValidationError:
         return False
     return True
@@ -59,7 +59,7 @@ def evaluations(request, tenant_slug, pk):
                 and may_rate(request.user, kind, placement),
             }
         )
-    side = services.evaluations._side(placement, request.user)
+    side = selectors.result_side(request.user, placement)
     initial = (
         {"grade": result.grade, "passed": "1" if result.passed else "0", "comments": result.comments} if result else {}
     )
@@ -132,7 +132,7 @@ def evaluation_edit(request, tenant_slug, pk, kind):
 
 
 def _side_or_403(request, placement):
-    side = services.evaluations._side(placement, request.user)
+    side = selectors.result_side(request.user, placement)
     if side is None:
         raise PermissionDenied
     return side

@@ -160,5 +160,6 @@ TENANT_URLS = {
     "placements:placement_edit": Case("GET", MANAGERS, placement),
     "placements:placement_transition": Case("POST", MANAGERS, placement_to_active),
     "placements:placement_grant": Case("POST", MANAGERS, placement, {"email": "nobody@example.jp"}),
+    "placements:placement_outcome": Case("POST", MANAGERS, placement, {"hired_by_partner": "on"}),
     "placements:placement_revoke": Case("POST", MANAGERS, placement_grantee),
 }

@@ -160,3 +160,26 @@ def test_plan_vs_actual_counts_outbound_and_inbound_by_academic_year(in_tenant, 
         "actual_inbound": 1,
     }
     assert rows[2027]["actual_outbound"] == 1 and rows[2027]["planned_outbound"] == 0
+
+
+def test_career_outcome_is_recorded_when_the_placement_has_ended(client, tenant, members):
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    outcome_url = url("placement_outcome", tenant, pk=placement.pk)
+    client.force_login(members[Role.STAFF])
+    client.post(outcome_url, {"hired_by_partner": "on"})
+    from django_scopes import scopes_disabled
+
+    from placements.models import CareerOutcome
+
+    with scopes_disabled():
+        assert not CareerOutcome.objects.exists()  # still planned: refused
+        Placement.objects.filter(pk=placement.pk).update(state=Placement.State.COMPLETED)
+    client.post(outcome_url, {"offer_received": "on", "hired_by_partner": "on", "stayed_in_region": "on"})
+    with scopes_disabled():
+        outcome = CareerOutcome.objects.get(placement=placement)
+    assert (outcome.offer_received, outcome.hired_by_partner, outcome.hired_in_japan, outcome.stayed_in_region) == (
+        True,
+        True,
+        False,
+        True,
+    )
