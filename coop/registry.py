@@ -55,3 +55,12 @@ def register_deadline_provider(provider):
 def register_export_table(table):
     """`table` has code, label, header() and rows(queryset) and a `model` (tenant-owned)."""
     EXPORT_TABLES[table.code] = table
+
+
+SUMMARY_SECTIONS = []
+
+
+def register_summary_section(provider):
+    """`provider(scope)` returns a list of coop.summary.Section for a term summary."""
+    if provider not in SUMMARY_SECTIONS:
+        SUMMARY_SECTIONS.append(provider)

@@ -7,7 +7,7 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from coop.access import EVERY_ROLE, MANAGERS
+        from coop.access import ADMINS, EVERY_ROLE, MANAGERS
         from coop.models import Role
         from coop.registry import (
             register_dashboard_panel,
@@ -15,10 +15,11 @@ class PlacementsConfig(AppConfig):
             register_demo_seeder,
             register_export_table,
             register_nav,
+            register_summary_section,
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo
+        from . import dashboard, deadlines, demo, summary
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -29,9 +30,11 @@ class PlacementsConfig(AppConfig):
         register_nav(50, "placements:agreement_list", _("Agreements"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
         register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
         register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
+        register_nav(73, "placements:term_summary", _("Term summary"), ADMINS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
+        register_summary_section(summary.sections)
         for table in TABLES.values():
             register_export_table(table)
 

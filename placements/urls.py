@@ -1,7 +1,7 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, imports, partners, placements, programs, selection, themes
+from .views import agreements, education, imports, partners, placements, programs, selection, summary, themes
 
 app_name = "placements"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *selection.urlpatterns,
     *placements.urlpatterns,
     *imports.urlpatterns,
+    *summary.urlpatterns,
 ]

@@ -610,3 +610,15 @@ def bar_chart(groups, *, width=320, bar=18, gap=10, label_width=0):
         y = n * (bar + gap)
         bars.append({"group": group, "y": y, "text_y": y + bar - 4, "width": round(width * group.rate / 100)})
     return {"bars": bars, "width": width, "height": max(len(groups) * (bar + gap), bar), "bar": bar}
+
+
+def access_links_for_tenant(tenant):
+    """Every emailed link of the tenant, newest first, with its placement, person and open count."""
+    from django.db.models import Count
+
+    return (
+        AccessLink.objects.filter(tenant=tenant)
+        .select_related("placement__student", "placement__partner", "contact")
+        .annotate(open_count=Count("opens"))
+        .order_by("-created_at", "-id")
+    )

@@ -57,9 +57,11 @@ urlpatterns = [
     path("evaluation-form/", views.evaluation_form_settings, name="evaluation_form"),
     path("placements/<int:pk>/evaluations/", views.evaluations, name="evaluations"),
     path("placements/<int:pk>/evaluations/<str:kind>/", views.evaluation_edit, name="evaluation_edit"),
+    path("placements/<int:pk>/evaluations/<str:kind>/reopen/", views.evaluation_reopen, name="evaluation_reopen"),
     path("placements/<int:pk>/result/", views.result_save, name="result_save"),
     path("placements/<int:pk>/result/agree/", views.result_agree, name="result_agree"),
     path("placements/<int:pk>/links/", views.link_send, name="link_send"),
+    path("links/", views.link_list, name="link_list"),
     path("links/<int:pk>/", views.link_detail, name="link_detail"),
     path("links/<int:pk>/revoke/", views.link_revoke, name="link_revoke"),
     # The emailed link: no account, no sign-in (tenant_public).

@@ -19,6 +19,7 @@ from .evaluations import (  # noqa: F401
     check_rater,
     evaluation_form_current,
     evaluation_form_save,
+    evaluation_reopen,
     evaluation_save,
     result_agree,
     result_save,

@@ -248,3 +248,21 @@ def result_agree(*, result, by):
             users=[placement.student, placement.faculty_supervisor, *partner_supervisor_users(placement)],
         )
     return result
+
+
+@transaction.atomic
+def evaluation_reopen(*, evaluation, by, reason):
+    """The office sends a submitted evaluation back to draft (e.g. submitted by mistake). The
+    final result, once agreed, is not reopened by this."""
+    evaluation = Evaluation.objects.select_for_update().select_related("placement").get(pk=evaluation.pk)
+    if not reason.strip():
+        raise ValidationError(_("Give a reason."))
+    transition(
+        evaluation,
+        to=Evaluation.State.DRAFT,
+        by=by,
+        allowed=Evaluation.TRANSITIONS,
+        action="evaluation.returned",
+        note=reason,
+    )
+    return evaluation

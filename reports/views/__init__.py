@@ -25,8 +25,9 @@ from .core import (  # noqa: F401
 from .evaluations import (  # noqa: F401
     evaluation_edit,
     evaluation_form_settings,
+    evaluation_reopen,
     evaluations,
     result_agree,
     result_save,
 )
-from .links import link, link_detail, link_revoke, link_send  # noqa: F401
+from .links import link, link_detail, link_list, link_revoke, link_send  # noqa: F401

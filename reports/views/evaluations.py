@@ -15,7 +15,7 @@ from coop.workflow import history_for
 from placements.access import get_placement_for_user
 
 from .. import selectors, services
-from ..forms import EvaluationFormSettingsForm, ResultForm
+from ..forms import EvaluationFormSettingsForm, ReasonForm, ResultForm
 from ..models import Evaluation
 
 # Students see their own final result on the placement's report page, not the evaluations.
@@ -124,11 +124,32 @@ def evaluation_edit(request, tenant_slug, pk, kind):
         "errors": errors,
         "may_write": may_write,
         "rows": selectors.scored_rows(evaluation) if evaluation else [],
+        "may_reopen": evaluation is not None
+        and evaluation.state == Evaluation.State.SUBMITTED
+        and request.membership.role in MANAGERS,
+        "reason_form": ReasonForm(),
         "history": history_for(evaluation)[:50]
         if evaluation is not None and request.membership.role in MANAGERS
         else [],
     }
     return render(request, "reports/evaluations/edit.html", context)
+
+
+@require_role(MANAGERS)
+def evaluation_reopen(request, tenant_slug, pk, kind):
+    if request.method != "POST":
+        raise Http404
+    placement = get_placement_for_user(request, pk)
+    evaluation = selectors.evaluations_of_placement(placement).get(kind)
+    if evaluation is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.evaluation_reopen(evaluation=evaluation, by=request.user, reason=form.data.get("reason", "")),
+        success=_("The evaluation is open for changes again."),
+        redirect_to=evaluation.get_absolute_url(),
+    )
 
 
 def _side_or_403(request, placement):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -65,6 +66,19 @@ def link_revoke(request, tenant_slug, pk):
         success=_("The link is revoked."),
         redirect_to=_placement_url(found.placement),
     )
+
+
+@require_GET
+@require_role(MANAGERS)
+def link_list(request, tenant_slug):
+    links = selectors.access_links_for_tenant(request.tenant)
+    status = request.GET.get("status", "")
+    now = timezone.now()
+    if status == "pending":
+        links = links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    elif status == "used":
+        links = links.filter(used_at__isnull=False)
+    return render(request, "reports/links/list.html", {"links": links[:300], "status": status})
 
 
 @require_GET

@@ -163,3 +163,14 @@ TENANT_URLS = {
     "placements:placement_outcome": Case("POST", MANAGERS, placement, {"hired_by_partner": "on"}),
     "placements:placement_revoke": Case("POST", MANAGERS, placement_grantee),
 }
+
+
+TENANT_URLS.update(
+    {
+        "placements:term_summary": Case("GET", frozenset({Role.ADMIN})),
+        # Without a program chosen the download is a 400 with the form; the page test covers a real one.
+        "placements:term_summary_download": Case(
+            "GET", frozenset({Role.ADMIN}), lambda tenant: {"fmt": "pdf"}, success=400, names_object=False
+        ),
+    }
+)

@@ -15,7 +15,7 @@ from coop.access import ADMINS, MANAGERS
 from coop.models import Role
 from coop.services import hash_token
 from placements.models import PractitionerFaculty
-from reports.models import AccessLink, PlacementResult
+from reports.models import AccessLink, Evaluation, EvaluationForm, PlacementResult
 
 from ..factories import member
 from ..reports.factories import running_placement
@@ -52,6 +52,14 @@ def _placement(tenant, members):
 
 def _partner_evaluation(tenant, members):
     return {"pk": placement_with_practitioner(tenant, members).pk, "kind": "partner"}
+
+
+def _submitted_evaluation(tenant, members):
+    placement = placement_with_practitioner(tenant, members)
+    with scopes_disabled():
+        form = EvaluationForm.objects.create(tenant=tenant, name="評価票", criteria=[], questions=[])
+        Evaluation.objects.create(tenant=tenant, placement=placement, kind="faculty", form=form, state="submitted")
+    return {"pk": placement.pk, "kind": "faculty"}
 
 
 def _proposed_result(tenant, members):
@@ -95,11 +103,13 @@ TENANT_URLS = {
     "reports:evaluation_form": Case("GET", ADMINS),
     "reports:evaluations": Case("GET", EVALUATION_VIEWERS, _placement),
     "reports:evaluation_edit": Case("GET", EVALUATION_VIEWERS, _partner_evaluation),
+    "reports:evaluation_reopen": Case("POST", MANAGERS, _submitted_evaluation, {"reason": "誤って提出しました。"}),
     "reports:result_save": Case(
         "POST", BOTH_FACULTY_ROLES, _placement, {"grade": "A", "passed": "1", "comments": "良好"}
     ),
     "reports:result_agree": Case("POST", BOTH_FACULTY_ROLES, _proposed_result),
     "reports:link_send": Case("POST", MANAGERS, _placement, {"purpose": "evaluation"}),
+    "reports:link_list": Case("GET", MANAGERS),
     "reports:link_detail": Case("GET", MANAGERS, _link),
     "reports:link_revoke": Case("POST", MANAGERS, _link),
 }

@@ -272,3 +272,52 @@ def test_evaluations_for_planned_placements_are_refused(in_tenant, members):
         services.evaluation_save(
             placement=planned, kind="faculty", by=members[Role.FACULTY], scores={}, answers={}, comments=""
         )
+
+
+def test_office_sends_a_submitted_evaluation_back(client, tenant, members, placement):
+    with scope(tenant=tenant):
+        evaluation = services.evaluation_save(
+            placement=placement,
+            kind="faculty",
+            by=members[Role.FACULTY],
+            submit=True,
+            scores=FULL,
+            answers={},
+            comments="",
+        )
+    client.force_login(members[Role.STAFF])
+    reopen = url("evaluation_reopen", tenant, pk=placement.pk, kind="faculty")
+    assert client.post(reopen, {"reason": ""}).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.state == "submitted", "a reason is needed"
+    client.post(reopen, {"reason": "採点の誤り"})
+    evaluation.refresh_from_db()
+    assert evaluation.state == "draft"
+    with scope(tenant=tenant):
+        services.evaluation_save(
+            placement=placement,
+            kind="faculty",
+            by=members[Role.FACULTY],
+            submit=True,
+            scores=FULL,
+            answers={},
+            comments="訂正",
+        )
+
+
+def test_submission_and_final_result_are_emailed(in_tenant, members, placement, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    faculty, practitioner = members[Role.FACULTY], members[Role.PARTNER]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evaluation_save(
+            placement=placement, kind="partner", by=practitioner, submit=True, scores=FULL, answers={}, comments=""
+        )
+    assert [m.to for m in mail.outbox] == [[faculty.email]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.result_save(placement=placement, by=faculty, grade="A", passed=True, comments="")
+    assert [m.to for m in mail.outbox] == [[practitioner.email]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.result_agree(result=result, by=practitioner)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([placement.student.email, faculty.email, practitioner.email])

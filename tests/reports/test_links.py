@@ -273,3 +273,18 @@ def test_link_is_logged_when_opened(in_tenant, placement, outside_boss):
     with scope(tenant=in_tenant):
         assert services.link_for_token(in_tenant, "logged").pk == link.pk
         assert services.link_for_token(in_tenant, "") is None
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_link_list_queries_do_not_grow(
+    client, tenant, members, placement, outside_boss, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        _link(placement, outside_boss, f"token-{n}")
+    _link(placement, outside_boss, "used-one", used_at=timezone.now())
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, links with placement, student, partner, contact and open counts
+    with django_assert_num_queries(5):
+        response = client.get(reverse("reports:link_list", kwargs={"tenant_slug": tenant.slug}) + "?status=pending")
+    assert response.text.count('class="badge link-pending"') == rows
+    assert "link-used" not in response.text.split("<tbody>")[1]
