@@ -471,7 +471,7 @@ def _seed_university(tenant, people):
         start=datetime.date(2025, 9, 1),
         end=datetime.date(2026, 2, 27),
     )
-    placements.placement_transition(placement=done, to="completed", by=staff)
+    done = placements.placement_transition(placement=done, to="completed", by=staff)
     placements.career_outcome_record(
         placement=done,
         by=staff,

@@ -592,7 +592,7 @@ class Placement(TenantOwned):
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("In progress")
         SUSPENDED = "suspended", _("Suspended")
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")

@@ -3,7 +3,7 @@
 import copy
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,7 +18,7 @@ from coop.workflow import record
 from placements.models import PlacementSupervisor
 
 from .builtins import TEMPLATES
-from .models import Assessment, AssessmentScore, AssessmentWindow, Rater, RaterLink, Rubric
+from .models import Assessment, AssessmentScore, AssessmentWindow, Phase, Rater, RaterLink, Rubric
 from .selectors import window_placements
 
 KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
@@ -222,7 +222,7 @@ def window_create(
     """Opens an assessment window for a program (optionally one term) or one placement."""
     if not rubric.is_current:
         raise ValidationError(_("Use the current version of the rubric."))
-    if phase not in AssessmentWindow._meta.get_field("phase").choices and phase not in ("pre", "mid", "post"):
+    if phase not in Phase.values:
         raise ValidationError(_("Unknown phase."))
     if (program is None) == (placement is None):
         raise ValidationError(_("Choose either a program or one placement."))
@@ -333,9 +333,7 @@ def rater_link_send(*, window, placement, contact, by):
         window=window, placement=placement, contact=contact, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    closes = timezone.make_aware(
-        timezone.datetime.combine(window.closes_on + timedelta(days=1), timezone.datetime.min.time())
-    )
+    closes = timezone.make_aware(datetime.combine(window.closes_on + timedelta(days=1), time.min))
     link = RaterLink.objects.create(
         tenant_id=window.tenant_id,
         window=window,

@@ -1,0 +1,93 @@
+"""Reads of evaluations, final results and emailed links."""
+
+from django.utils.translation import gettext
+
+from ..models import AccessLink, Evaluation, MonthlyReport, PlacementResult
+
+# --- Evaluations, the final result and emailed links ------------------------------------------
+
+
+def evaluations_of_placement(placement):
+    """{kind: Evaluation} with the form and the rater."""
+    return {e.kind: e for e in Evaluation.objects.filter(placement=placement).select_related("form", "rater")}
+
+
+def result_for(placement):
+    return (
+        PlacementResult.objects.filter(placement=placement).select_related("faculty_user", "practitioner_user").first()
+    )
+
+
+def access_links_of_placement(placement):
+    """The placement's emailed links, newest first, with how often each was opened."""
+    from django.db.models import Count
+
+    return (
+        AccessLink.objects.filter(placement=placement)
+        .select_related("contact", "created_by")
+        .annotate(open_count=Count("opens"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def link_targets(placement):
+    """The placement's partner supervisors with an email address (the people a link goes to)."""
+    from placements.models import PartnerContact
+
+    return PartnerContact.objects.filter(supervised__placement=placement).exclude(email="").order_by("full_name", "pk")
+
+
+def feedback_months(placement):
+    """Months whose monthly report waits for the partner's feedback (a link can be sent)."""
+    return list(
+        MonthlyReport.objects.filter(placement=placement, partner_feedback="")
+        .exclude(state=MonthlyReport.State.DRAFT)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def scored_rows(evaluation):
+    """The form's criteria with this evaluation's scores, labels translated when they are msgids."""
+
+    form = evaluation.form
+    return [
+        {
+            "key": c["key"],
+            "label": gettext(c["label"]),
+            "description": gettext(c["description"]) if c.get("description") else "",
+            "score": evaluation.scores.get(c["key"]),
+        }
+        for c in form.criteria
+    ]
+
+
+def form_rows(form, scores=None, answers=None):
+    """Criteria and questions of `form` for the input page, with the values given so far."""
+
+    scores, answers = scores or {}, answers or {}
+    criteria = [
+        {
+            "key": c["key"],
+            "label": gettext(c["label"]),
+            "description": gettext(c["description"]) if c.get("description") else "",
+            "value": str(scores.get(c["key"], "")),
+        }
+        for c in form.criteria
+    ]
+    questions = [
+        {"key": q["key"], "label": gettext(q["label"]), "value": answers.get(q["key"], "")} for q in form.questions
+    ]
+    return criteria, questions
+
+
+def access_links_for_tenant(tenant):
+    """Every emailed link of the tenant, newest first, with its placement, person and open count."""
+    from django.db.models import Count
+
+    return (
+        AccessLink.objects.filter(tenant=tenant)
+        .select_related("placement__student", "placement__partner", "contact")
+        .annotate(open_count=Count("opens"))
+        .order_by("-created_at", "-id")
+    )
