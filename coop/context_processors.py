@@ -5,7 +5,7 @@ from .access import ADMINS, EVERY_ROLE, MANAGERS
 from .registry import NAV_ITEMS, register_nav
 
 register_nav(0, "coop:dashboard", _("Dashboard"), EVERY_ROLE)
-register_nav(75, "coop:reminders", _("Reminders"), EVERY_ROLE)
+register_nav(65, "coop:reminders", _("Reminders"), EVERY_ROLE)
 register_nav(72, "coop:exports", _("Exports"), MANAGERS)
 register_nav(80, "coop:members", _("Members"), MANAGERS)
 register_nav(81, "coop:invitations", _("Invitations"), MANAGERS)
@@ -13,15 +13,20 @@ register_nav(90, "coop:tenant_settings", _("Settings"), ADMINS)
 register_nav(99, "coop:help", _("Help"), EVERY_ROLE)
 
 
+# Entries ordered 70-98 are office tools (imports, exports, members, settings...): they go in
+# a second menu so that the main navigation fits a phone and a small laptop.
+OFFICE_TOOLS = range(70, 99)
+
+
 def portal(request):
     membership = getattr(request, "membership", None)
     tenant = getattr(request, "tenant", None)
     if membership is None or tenant is None:
-        return {"nav": [], "current_role": None}
-    nav = []
+        return {"nav": [], "nav_tools": [], "current_role": None}
+    nav, tools = [], []
     for item in NAV_ITEMS:
         if membership.role in item.roles:
             url = reverse(item.url_name, kwargs={"tenant_slug": tenant.slug})
             active = request.path == url or (item.order and request.path.startswith(url) and url.count("/") > 3)
-            nav.append({"url": url, "label": item.label, "active": active})
-    return {"nav": nav, "current_role": membership.role}
+            (tools if item.order in OFFICE_TOOLS else nav).append({"url": url, "label": item.label, "active": active})
+    return {"nav": nav, "nav_tools": tools, "current_role": membership.role}

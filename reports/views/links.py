@@ -96,7 +96,15 @@ def _client_ip(request):
 @never_cache
 @tenant_public
 def link(request, tenant_slug, token):
-    """The page an emailed link opens: the one form it is for, and nothing else."""
+    """The page an emailed link opens: the one form it is for, and nothing else. The token
+    never leaves in a Referer header and the page is not indexed."""
+    response = _link_page(request, token)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _link_page(request, token):
     found = services.link_for_token(request.tenant, token)
     if found is None:
         return render(request, "reports/links/invalid.html", {"reason": "unknown"}, status=404)

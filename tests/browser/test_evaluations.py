@@ -143,6 +143,8 @@ def test_partner_uses_emailed_links_and_faculty_agree_the_result(browser, live_s
     ]:
         teacher.get_by_role("group", name=criterion).get_by_label("4", exact=True).check()
     teacher.get_by_label("Comments").fill("Steady growth over the placement.")
+    findings["faculty evaluation"] = violations(teacher)
+    screenshot(teacher, "38-faculty-evaluation-form")
     click(teacher, "Submit the evaluation")
     assert teacher.get_by_text("The evaluation is submitted.").is_visible()
     teacher.goto(f"{base}/placements/{placement.pk}/evaluations/")
@@ -173,4 +175,11 @@ def test_partner_uses_emailed_links_and_faculty_agree_the_result(browser, live_s
     assert office.locator("svg.bar-chart").count() == 2
     findings["compliance"] = violations(office)
     screenshot(office, "37-compliance")
+
+    # 8. The tenant's admin sees the form and its version.
+    admin = login(browser, live_server, member(tenant, Role.ADMIN, email="admin@kit.example.jp").email)
+    admin.goto(f"{base}/evaluation-form/")
+    assert admin.get_by_label("Criteria").input_value().startswith("Finding problems | ")
+    findings["evaluation form"] = violations(admin)
+    screenshot(admin, "39-evaluation-form-settings")
     assert {name: found for name, found in findings.items() if found} == {}
