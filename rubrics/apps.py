@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class RubricsConfig(AppConfig):
     name = "rubrics"
     verbose_name = _("Rubrics")
+
+    def ready(self):
+        from coop.access import MANAGERS
+        from coop.models import Role
+        from coop.registry import (
+            register_dashboard_panel,
+            register_deadline_provider,
+            register_demo_seeder,
+            register_export_table,
+            register_nav,
+        )
+
+        from . import dashboard, deadlines, demo
+        from .exports import TABLES
+
+        register_nav(45, "rubrics:rubric_list", _("Rubrics"), MANAGERS)
+        register_nav(46, "rubrics:my_assessments", _("Assessments"), {Role.STUDENT, Role.FACULTY, Role.PARTNER})
+        register_nav(47, "rubrics:cohort_growth", _("Growth"), {*MANAGERS, Role.FACULTY})
+        register_dashboard_panel(dashboard.panels)
+        register_demo_seeder(demo.seed)
+        register_deadline_provider(deadlines.assessments_due)
+        for table in TABLES.values():
+            register_export_table(table)

@@ -97,9 +97,10 @@ def _client_ip(request):
 @tenant_public
 def link(request, tenant_slug, token):
     """The page an emailed link opens: the one form it is for, and nothing else. The token
-    never leaves in a Referer header and the page is not indexed."""
+    never leaves for another site in a Referer header (same-origin: "no-referrer" would make
+    browsers send "Origin: null" and fail the CSRF check) and the page is not indexed."""
     response = _link_page(request, token)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -71,7 +71,7 @@ def test_partner_evaluation_through_the_link_without_an_account(client, tenant, 
 
     page = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "Finding problems" in page.text
-    assert page["Referrer-Policy"] == "no-referrer" and "no-cache" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-cache" in page["Cache-Control"]
     assert '<nav class="mainnav"' not in page.text, "no portal navigation for an outsider"
     # A draft keeps the link usable.
     response = client.post(path, {"score_c1": "3", "comments": "途中", "action": "save"})
