@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include((coop_patterns, "coop"))),
     path("t/<slug:tenant_slug>/", include("placements.urls")),
     path("t/<slug:tenant_slug>/reports/", include("reports.urls")),
+    path("t/<slug:tenant_slug>/rubrics/", include("rubrics.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

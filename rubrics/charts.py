@@ -103,11 +103,14 @@ def distribution_bars(*, chart_id, title, desc, rows, levels, before_label, afte
     body = []
     for n, level in enumerate(levels):
         x = LABEL_W + n * 60
-        body.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colors[n]}" stroke="#1d2330" stroke-width="0.5"/>')
+        body.append(
+            f'<rect x="{x}" y="8" width="12" height="12" fill="{colors[n]}" stroke="#1d2330" stroke-width="0.5"/>'
+        )
         body.append(f'<text x="{x + 17}" y="19" font-size="12" fill="#1d2330">{level}</text>')
     for i, row in enumerate(rows):
         y0 = TOP + i * group_h
-        body.append(f'<text x="0" y="{y0 + BAR_H + 6}" font-size="12" fill="#1d2330">{escape(_short(row["name"]))}</text>')
+        name = escape(_short(row["name"]))
+        body.append(f'<text x="0" y="{y0 + BAR_H + 6}" font-size="12" fill="#1d2330">{name}</text>')
         for j, (label, side) in enumerate(((before_label, row["before"]), (after_label, row["after"]))):
             y = y0 + j * (BAR_H + 4)
             body.append(

@@ -54,9 +54,10 @@ class RubricEditForm(forms.Form):
         number = n + 1
         fields = {
             "name": forms.CharField(
-                label=_("Criterion %(n)s") % {"n": number}, max_length=200, required=False, widget=forms.Textarea(
-                    attrs={"rows": 1}
-                )
+                label=_("Criterion %(n)s") % {"n": number},
+                max_length=200,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
             ),
             "weight": forms.DecimalField(
                 label=_("Weight"), min_value=0.01, max_value=100, decimal_places=2, required=False, initial=1
@@ -125,7 +126,7 @@ class RubricEditForm(forms.Form):
                 continue
             key = row["key"]
             if key is None:
-                n = len(used) + 1
+                n = 1
                 while f"c{n}" in used:
                     n += 1
                 key = f"c{n}"
@@ -185,7 +186,8 @@ class AssessmentForm(forms.Form):
             choices = []
             for level in rubric.levels:
                 descriptor = criterion.get("descriptors", {}).get(str(level["value"]), "")
-                choices.append((str(level["value"]), f"{level['label']}: {descriptor}" if descriptor else level["label"]))
+                label = f"{level['label']}: {descriptor}" if descriptor else level["label"]
+                choices.append((str(level["value"]), label))
             self.fields[name] = forms.ChoiceField(
                 label=criterion["name"], choices=choices, widget=forms.RadioSelect, required=True
             )
@@ -238,4 +240,3 @@ class CohortForm(forms.Form):
             "term": self.terms.get(data.get("term") or ""),
             "theme": self.themes.get(data.get("theme") or ""),
         }
-

@@ -174,9 +174,7 @@ class Assessment(TenantOwned):
         verbose_name_plural = _("assessments")
         ordering = ["window_id", "placement_id", "rater"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "window", "placement", "rater"], name="assessment_one_per_rater"
-            )
+            models.UniqueConstraint(fields=["tenant", "window", "placement", "rater"], name="assessment_one_per_rater")
         ]
         indexes = [models.Index(fields=["tenant", "placement"], name="assessment_tenant_placement")]
 

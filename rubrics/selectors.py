@@ -82,7 +82,10 @@ def window_rows(window):
         links[link.placement_id].append(link)
     rows = []
     for placement in placements:
-        cells = [{"rater": rater, "assessment": done.get((placement.pk, rater))} for rater in window.raters]
+        cells = [
+            {"rater": rater, "label": Rater(rater).label, "assessment": done.get((placement.pk, rater))}
+            for rater in window.raters
+        ]
         contacts = [s.contact for s in placement.supervisors.all() if s.contact.email]
         rows.append({"placement": placement, "cells": cells, "links": links[placement.pk], "contacts": contacts})
     return rows
@@ -212,9 +215,8 @@ def placement_growth(placement, *, raters=RATER_ORDER):
             }
             changes = {}
             for rater in present:
-                first = next((cells[(p, rater)] for p in phases if cells[(p, rater)] is not None), None)
-                last = next((cells[(p, rater)] for p in reversed(phases) if cells[(p, rater)] is not None), None)
-                changes[rater] = last - first if first is not None and len(phases) > 1 else None
+                rated = [cells[(p, rater)] for p in phases if cells[(p, rater)] is not None]
+                changes[rater] = rated[-1] - rated[0] if len(rated) > 1 else None
             criteria.append({"key": criterion["key"], "name": criterion["name"], "cells": cells, "changes": changes})
         result.append({"rubric": rubric, "phases": phases, "raters": present, "criteria": criteria})
     return result

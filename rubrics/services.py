@@ -152,7 +152,7 @@ def rubric_update(*, rubric, by, name, description, levels, criteria):
             template=rubric.template,
             created_by=by,
         )
-        record(new, action="rubric.versioned", by=by, note=f"v{rubric.version} → v{new.version}")
+        record(new, action="rubric.created", by=by, note=f"v{rubric.version} → v{new.version}")
         return new
     rubric.name, rubric.description, rubric.levels, rubric.criteria = name[:200], description, levels, criteria
     rubric.save(update_fields=["name", "description", "levels", "criteria"])

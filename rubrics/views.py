@@ -51,7 +51,10 @@ def rubric_create(request, tenant_slug):
         return redirect("rubrics:rubric_list", tenant_slug=tenant_slug)
     try:
         rubric = services.rubric_create_from_template(
-            tenant=request.tenant, template=form.cleaned_data["template"], name=form.cleaned_data["name"], by=request.user
+            tenant=request.tenant,
+            template=form.cleaned_data["template"],
+            name=form.cleaned_data["name"],
+            by=request.user,
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
@@ -122,7 +125,8 @@ def window_list(request, tenant_slug):
 
 @require_role(MANAGERS)
 def window_create(request, tenant_slug):
-    form = WindowForm(request.POST or None, tenant=request.tenant)
+    initial = {"rubric": request.GET["rubric"]} if request.GET.get("rubric", "").isdigit() else {}
+    form = WindowForm(request.POST or None, tenant=request.tenant, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -156,7 +160,12 @@ def _window(pk):
 @require_role(MANAGERS)
 def window_detail(request, tenant_slug, pk):
     window = _window(pk)
-    context = {"window": window, "rows": selectors.window_rows(window), "history": history_for(window)[:30]}
+    context = {
+        "window": window,
+        "raters": [(rater, RATER_LABELS[rater]) for rater in window.raters],
+        "rows": selectors.window_rows(window),
+        "history": history_for(window)[:30],
+    }
     return render(request, "rubrics/window_detail.html", context)
 
 
@@ -171,7 +180,8 @@ def link_send(request, tenant_slug, pk, placement_pk):
     def send():
         if not form.is_valid():
             raise ValidationError(_("Choose a partner supervisor with an email address."))
-        services.rater_link_send(window=window, placement=placement, contact=form.cleaned_data["contact"], by=request.user)
+        contact = form.cleaned_data["contact"]
+        services.rater_link_send(window=window, placement=placement, contact=contact, by=request.user)
 
     return run_action(request, send, success=_("The link is sent."), redirect_to=window.get_absolute_url())
 
@@ -363,7 +373,8 @@ def cohort_growth(request, tenant_slug):
     form = CohortForm(request.GET or None, tenant=request.tenant, themes=themes)
     context = {"form": form, "result": None}
     if not form.is_bound and form.rubrics:
-        form = CohortForm({"rubric": next(iter(form.rubrics)), "rater": Rater.SELF}, tenant=request.tenant, themes=themes)
+        first = {"rubric": next(iter(form.rubrics)), "rater": Rater.SELF}
+        form = CohortForm(first, tenant=request.tenant, themes=themes)
         context["form"] = form
     if form.is_bound and form.is_valid():
         chosen = form.selection()

@@ -49,6 +49,7 @@ TENANT_PUBLIC_URLS = {
     "placements:public_theme_index",  # tests/placements/test_themes.py
     "placements:public_theme_detail",  # tests/placements/test_themes.py
     "reports:link",  # tests/reports/test_links.py
+    "rubrics:rater_link",  # tests/rubrics/test_links.py
 }
 # Pages outside any tenant, tested in tests/coop/test_accounts.py.
 OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:calendar_feed"}

@@ -4,8 +4,8 @@ faculty and the practitioner faculty."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from coop.notifications import notify
 from coop.workflow import record, transition
@@ -83,6 +83,16 @@ def _parse_lines(text, prefix):
     return items
 
 
+def _as_shown(form, translate=True):
+    shown = gettext if translate else str
+    return (
+        shown(form.name),
+        [(shown(c["label"]), shown(c["description"]) if c.get("description") else "") for c in form.criteria],
+        [shown(q["label"]) for q in form.questions],
+        form.scale_max,
+    )
+
+
 @transaction.atomic
 def evaluation_form_save(*, tenant, by, name, criteria_text, questions_text, scale_max):
     """Changes the tenant's form. A form already used by an evaluation stays as it is and the
@@ -101,6 +111,8 @@ def evaluation_form_save(*, tenant, by, name, criteria_text, questions_text, sca
         "scale_min": 1,
         "scale_max": scale_max,
     }
+    if _as_shown(current) == _as_shown(EvaluationForm(**values), translate=False):
+        return current  # saved as shown: nothing changed, no new version
     if current.is_used:
         current.is_current = False
         current.save(update_fields=["is_current"])

@@ -30,7 +30,7 @@ from ..forms import (
     ReportSettingsForm,
     UnlockForm,
 )
-from ..models import DailyReport, FinalReport, FinalReportFile, MonthlyReport
+from ..models import AccessLink, DailyReport, FinalReport, FinalReportFile, MonthlyReport
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +203,7 @@ def placement_reports(request, tenant_slug, pk):
 
         context["links"] = selectors.access_links_of_placement(placement)
         context["link_form"] = link_send_form(placement)
+        context["link_valid_days"] = AccessLink.VALID_DAYS
     return render(request, "reports/placement.html", context)
 
 

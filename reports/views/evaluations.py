@@ -76,6 +76,7 @@ def evaluations(request, tenant_slug, pk):
             or (side == "practitioner" and not result.agreed_by_practitioner)
         ),
         "practitioner_user": selectors.practitioner_user(placement),
+        "is_manager": request.membership.role in MANAGERS,
         "history": history_for(result)[:50] if result is not None else [],
     }
     return render(request, "reports/evaluations/placement.html", context)

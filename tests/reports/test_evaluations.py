@@ -75,6 +75,23 @@ def test_a_used_form_is_frozen_and_a_change_makes_the_next_version(in_tenant, me
     assert third.pk == second.pk and EvaluationForm.objects.count() == 2
 
 
+def test_saving_the_form_as_shown_makes_no_new_version(in_tenant, members, placement):
+    services.evaluation_save(
+        placement=placement, kind="faculty", by=members[Role.FACULTY], submit=True, scores=FULL, answers={}, comments=""
+    )
+    with translation.override("en"):
+        current = services.evaluation_form_current(in_tenant)
+        same = services.evaluation_form_save(
+            tenant=in_tenant,
+            by=members[Role.ADMIN],
+            name="Evaluation of the placement",
+            criteria_text="\n".join(f"{c['label']} | {c['description']}" for c in current.criteria),
+            questions_text="\n".join(q["label"] for q in current.questions),
+            scale_max=5,
+        )
+    assert same.pk == current.pk and EvaluationForm.objects.count() == 1
+
+
 def test_form_needs_a_criterion(in_tenant, members):
     with pytest.raises(ValidationError):
         services.evaluation_form_save(

@@ -289,3 +289,29 @@ def test_link_list_queries_do_not_grow(
         response = client.get(reverse("reports:link_list", kwargs={"tenant_slug": tenant.slug}) + "?status=pending")
     assert response.text.count('class="badge link-pending"') == rows
     assert "link-used" not in response.text.split("<tbody>")[1]
+
+
+def test_email_names_the_student_the_form_and_the_expiry(client, tenant, members, placement, outside_boss, send):
+    client.force_login(members[Role.STAFF])
+    path = send(client, tenant, placement, outside_boss)
+    body = mail.outbox[0].body
+    with scopes_disabled():
+        link = AccessLink.objects.get()
+    assert str(placement.student) in mail.outbox[0].subject and "外部 太郎" in body
+    assert f"{timezone.localtime(link.expires_at):%Y-%m-%d}" in body and path in body
+    assert round((link.expires_at - link.created_at).total_seconds() / 86400) == AccessLink.VALID_DAYS
+    assert hash_token(path.rstrip("/").rsplit("/", 1)[1]) == link.token_hash, "only the hash is stored"
+
+
+def test_a_report_sent_back_after_the_link_went_out_waits(client, tenant, members, placement, outside_boss):
+    month = timezone.localdate().replace(day=1)
+    report = MonthlyReportFactory(placement=placement, month=month)
+    _link(placement, outside_boss, "early", purpose=AccessLink.Purpose.FEEDBACK, month=month)
+    with scope(tenant=tenant):
+        services.monthly_report_return(report=report, by=members[Role.FACULTY], reason="追記")
+    page = client.get(url("link", tenant, token="early"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "has not submitted this monthly report yet" in page.text
+    client.post(url("link", tenant, token="early"), {"text": "所見"})
+    with scopes_disabled():
+        assert MonthlyReport.objects.get().partner_feedback == ""
+        assert AccessLink.objects.get().status == "pending"
