@@ -7,19 +7,21 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from coop.access import ADMINS, EVERY_ROLE
+        from coop.access import ADMINS, EVERY_ROLE, MANAGERS
         from coop.models import Role
         from coop.registry import (
             register_dashboard_panel,
             register_deadline_provider,
             register_demo_seeder,
             register_nav,
+            register_summary_section,
         )
 
-        from . import dashboard, deadlines, demo
+        from . import dashboard, deadlines, demo, summary
 
         register_nav(25, "reports:today", _("Today's report"), {Role.STUDENT})
         register_nav(35, "reports:overview", _("Reports"), EVERY_ROLE)
+        register_nav(74, "reports:compliance", _("Compliance"), MANAGERS)
         register_nav(91, "reports:settings", _("Report settings"), ADMINS)
         register_nav(92, "reports:evaluation_form", _("Evaluation form"), ADMINS)
         register_dashboard_panel(dashboard.panels)
@@ -27,3 +29,4 @@ class ReportsConfig(AppConfig):
         register_deadline_provider(deadlines.daily_reports_missing)
         register_deadline_provider(deadlines.monthly_reports_due)
         register_deadline_provider(deadlines.evaluations_due)
+        register_summary_section(summary.sections)

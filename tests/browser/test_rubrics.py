@@ -31,10 +31,9 @@ def rate_all(page, levels):
 
 def open_window(page, base, program, phase):
     page.goto(f"{base}/windows/new/")
-    screenshot(page, "debug-window")
-    page.get_by_label("Rubric", exact=True).select_option(index=1)
-    page.get_by_label("Phase").select_option(value=phase)
-    page.get_by_label("Program").select_option(label=program.name)
+    page.locator("#id_rubric").select_option(index=1)
+    page.locator("#id_phase").select_option(value=phase)
+    page.locator("#id_program").select_option(label=program.name)
     click(page, "Open the window")
     assert page.get_by_text("The assessment window is set.").is_visible()
     return page.url
@@ -124,7 +123,7 @@ def test_staff_build_a_rubric_run_pre_and_post_and_see_growth(browser, live_serv
         assert Rubric.objects.get().version == 1
 
     # 4. The student's growth: before and after per rater, and the raters compared.
-    office.get_by_role("link", name="Student One").click()
+    office.get_by_role("link", name="Student One", exact=True).click()
     office.wait_for_load_state()
     assert office.locator("figure.chart svg").count() == 4  # self, partner, faculty, raters compared
     assert office.get_by_role("table", name=re.compile("Self-assessment, before and after")).is_visible()
