@@ -15,16 +15,19 @@ class RubricsConfig(AppConfig):
             register_demo_seeder,
             register_export_table,
             register_nav,
+            register_summary_section,
         )
 
-        from . import dashboard, deadlines, demo
+        from . import dashboard, deadlines, demo, summary
         from .exports import TABLES
 
         register_nav(45, "rubrics:rubric_list", _("Rubrics"), MANAGERS)
         register_nav(46, "rubrics:my_assessments", _("Assessments"), {Role.STUDENT, Role.FACULTY, Role.PARTNER})
-        register_nav(47, "rubrics:cohort_growth", _("Growth"), {*MANAGERS, Role.FACULTY})
+        # The office reaches growth from the Rubrics tabs (one nav entry per URL prefix).
+        register_nav(47, "rubrics:cohort_growth", _("Growth"), {Role.FACULTY})
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.assessments_due)
+        register_summary_section(summary.sections)
         for table in TABLES.values():
             register_export_table(table)

@@ -13,12 +13,20 @@ RIGHT_W = 48
 BAR_H = 14
 GAP = 12
 TOP = 40
-LEGEND_STEP = 130
+LEGEND_STEP = 170
 
 PHASE_COLORS = {"pre": "#9aa5b1", "mid": "#6c8ebf", "post": "#1f5fbf"}
 RATER_COLORS = {"self": "#1f5fbf", "partner": "#b26a00", "faculty": "#2e7d32"}
 # Levels from low to high: light to dark, readable in black-and-white print too.
-LEVEL_COLORS = ["#fde0c5", "#facba6", "#f8b58b", "#e9967a", "#c8644c", "#9c3d2b", "#6e1f14"]
+LEVEL_COLORS = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]
+
+
+def level_colors(count):
+    """`count` colours spread over the whole light-to-dark range."""
+    if count <= 1:
+        return LEVEL_COLORS[-3:-2]
+    last = len(LEVEL_COLORS) - 1
+    return [LEVEL_COLORS[round(n * last / (count - 1))] for n in range(count)]
 
 
 def _short(text, limit=14):
@@ -35,7 +43,7 @@ def _number(value):
 def _svg(width, height, title, desc, body, chart_id):
     return mark_safe(  # noqa: S308 - every text below is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" {FONT}>'
+        f'viewBox="0 0 {width} {height}" width="100%" {FONT}>'
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
         f"{''.join(body)}</svg>"
@@ -45,9 +53,9 @@ def _svg(width, height, title, desc, body, chart_id):
 def _legend(items):
     body = []
     for n, (label, color) in enumerate(items):
-        x = LABEL_W + n * LEGEND_STEP
+        x = n * LEGEND_STEP
         body.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{color}" stroke="#1d2330" stroke-width="0.5"/>')
-        body.append(f'<text x="{x + 17}" y="19" font-size="12" fill="#1d2330">{escape(_short(label, 16))}</text>')
+        body.append(f'<text x="{x + 17}" y="19" font-size="12" fill="#1d2330">{escape(_short(label, 22))}</text>')
     return body
 
 
@@ -99,7 +107,7 @@ def distribution_bars(*, chart_id, title, desc, rows, levels, before_label, afte
     group_h = 2 * (BAR_H + 4) + GAP
     height = TOP + len(rows) * group_h + 10
     width = LABEL_W + PLOT_W + RIGHT_W + 40
-    colors = [LEVEL_COLORS[min(n, len(LEVEL_COLORS) - 1)] for n in range(len(levels))]
+    colors = level_colors(len(levels))
     body = []
     for n, level in enumerate(levels):
         x = LABEL_W + n * 60
@@ -109,7 +117,7 @@ def distribution_bars(*, chart_id, title, desc, rows, levels, before_label, afte
         body.append(f'<text x="{x + 17}" y="19" font-size="12" fill="#1d2330">{level}</text>')
     for i, row in enumerate(rows):
         y0 = TOP + i * group_h
-        name = escape(_short(row["name"]))
+        name = escape(_short(row["name"], 12))
         body.append(f'<text x="0" y="{y0 + BAR_H + 6}" font-size="12" fill="#1d2330">{name}</text>')
         for j, (label, side) in enumerate(((before_label, row["before"]), (after_label, row["after"]))):
             y = y0 + j * (BAR_H + 4)
@@ -134,7 +142,7 @@ def distribution_bars(*, chart_id, title, desc, rows, levels, before_label, afte
                     f"{levels[n]}: {count}</title></rect>"
                 )
                 if w >= 16:
-                    text_color = "#ffffff" if n >= len(levels) / 2 else "#1d2330"
+                    text_color = "#ffffff" if colors[n] in LEVEL_COLORS[4:] else "#1d2330"
                     body.append(
                         f'<text x="{x + w / 2:.1f}" y="{y + BAR_H - 3}" font-size="10" text-anchor="middle" '
                         f'fill="{text_color}">{count}</text>'

@@ -53,12 +53,7 @@ class RubricEditForm(forms.Form):
         prefix = f"c{n}"
         number = n + 1
         fields = {
-            "name": forms.CharField(
-                label=_("Criterion %(n)s") % {"n": number},
-                max_length=200,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 1}),
-            ),
+            "name": forms.CharField(label=_("Criterion %(n)s") % {"n": number}, max_length=200, required=False),
             "weight": forms.DecimalField(
                 label=_("Weight"), min_value=0.01, max_value=100, decimal_places=2, required=False, initial=1
             ),
@@ -172,6 +167,11 @@ class WindowForm(ScopedModelForm):
         self.initial.setdefault("closes_on", today + datetime.timedelta(days=14))
 
 
+class WindowDatesForm(forms.Form):
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DATE)
+
+
 class AssessmentForm(forms.Form):
     """One radio group per criterion (its descriptors beside the levels) and a comment."""
 
@@ -230,6 +230,10 @@ class CohortForm(forms.Form):
         self.fields["term"].choices = everything + [(pk, str(t)) for pk, t in self.terms.items()]
         self.themes = {str(t.pk): t for t in themes.order_by("title")}
         self.fields["theme"].choices = everything + [(pk, t.title) for pk, t in self.themes.items()]
+        if not self.is_bound and self.rubrics:
+            # Nothing chosen yet: the first rubric, as the students rated themselves.
+            self.data = {"rubric": next(iter(self.rubrics)), "rater": Rater.SELF}
+            self.is_bound = True
 
     def selection(self):
         data = self.cleaned_data

@@ -59,7 +59,7 @@ def window_placements(window):
 def windows_for_tenant(tenant):
     return (
         AssessmentWindow.objects.filter(tenant=tenant)
-        .select_related("rubric", "program", "term", "placement__student", "placement__partner")
+        .select_related("rubric", "program", "term__program", "placement__student", "placement__partner")
         .annotate(assessment_count=Count("assessments"))
         .order_by("-opens_on", "-id")
     )
@@ -87,7 +87,15 @@ def window_rows(window):
             for rater in window.raters
         ]
         contacts = [s.contact for s in placement.supervisors.all() if s.contact.email]
-        rows.append({"placement": placement, "cells": cells, "links": links[placement.pk], "contacts": contacts})
+        partner_done = (placement.pk, Rater.PARTNER) in done
+        rows.append(
+            {
+                "placement": placement,
+                "cells": cells,
+                "links": links[placement.pk],
+                "contacts": [] if partner_done else contacts,
+            }
+        )
     return rows
 
 

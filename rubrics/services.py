@@ -251,6 +251,17 @@ def window_create(
     return window
 
 
+def window_set_dates(*, window, opens_on, closes_on, by):
+    """Moves a window's dates (to extend it, or to close it early)."""
+    if closes_on < opens_on:
+        raise ValidationError(_("The window cannot close before it opens."))
+    note = f"{window.opens_on}–{window.closes_on} → {opens_on}–{closes_on}"
+    window.opens_on, window.closes_on = opens_on, closes_on
+    window.save(update_fields=["opens_on", "closes_on"])
+    record(window, action="window.updated", by=by, note=note)
+    return window
+
+
 # --- Assessments --------------------------------------------------------------------------------
 
 
@@ -350,6 +361,35 @@ def rater_link_send(*, window, placement, contact, by):
     tenant_id, link_id = window.tenant_id, link.pk
     transaction.on_commit(lambda: send_rater_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))
     return link, token
+
+
+def rater_links_send_all(*, window, by):
+    """Emails a link to every partner supervisor (with an email address) of the window's
+    placements whose partner assessment is missing and who has no waiting link. Returns how
+    many were sent."""
+    if Rater.PARTNER not in window.raters:
+        raise ValidationError(_("This window does not ask the partner supervisor."))
+    placements = window_placements(window).exclude(
+        pk__in=Assessment.objects.filter(window=window, rater=Rater.PARTNER).values("placement_id")
+    )
+    waiting = set(
+        RaterLink.objects.filter(
+            window=window, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).values_list("placement_id", "contact_id")
+    )
+    sent = 0
+    supervisors = (
+        PlacementSupervisor.objects.filter(placement__in=placements.values("pk"))
+        .exclude(contact__email="")
+        .select_related("placement", "contact")
+        .order_by("placement_id", "contact_id")
+    )
+    for supervisor in supervisors:
+        if (supervisor.placement_id, supervisor.contact_id) in waiting:
+            continue
+        rater_link_send(window=window, placement=supervisor.placement, contact=supervisor.contact, by=by)
+        sent += 1
+    return sent
 
 
 @transaction.atomic

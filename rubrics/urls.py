@@ -14,6 +14,8 @@ urlpatterns = [
     path("windows/", views.window_list, name="window_list"),
     path("windows/new/", views.window_create, name="window_create"),
     path("windows/<int:pk>/", views.window_detail, name="window_detail"),
+    path("windows/<int:pk>/dates/", views.window_dates, name="window_dates"),
+    path("windows/<int:pk>/links/", views.links_send_all, name="links_send_all"),
     path("windows/<int:pk>/placements/<int:placement_pk>/link/", views.link_send, name="link_send"),
     path(
         "windows/<int:pk>/placements/<int:placement_pk>/<str:rater>/",

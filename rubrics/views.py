@@ -20,7 +20,15 @@ from placements.selectors.visibility import placements_for_user
 
 from . import charts, selectors, services
 from .builtins import TEMPLATES
-from .forms import AssessmentForm, CohortForm, LinkSendForm, RubricEditForm, TemplateForm, WindowForm
+from .forms import (
+    AssessmentForm,
+    CohortForm,
+    LinkSendForm,
+    RubricEditForm,
+    TemplateForm,
+    WindowDatesForm,
+    WindowForm,
+)
 from .models import AssessmentWindow, Phase, Rater, Rubric
 
 GROWTH_VIEWERS = frozenset({*MANAGERS, Role.FACULTY})
@@ -162,6 +170,7 @@ def window_detail(request, tenant_slug, pk):
     window = _window(pk)
     context = {
         "window": window,
+        "dates_form": WindowDatesForm(initial={"opens_on": window.opens_on, "closes_on": window.closes_on}),
         "raters": [(rater, RATER_LABELS[rater]) for rater in window.raters],
         "rows": selectors.window_rows(window),
         "history": history_for(window)[:30],
@@ -184,6 +193,33 @@ def link_send(request, tenant_slug, pk, placement_pk):
         services.rater_link_send(window=window, placement=placement, contact=contact, by=request.user)
 
     return run_action(request, send, success=_("The link is sent."), redirect_to=window.get_absolute_url())
+
+
+@require_POST
+@require_role(MANAGERS)
+def window_dates(request, tenant_slug, pk):
+    window = _window(pk)
+    form = WindowDatesForm(request.POST)
+
+    def change():
+        if not form.is_valid():
+            raise ValidationError(_("Give both dates."))
+        services.window_set_dates(window=window, by=request.user, **form.cleaned_data)
+
+    return run_action(request, change, success=_("The dates are changed."), redirect_to=window.get_absolute_url())
+
+
+@require_POST
+@require_role(MANAGERS)
+def links_send_all(request, tenant_slug, pk):
+    window = _window(pk)
+    try:
+        sent = services.rater_links_send_all(window=window, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Links sent: %(n)s.") % {"n": sent})
+    return redirect(window)
 
 
 @require_POST
@@ -372,10 +408,6 @@ def cohort_growth(request, tenant_slug):
     themes = Theme.objects.filter(pk__in=visible.values("theme_id"))
     form = CohortForm(request.GET or None, tenant=request.tenant, themes=themes)
     context = {"form": form, "result": None}
-    if not form.is_bound and form.rubrics:
-        first = {"rubric": next(iter(form.rubrics)), "rater": Rater.SELF}
-        form = CohortForm(first, tenant=request.tenant, themes=themes)
-        context["form"] = form
     if form.is_bound and form.is_valid():
         chosen = form.selection()
         placements = selectors.cohort_placements(

@@ -71,7 +71,10 @@ def application_detail(request, tenant_slug, pk):
 def application_file(request, tenant_slug, pk):
     application = get_application_for_user(request, pk)
     return file_download(
-        request, application.file, filename=application.file.name.rsplit("/")[-1], what=f"application_file:{pk}",
+        request,
+        application.file,
+        filename=application.file.name.rsplit("/")[-1],
+        what=f"application_file:{pk}",
         as_attachment=True,
     )
 

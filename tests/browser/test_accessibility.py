@@ -71,9 +71,18 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
 
     page = sign_in(browser, live_server, staff.email, width)
     for path in [
-        f"{base}/", f"{base}/themes/", f"{base}/themes/{theme.pk}/", f"{base}/themes/new/", f"{base}/partners/",
-        f"{base}/partners/{theme.partner_id}/", f"{base}/applications/{application.pk}/", f"{base}/placements/",
-        f"{base}/placements/{placement.pk}/", f"{base}/agreements/", f"{base}/imports/", f"{base}/members/",
+        f"{base}/",
+        f"{base}/themes/",
+        f"{base}/themes/{theme.pk}/",
+        f"{base}/themes/new/",
+        f"{base}/partners/",
+        f"{base}/partners/{theme.partner_id}/",
+        f"{base}/applications/{application.pk}/",
+        f"{base}/placements/",
+        f"{base}/placements/{placement.pk}/",
+        f"{base}/agreements/",
+        f"{base}/imports/",
+        f"{base}/members/",
         f"{base}/invitations/",
     ]:
         page.goto(path)

@@ -62,11 +62,12 @@ def test_staff_build_a_rubric_run_pre_and_post_and_see_growth(browser, live_serv
     click(office, "Make the rubric")
     assert office.get_by_text("The rubric is made from the template").is_visible()
     findings["rubric edit"] = violations(office)
+    screenshot(office, "50-rubric-edit")
     click(office, "Save the rubric")
     assert office.get_by_role("heading", name=re.compile("グローバル人材の5つの能力ルーブリック")).is_visible()
     assert office.get_by_role("rowheader", name="俯瞰的思考力").is_visible()
     findings["rubric"] = violations(office)
-    screenshot(office, "50-rubric-from-template")
+    screenshot(office, "50-rubric-detail")
 
     # 2. A pre window for the program; the student rates themself, the office the faculty's form.
     pre_url = open_window(office, base, program, "pre")
@@ -133,7 +134,9 @@ def test_staff_build_a_rubric_run_pre_and_post_and_see_growth(browser, live_serv
     # 5. The cohort's growth: distributions and mean change per criterion.
     office.goto(f"{base}/growth/")
     assert office.locator("figure.chart svg").count() == 1
-    assert office.get_by_text("1 student assessed.").is_visible() or office.get_by_text("students assessed").is_visible()
+    assert (
+        office.get_by_text("1 student assessed.").is_visible() or office.get_by_text("students assessed").is_visible()
+    )
     findings["cohort growth"] = violations(office)
     screenshot(office, "56-cohort-growth")
     pupil.goto(f"/t/{tenant.slug}/rubrics/placements/{placement.pk}/growth/")

@@ -53,8 +53,8 @@ def test_staff_dashboard(client, tenant, django_assert_num_queries, rows):
     client.force_login(staff)
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     # session, user, tenant, membership, member counts per role, pending invitations,
-    # theme states, placement states, applications waiting
-    with django_assert_num_queries(9):
+    # theme states, placement states, applications waiting, open assessment windows
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 

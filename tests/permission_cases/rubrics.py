@@ -75,6 +75,8 @@ TENANT_URLS = {
     # An empty POST is refused with a message (nothing sent) and redirects back.
     "rubrics:link_send": Case("POST", MANAGERS, _link_send),
     "rubrics:link_revoke": Case("POST", MANAGERS, _waiting_link),
+    "rubrics:links_send_all": Case("POST", MANAGERS, _window),
+    "rubrics:window_dates": Case("POST", MANAGERS, _window, {"opens_on": "2026-04-01", "closes_on": "2026-04-30"}),
     "rubrics:assessment_fill": Case("GET", MANAGERS | {Role.FACULTY}, _fill("faculty")),
     "rubrics:my_assessments": Case("GET", EVERY_ROLE),
     "rubrics:placement_growth": Case("GET", EVERY_ROLE, _placement),

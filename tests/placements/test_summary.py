@@ -68,7 +68,8 @@ def test_page_pdf_and_xlsx(client, tenant, members, fixture):
     client.force_login(members[Role.ADMIN])
     query = f"?program={program.pk}&term={term.pk}"
     page = client.get(reverse("placements:term_summary", kwargs={"tenant_slug": tenant.slug}) + query)
-    assert page.status_code == 200 and page.content.decode().count("<svg") == 3
+    # themes, placements, plan vs actual, and the reports app's final results
+    assert page.status_code == 200 and page.content.decode().count("<svg") == 4
     pdf = client.get(
         reverse("placements:term_summary_download", kwargs={"tenant_slug": tenant.slug, "fmt": "pdf"}) + query
     )

@@ -150,3 +150,15 @@ def test_charts_are_plain_svg_with_text_labels():
         after_label="Post",
     )
     assert "+2.00" in dist and "<script" not in dist
+
+
+def test_term_summary_section_has_the_rubric_change(tenant, cohort):
+    from coop.summary import Scope
+    from rubrics.summary import sections
+
+    with scope(tenant=tenant):
+        (section,) = sections(Scope(tenant=tenant, program=cohort["program"], academic_year=2026))
+        assert sections(Scope(tenant=tenant, program=ProgramFactory(tenant=tenant), academic_year=2026)) == []
+    assert section.numbers == {"a": 2.0, "b": -0.5}
+    assert section.rows[0] == ["異文化受容性（改）", 1.33, 3.5, 2.0, 2, "", ""]
+    assert section.chart.startswith("<svg") and "異文化受容性" in section.chart

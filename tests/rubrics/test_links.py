@@ -174,3 +174,30 @@ def test_links_go_only_to_a_supervisor_with_an_email(tenant, members, setup):
         no_partner = make_window(tenant, setup["rubric"], placement=setup["placement"], raters=["self"])
         with pytest.raises(ValidationError):
             services.rater_link_send(window=no_partner, placement=setup["placement"], contact=setup["boss"], by=None)
+
+
+def test_staff_email_every_missing_partner_at_once(client, tenant, members, setup, django_capture_on_commit_callbacks):
+    """The placement has two supervisors with an address (the partner person and 外部 太郎);
+    a second placement's partner has rated already; a third has a waiting link."""
+    window = setup["window"]
+    with scopes_disabled():
+        program = window.program
+    done = make_placement(tenant, program=program, partner_user=member(tenant, Role.PARTNER))
+    waiting = make_placement(tenant, program=program, partner_user=member(tenant, Role.PARTNER))
+    from .helpers import rate
+
+    rate(window, done, "partner", {"a": 2, "b": 2})
+    from rubrics import services
+
+    with scope(tenant=tenant):
+        contact = waiting.supervisors.get().contact
+        services.rater_link_send(window=window, placement=waiting, contact=contact, by=None)
+    mail.outbox.clear()
+    client.force_login(members[Role.STAFF])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("links_send_all", tenant, pk=window.pk))
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([members[Role.PARTNER].email, "taro@partner.example.jp"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("links_send_all", tenant, pk=window.pk))
+    assert len(mail.outbox) == 2, "a second press sends nothing new"

@@ -2,6 +2,8 @@
 once used), windows, filling assessments by role, growth pages, and literal query counts of
 the list pages at 1 and 3 rows."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from coop.models import Role
 from rubrics.models import Assessment, AssessmentWindow, Rubric
 
-from ..factories import ProgramFactory
+from ..factories import ProgramFactory, TermFactory
 from .helpers import make_placement, make_rubric, make_window, rate, shared_setup
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +214,11 @@ def _rows(tenant, members, n):
         for i in range(n)
     ]
     windows = [make_window(tenant, r, program=program) for r in rubrics]
+    # A window for one term and one for one placement on every list as well.
+    with scopes_disabled():
+        term = TermFactory(program=program)
+    make_window(tenant, rubrics[0], program=program, term=term)
+    make_window(tenant, rubrics[0], placement=placements[-1])
     return rubrics, placements, windows
 
 
@@ -247,4 +254,74 @@ def test_my_assessments_queries(client, tenant, members, django_assert_num_queri
     client.force_login(members[Role.FACULTY])
     with django_assert_num_queries(8):
         page = client.get(url("my_assessments", tenant))
-    assert page.status_code == 200 and page.text.count("/faculty/") == n * n
+    # n windows × n placements, and the window of the last placement alone.
+    assert page.status_code == 200 and page.text.count("/faculty/") == n * n + 1
+
+
+def test_a_questionnaire_is_edited_with_reverse_items(client, tenant, members):
+    client.force_login(members[Role.ADMIN])
+    client.post(url("rubric_create", tenant), {"template": "grit"})
+    with scope(tenant=tenant):
+        grit = Rubric.objects.get()
+    page = client.get(url("rubric_edit", tenant, pk=grit.pk), **EN)
+    assert "Reverse-scored" in page.text
+    data = {"name": grit.name, **{f"level_{v}": str(v) for v in range(1, 6)}}
+    for n, item in enumerate(grit.criteria):
+        data[f"c{n}_name"] = item["name"]
+        data[f"c{n}_weight"] = "1"
+        data[f"c{n}_group"] = item["group"]
+        if n == 0:
+            data[f"c{n}_reverse"] = "on"  # the first item now counts reversed
+    client.post(url("rubric_edit", tenant, pk=grit.pk), data)
+    with scope(tenant=tenant):
+        grit.refresh_from_db()
+    assert [c["reverse"] for c in grit.criteria] == [True, False, False, False, False, False]
+
+
+def test_cohort_by_theme(client, tenant, members):
+    rubric, placement, pre = shared_setup(tenant, members)
+    with scopes_disabled():
+        program = pre.program
+        theme = placement.theme
+    other = make_placement(tenant, program=program)
+    post = make_window(tenant, rubric, program=program, phase="post")
+    for p, before, after in ((placement, 1, 2), (other, 1, 4)):
+        rate(pre, p, "self", {"a": before, "b": before})
+        rate(post, p, "self", {"a": after, "b": after})
+    client.force_login(members[Role.STAFF])
+    everyone = client.get(url("cohort_growth", tenant), {"rubric": rubric.pk, "rater": "self"}, **EN)
+    assert "2.00" in everyone.text  # (1 + 3) / 2
+    one = client.get(url("cohort_growth", tenant), {"rubric": rubric.pk, "rater": "self", "theme": theme.pk}, **EN)
+    assert "1.00" in one.text and "2.00" not in one.text and "1 student assessed" in one.text
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_growth_pages_queries(client, tenant, members, django_assert_num_queries, n):
+    rubric, placement, pre = shared_setup(tenant, members)
+    with scopes_disabled():
+        program = pre.program
+    post = make_window(tenant, rubric, program=program, phase="post")
+    for p in [placement, *(make_placement(tenant, program=program) for _ in range(n - 1))]:
+        rate(pre, p, "self", {"a": 1, "b": 2})
+        rate(post, p, "self", {"a": 3, "b": 2})
+        rate(post, p, "faculty", {"a": 2, "b": 2})
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, rubrics, programs, terms, themes, the scores
+    with django_assert_num_queries(9):
+        assert client.get(url("cohort_growth", tenant)).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(url("placement_growth", tenant, pk=placement.pk)).status_code == 200
+
+
+def test_staff_extend_or_close_a_window(client, tenant, members):
+    _rubric, _placement, window = shared_setup(tenant, members)
+    client.force_login(members[Role.STAFF])
+    target = url("window_dates", tenant, pk=window.pk)
+    assert client.post(target, {"opens_on": "2026-05-01", "closes_on": "2026-04-01"}).status_code == 302
+    with scopes_disabled():
+        window.refresh_from_db()
+    assert window.closes_on != datetime.date(2026, 4, 1), "refused: it would close before it opens"
+    client.post(target, {"opens_on": "2026-04-01", "closes_on": "2026-04-30"})
+    with scopes_disabled():
+        window.refresh_from_db()
+    assert (window.opens_on, window.closes_on) == (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
