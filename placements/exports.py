@@ -1,7 +1,10 @@
-"""The placements app's exportable tables: their columns and rows (values, not model instances)."""
+"""The placements app's exportable tables: their columns and rows (values, not model instances).
+`Table` is also what the other apps register their tables with."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Partner, Placement, Theme
@@ -22,7 +25,18 @@ class Table:
         paths = [path for _label, path in self.columns]
         displays = [{k: str(v) for k, v in self.choices.get(path, {}).items()} for path in paths]
         for values in queryset.values_list(*paths).iterator(chunk_size=2000):
-            yield [display.get(v, v) if display else v for v, display in zip(values, displays, strict=True)]
+            yield [_cell(display.get(v, v) if display else v) for v, display in zip(values, displays, strict=True)]
+
+
+def _cell(value):
+    """Datetimes in local time without a zone (spreadsheets take none); lists and dicts as text."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, (dict, list)):
+        return (
+            ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else ", ".join(map(str, value))
+        )
+    return value
 
 
 TABLES = {

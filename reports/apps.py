@@ -13,11 +13,13 @@ class ReportsConfig(AppConfig):
             register_dashboard_panel,
             register_deadline_provider,
             register_demo_seeder,
+            register_export_table,
             register_nav,
             register_summary_section,
         )
 
         from . import dashboard, deadlines, demo, summary
+        from .exports import TABLES
 
         register_nav(25, "reports:today", _("Today's report"), {Role.STUDENT})
         register_nav(35, "reports:overview", _("Reports"), EVERY_ROLE)
@@ -30,3 +32,5 @@ class ReportsConfig(AppConfig):
         register_deadline_provider(deadlines.monthly_reports_due)
         register_deadline_provider(deadlines.evaluations_due)
         register_summary_section(summary.sections)
+        for table in TABLES.values():
+            register_export_table(table)

@@ -1,30 +1,13 @@
 """The rubrics app's exportable table: one row per assessment and criterion."""
 
-import datetime
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from placements.exports import Table
 
 from .models import AssessmentScore, Phase, Rater
 
-
-class LocalTimeTable(Table):
-    """Datetimes in local time without a zone: spreadsheets (XLSX) take no zone."""
-
-    def rows(self, queryset):
-        for row in super().rows(queryset):
-            yield [
-                timezone.localtime(v).replace(tzinfo=None, microsecond=0)
-                if isinstance(v, datetime.datetime) and timezone.is_aware(v)
-                else v
-                for v in row
-            ]
-
-
 TABLES = {
-    "assessments": LocalTimeTable(
+    "assessments": Table(
         "assessments",
         _("Assessments"),
         (

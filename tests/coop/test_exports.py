@@ -100,3 +100,22 @@ def test_background_export_reports_progress_and_serves_the_file_to_its_owner_onl
     client.force_login(members[Role.ADMIN])  # another person's export does not exist for them
     assert client.get(job_page).status_code == 404
     assert client.get(file_url).status_code == 404
+
+
+@pytest.mark.parametrize("table", ["daily_reports", "monthly_reports", "evaluations", "results", "assessments"])
+def test_every_registered_table_exports_only_this_tenant(client, tenant, other_tenant, members, table):
+    """Rows planted in another tenant never appear, whatever the table."""
+    from reports.models import DailyReport
+
+    foreign = PlacementFactory(theme=ThemeFactory(tenant=other_tenant, title="MARKER-foreign-9c1"))
+    mine = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    with scopes_disabled():
+        for placement in (foreign, mine):
+            DailyReport.objects.create(
+                tenant=placement.tenant, placement=placement, date=placement.starts_on, hours=8, done="作業"
+            )
+    client.force_login(members[Role.STAFF])
+    rows = csv_rows(client.get(url(tenant, table, "csv")))
+    assert "MARKER-foreign-9c1" not in str(rows)
+    if table == "daily_reports":
+        assert len(rows) == 2
