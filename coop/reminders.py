@@ -42,8 +42,10 @@ def deadline_settings_for(tenant):
 
 def due_items(tenant, today):
     deadline_settings = deadline_settings_for(tenant)
-    for provider in DEADLINE_PROVIDERS:
-        yield from provider(tenant, deadline_settings, today)
+    # Titles are stored once for everybody: in the tenant's language.
+    with translation.override(tenant.language or settings.LANGUAGE_CODE):
+        for provider in DEADLINE_PROVIDERS:
+            yield from provider(tenant, deadline_settings, today)
 
 
 def reminders_scan_tenant(*, tenant, today=None):

@@ -7,8 +7,10 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from django_scopes import scope
 
+from coop import reminders
 from coop.models import Membership, Role, Tenant, User
 from coop.registry import DEMO_SEEDERS
 
@@ -59,7 +61,15 @@ class Command(BaseCommand):
                 with scope(tenant=tenants[slug]):
                     for seeder in DEMO_SEEDERS:
                         seeder(tenants[slug], people)
+                    self.send_reminders(tenants[slug])
         self.print_logins()
+
+    def send_reminders(self, tenant):
+        """What the deadline scan and the daily digest would have done by now."""
+        reminders.reminders_scan_tenant(tenant=tenant)
+        today = timezone.localdate()
+        for user in User.objects.filter(pk__in=reminders.digest_recipients(tenant)):
+            reminders.digest_send(tenant=tenant, user=user, day=today)
 
     @transaction.atomic
     def seed_people(self):
