@@ -33,6 +33,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_contexts(browser):
+    # Open pages keep connections to the live server; closing them before the test's database
+    # is torn down stops its request threads from touching a database that is gone.
+    yield
+    for context in list(browser.contexts):
+        context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900}, locale="ja-JP")
