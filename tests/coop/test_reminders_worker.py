@@ -28,6 +28,8 @@ from ..factories import AgreementFactory, PartnerFactory, TenantFactory, member,
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # The suite runs tasks in-process; these tests publish to the real broker on purpose.
+    pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="the worker process must share the test database: set DATABASE_URL to PostgreSQL (CI does)",
