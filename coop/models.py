@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, get_scope
 
+from .tokens import SingleUseLink
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -164,7 +166,7 @@ class Membership(TenantOwned):
         return f"{self.user} @ {self.tenant_id} ({self.role})"
 
 
-class Invitation(TenantOwned):
+class Invitation(SingleUseLink, TenantOwned):
     """An emailed, single-use, expiring invitation to join a tenant with a role.
 
     Only a hash of the token is stored: a leaked database does not leak working links.
@@ -193,23 +195,14 @@ class Invitation(TenantOwned):
     def __str__(self):
         return f"{self.email} ({self.role})"
 
-    @property
-    def status(self):
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_status_display(self):
-        return {
-            "accepted": _("Accepted"),
-            "revoked": _("Revoked"),
-            "expired": _("Expired"),
-            "pending": _("Pending"),
-        }[self.status]
+    USED_FIELD = "accepted_at"
+    USED_STATUS = "accepted"
+    STATUS_LABELS = {
+        "accepted": _("Accepted"),
+        "revoked": _("Revoked"),
+        "expired": _("Expired"),
+        "pending": _("Pending"),
+    }
 
 
 class HistoryEntry(TenantOwned):

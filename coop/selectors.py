@@ -43,7 +43,7 @@ def invitations_for_tenant(tenant, *, pending_only=False):
 
 def invitation_for_token(tenant, token):
     """The invitation a raw token names, in this tenant, or None."""
-    from .services import hash_token
+    from .tokens import hash_token
 
     return Invitation.objects.filter(tenant=tenant, token_hash=hash_token(token)).first()
 

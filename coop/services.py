@@ -1,7 +1,5 @@
 """Writes of the core models: invitations, memberships, user preferences."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -13,10 +11,7 @@ from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, User
 from .signals import membership_joined
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+from .tokens import hash_token, new_token
 
 
 def invitation_create(*, tenant, email, role, by):
@@ -24,7 +19,7 @@ def invitation_create(*, tenant, email, role, by):
     email = User.objects.normalize_email(email).lower()
     if Membership.objects.filter(tenant=tenant, user__email=email).exists():
         raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with transaction.atomic():
         # A new invitation replaces any earlier pending one for the same address.
         Invitation.objects.filter(tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import TenantOwned
+from coop.tokens import SingleUseLink
 
 USER = settings.AUTH_USER_MODEL
 
@@ -370,7 +371,7 @@ class PlacementResult(TenantOwned):
 # --- Emailed links for partner people without an account ---------------------------------------
 
 
-class AccessLink(TenantOwned):
+class AccessLink(SingleUseLink, TenantOwned):
     """An emailed link that lets one partner supervisor do one thing for one placement (the
     feedback on one month's report, or the partner evaluation) without signing in. Only a
     hash of its token is stored; it expires, can be revoked, and is used up on submission."""
@@ -408,26 +409,6 @@ class AccessLink(TenantOwned):
 
     def __str__(self):
         return f"{self.email} {self.purpose}"
-
-    @property
-    def status(self):
-        from django.utils import timezone
-
-        if self.used_at:
-            return "used"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_status_display(self):
-        return {
-            "used": _("Used"),
-            "revoked": _("Revoked"),
-            "expired": _("Expired"),
-            "pending": _("Waiting"),
-        }[self.status]
 
 
 class AccessLinkOpen(TenantOwned):

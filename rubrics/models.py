@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import TenantOwned
+from coop.tokens import SingleUseLink
 
 USER = settings.AUTH_USER_MODEL
 
@@ -215,7 +216,7 @@ class AssessmentScore(TenantOwned):
         return f"{self.criterion}={self.value}"
 
 
-class RaterLink(TenantOwned):
+class RaterLink(SingleUseLink, TenantOwned):
     """An emailed link that lets one partner person fill one assessment (one window, one
     placement) without an account. Only a hash of the token is stored; it expires, can be
     revoked, and is used up on submission. Opening it never signs anybody in."""
@@ -244,21 +245,3 @@ class RaterLink(TenantOwned):
 
     def __str__(self):
         return f"{self.email} {self.window_id}/{self.placement_id}"
-
-    @property
-    def status(self):
-        if self.used_at:
-            return "used"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_status_display(self):
-        return {
-            "used": _("Used"),
-            "revoked": _("Revoked"),
-            "expired": _("Expired"),
-            "pending": _("Waiting"),
-        }[self.status]

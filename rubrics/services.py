@@ -2,7 +2,6 @@
 
 import copy
 import re
-import secrets
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coop.services import hash_token
+from coop.tokens import hash_token, new_token
 from coop.workflow import record
 from placements.models import PlacementSupervisor
 
@@ -343,7 +342,7 @@ def rater_link_send(*, window, placement, contact, by):
     RaterLink.objects.filter(
         window=window, placement=placement, contact=contact, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     closes = timezone.make_aware(datetime.combine(window.closes_on + timedelta(days=1), time.min))
     link = RaterLink.objects.create(
         tenant_id=window.tenant_id,

@@ -2,7 +2,6 @@
 in): one placement, one action, expiring, revocable, used up on submission. Only the token's
 hash is stored; opening the link is logged and never signs anybody in."""
 
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop.services import hash_token
+from coop.tokens import hash_token, new_token
 from coop.workflow import record
 
 from ..models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
@@ -61,7 +60,7 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
         used_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     link = AccessLink.objects.create(
         tenant_id=placement.tenant_id,
         placement=placement,

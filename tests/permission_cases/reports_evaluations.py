@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 
 from coop.access import ADMINS, MANAGERS
 from coop.models import Role
-from coop.services import hash_token
+from coop.tokens import hash_token
 from placements.models import PractitionerFaculty
 from reports.models import AccessLink, Evaluation, EvaluationForm, PlacementResult
 

@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from coop.access import EVERY_ROLE, MANAGERS
 from coop.models import Role
-from coop.services import hash_token
+from coop.tokens import hash_token
 from rubrics.models import RaterLink
 
 from ..rubrics.helpers import make_rubric, shared_setup

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from coop.models import Role
-from coop.services import hash_token
+from coop.tokens import hash_token
 from reports import services
 from reports.models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 
