@@ -7,6 +7,7 @@ so a choice list can never offer another tenant's objects.
 """
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_noop
 
 from .models import TenantOwned
@@ -32,4 +33,25 @@ class _ScopedModelFormMetaclass(forms.models.ModelFormMetaclass):
 
 
 class ScopedModelForm(forms.ModelForm, metaclass=_ScopedModelFormMetaclass):
-    """Use instead of forms.ModelForm for every model form in a tenant app."""
+    """Use instead of forms.ModelForm for every model form in a tenant app.
+
+    A model's clean() may name a field that the form fills another way (e.g. `weekdays` from
+    the `weekday_choices` boxes) or does not show at all; so may a service's ValidationError.
+    Django would raise ValueError (a 500) for such an error; here it goes to the field named in
+    `model_field_errors_to`, or above the form, so the person sees it and nothing is saved.
+    """
+
+    model_field_errors_to = {}
+
+    def add_error(self, field, error):
+        # Model clean() and the services raise {field: messages}; a field this form lacks
+        # would make Django raise ValueError, so its messages move to the form's own field.
+        if field is None and hasattr(error, "error_dict"):
+            moved = {}
+            for name, messages in error.error_dict.items():
+                target = self.model_field_errors_to.get(name, name)
+                if target != NON_FIELD_ERRORS and target not in self.fields:
+                    target = NON_FIELD_ERRORS
+                moved.setdefault(target, []).extend(messages)
+            error = ValidationError(moved)
+        super().add_error(field, error)

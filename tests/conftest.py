@@ -7,6 +7,17 @@ from coop.models import Role
 from .factories import TenantFactory, member
 
 
+def pytest_collection_modifyitems(items):
+    # One kind marker per test, so `-m unit`, `-m integration` and `-m browser` partition the suite.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            continue
+        needs_db = item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+            getattr(item, "fixturenames", ())
+        )
+        item.add_marker(pytest.mark.integration if needs_db else pytest.mark.unit)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     # Rate limits live in the cache (Redis in CI); each test starts with a clean slate.

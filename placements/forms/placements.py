@@ -31,6 +31,8 @@ class PlacementForm(ScopedModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
+    model_field_errors_to = {"weekdays": "weekday_choices"}
+
     def __init__(self, *args, tenant, partner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["faculty_supervisor"].queryset = members_with_role(tenant, Role.FACULTY)
@@ -45,9 +47,9 @@ class PlacementForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         days = cleaned.get("weekday_choices") or []
-        if cleaned.get("schedule") == Placement.Schedule.WEEKLY_DAYS and not days:
-            self.add_error("weekday_choices", _("Choose at least one working day."))
         cleaned["weekdays"] = ",".join(sorted(days))
+        # The model's clean() checks the days (one home for that rule); it must see the ticked ones.
+        self.instance.weekdays = cleaned["weekdays"]
         return cleaned
 
     def service_values(self):

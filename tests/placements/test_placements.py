@@ -183,3 +183,40 @@ def test_career_outcome_is_recorded_when_the_placement_has_ended(client, tenant,
         False,
         True,
     )
+
+
+def _placement_form_data(placement, **changes):
+    data = {
+        "starts_on": placement.starts_on.isoformat(),
+        "ends_on": placement.ends_on.isoformat(),
+        "schedule": placement.schedule,
+        "direction": placement.direction,
+        "pay": placement.pay,
+    }
+    data.update(changes)
+    return data
+
+
+def test_full_time_placement_changed_to_one_weekday_in_the_edit_form(client, tenant, members):
+    # The dual system's core step: this answered 500 ("'PlacementForm' has no field named 'weekdays'").
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    client.force_login(members[Role.STAFF])
+    response = client.post(
+        url("placement_edit", tenant, pk=placement.pk),
+        _placement_form_data(placement, schedule="weekly_days", weekday_choices=["3"]),
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert (placement.schedule, placement.weekdays, placement.weekday_numbers) == ("weekly_days", "3", [3])
+
+
+def test_set_days_without_a_ticked_day_is_a_form_error_not_a_500(client, tenant, members):
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    client.force_login(members[Role.STAFF])
+    response = client.post(
+        url("placement_edit", tenant, pk=placement.pk), _placement_form_data(placement, schedule="weekly_days")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"weekday_choices": ["就業する曜日を1つ以上選んでください。"]}
+    placement.refresh_from_db()
+    assert placement.schedule == "full_time"
