@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .mail import language_for, mail_send
 from .models import DeadlineSettings, DigestDelivery, Reminder, User
 from .registry import DEADLINE_PROVIDERS
 
@@ -100,11 +99,12 @@ def digest_send(*, tenant, user, day):
             return False  # today's digest was already sent (or is being sent by another worker)
         Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
     # Committed before sending: if this process dies now, the digest is lost, never doubled.
-    context = {"tenant": tenant, "recipient": user, "reminders": pending, "site_url": settings.SITE_URL}
-    with translation.override(user.language or tenant.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/reminders/digest_subject.txt", context).strip()
-        body = render_to_string("emails/reminders/digest_body.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    mail_send(
+        template="reminders/digest",
+        context={"tenant": tenant, "recipient": user, "reminders": pending},
+        to=[user.email],
+        language=language_for(user, tenant),
+    )
     return True
 
 
