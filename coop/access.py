@@ -5,9 +5,10 @@ tenant's object is never reachable because every query runs in the request's ten
 so a foreign id is a 404; too little role inside the right tenant is a 403.
 """
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.core.exceptions import PermissionDenied
+from django.urls import URLResolver, get_resolver
 
 from .models import Role
 
@@ -42,3 +43,33 @@ def tenant_public(view):
     """Marks a tenant URL that needs no membership (public project index, invitation links)."""
     view.tenant_public = True
     return view
+
+
+@cache
+def _views_by_url_name():
+    found = {}
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+            elif pattern.name:
+                found.setdefault(namespace + pattern.name, pattern.callback)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def view_roles(url_name):
+    """The roles the view behind `url_name` lets in (its @require_role): the one source for
+    navigation and for the links and buttons a page shows."""
+    view = _views_by_url_name()[url_name]
+    roles = getattr(view, "allowed_roles", None)
+    if roles is None:
+        raise LookupError(f"{url_name} declares no roles (@require_role)")
+    return roles
+
+
+def may_open(request, url_name):
+    """Whether the request's member may open `url_name` (templates: `request|may:"app:name"`)."""
+    return has_role(request, view_roles(url_name))

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 class NavItem:
     order: int
     url_name: str
-    label: object  # a lazy translation
-    roles: frozenset
+    label: object  # a lazy translation; who sees it is who may open the view (coop.access)
+    # Roles that may open the view but find it elsewhere (a layout choice, not a permission).
+    hide_from: frozenset = frozenset()
 
 
 NAV_ITEMS = []
@@ -19,8 +20,8 @@ DEADLINE_PROVIDERS = []
 EXPORT_TABLES = {}
 
 
-def register_nav(order, url_name, label, roles):
-    item = NavItem(order, url_name, label, frozenset(roles))
+def register_nav(order, url_name, label, *, hide_from=()):
+    item = NavItem(order, url_name, label, frozenset(hide_from))
     if item not in NAV_ITEMS:
         NAV_ITEMS.append(item)
         NAV_ITEMS.sort(key=lambda i: i.order)

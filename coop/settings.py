@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coop.context_processors.portal",
             ],
+            "builtins": ["coop.templatetags.access"],
         },
     },
 ]

@@ -7,8 +7,6 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from coop.access import ADMINS, EVERY_ROLE, MANAGERS
-        from coop.models import Role
         from coop.registry import (
             register_dashboard_panel,
             register_deadline_provider,
@@ -23,14 +21,14 @@ class PlacementsConfig(AppConfig):
         from .exports import TABLES
         from .services.partners import contact_link_user
 
-        register_nav(10, "placements:theme_list", _("Themes"), EVERY_ROLE)
-        register_nav(20, "placements:application_list", _("Applications"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
-        register_nav(30, "placements:placement_list", _("Placements"), EVERY_ROLE)
-        register_nav(40, "placements:partner_list", _("Partners"), {*MANAGERS, Role.PARTNER})
-        register_nav(50, "placements:agreement_list", _("Agreements"), {*MANAGERS, Role.PARTNER, Role.STUDENT})
-        register_nav(60, "placements:program_list", _("Programs"), MANAGERS)
-        register_nav(70, "placements:import_start", _("Imports"), MANAGERS)
-        register_nav(73, "placements:term_summary", _("Term summary"), ADMINS)
+        register_nav(10, "placements:theme_list", _("Themes"))
+        register_nav(20, "placements:application_list", _("Applications"))
+        register_nav(30, "placements:placement_list", _("Placements"))
+        register_nav(40, "placements:partner_list", _("Partners"))
+        register_nav(50, "placements:agreement_list", _("Agreements"))
+        register_nav(60, "placements:program_list", _("Programs"))
+        register_nav(70, "placements:import_start", _("Imports"))
+        register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)

@@ -21,7 +21,11 @@ def panels(request):
         return [
             (
                 "reports/dashboard/waiting.html",
-                {"reports": waiting[:WAITING_SHOWN], "more": len(waiting) > WAITING_SHOWN, "role": role},
+                {
+                    "reports": waiting[:WAITING_SHOWN],
+                    "more": len(waiting) > WAITING_SHOWN,
+                    "asks_feedback": role == Role.PARTNER,
+                },
             )
         ]
     return []

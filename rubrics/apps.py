@@ -8,7 +8,6 @@ class RubricsConfig(AppConfig):
 
     def ready(self):
         from coop.access import MANAGERS
-        from coop.models import Role
         from coop.registry import (
             register_dashboard_panel,
             register_deadline_provider,
@@ -21,10 +20,11 @@ class RubricsConfig(AppConfig):
         from . import dashboard, deadlines, demo, summary
         from .exports import TABLES
 
-        register_nav(45, "rubrics:rubric_list", _("Rubrics"), MANAGERS)
-        register_nav(46, "rubrics:my_assessments", _("Assessments"), {Role.STUDENT, Role.FACULTY, Role.PARTNER})
-        # The office reaches growth from the Rubrics tabs (one nav entry per URL prefix).
-        register_nav(47, "rubrics:cohort_growth", _("Growth"), {Role.FACULTY})
+        register_nav(45, "rubrics:rubric_list", _("Rubrics"))
+        # The office runs assessments from Rubrics and reaches growth from its tabs (one nav
+        # entry per URL prefix); its own assessments list would be empty.
+        register_nav(46, "rubrics:my_assessments", _("Assessments"), hide_from=MANAGERS)
+        register_nav(47, "rubrics:cohort_growth", _("Growth"), hide_from=MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.assessments_due)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coop.access import MANAGERS, require_role
+from coop.access import MANAGERS, has_role, require_role
 from coop.downloads import file_download
 from coop.http import run_action
 from coop.models import Role
@@ -50,7 +50,13 @@ def application_list(request, tenant_slug):
     return render(
         request,
         "placements/selection/list.html",
-        {"applications": applications, "state": state, "states": Application.State.choices},
+        {
+            "applications": applications,
+            "state": state,
+            "states": Application.State.choices,
+            # Those who select see everyone's applications; a student sees their own.
+            "own_applications": not has_role(request, SELECTORS),
+        },
     )
 
 
@@ -60,7 +66,8 @@ def application_detail(request, tenant_slug, pk):
     context = {
         "application": application,
         "interview_form": InterviewForm(),
-        "can_select": request.membership.role in SELECTORS,
+        "can_select": has_role(request, SELECTORS),
+        "may_issue_pledge": has_role(request, ACTIONS["prepare_pledge"][1]),
         "is_student": request.user.pk == application.student_id,
         **application_detail_context(application),
     }
