@@ -57,7 +57,7 @@ def test_practitioner_below_five_years_needs_a_reason(in_tenant, members):
     values = {"title": "客員教授", "appointed_from": datetime.date(2026, 4, 1)}
     with pytest.raises(ValidationError) as refused:
         services.practitioner_appoint(contact=contact, by=members[Role.STAFF], managerial_years=3, **values)
-    assert "exception_reason" in refused.value.message_dict
+    assert refused.value.message_dict == {"exception_reason": ["管理職経験が5年未満です。理由を記録してください。"]}
     appointed = services.practitioner_appoint(
         contact=contact, by=members[Role.STAFF], managerial_years=3, exception_reason="技術責任者として10年", **values
     )

@@ -24,14 +24,16 @@ def test_theme_walks_its_states_and_records_history(in_tenant, members):
     from coop.workflow import history_for
 
     assert [h.to_state for h in history_for(theme)] == ["closed", "filled", "selecting", "open", "agreed"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.theme_transition(theme=theme, to="open", by=staff)
+    assert refused.value.messages == ["「終了」から「募集中」には変更できません。"]
 
 
 def test_draft_cannot_jump_to_open(in_tenant, members):
     theme = ThemeFactory(tenant=in_tenant, state=Theme.State.DRAFT)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.theme_transition(theme=theme, to="open", by=members[Role.STAFF])
+    assert refused.value.messages == ["「下書き」から「募集中」には変更できません。"]
     theme.refresh_from_db()
     assert theme.state == "draft"
 
@@ -59,7 +61,7 @@ def test_capacity_defaults_to_two_and_duration_follows_the_program(in_tenant, me
             description="...",
             duration_months=1,
         )
-    assert "duration_months" in refused.value.message_dict
+    assert refused.value.message_dict == {"duration_months": ["このプログラムの就業期間は4〜12か月です。"]}
 
 
 def test_only_open_themes_can_be_published_and_they_leave_the_index_when_closed(client, tenant, members):

@@ -119,23 +119,26 @@ def test_feedback_needs_a_submitted_monthly_report(in_tenant, members, placement
     from django.core.exceptions import ValidationError
 
     month = timezone.localdate().replace(day=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(
             placement=placement, contact=outside_boss, purpose="feedback", month=month, by=members[Role.STAFF]
         )
+    assert refused.value.messages == ["学生はまだこの月報を提出していません。"]
     MonthlyReportFactory(placement=placement, month=month, state=MonthlyReport.State.DRAFT)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(
             placement=placement, contact=outside_boss, purpose="feedback", month=month, by=members[Role.STAFF]
         )
+    assert refused.value.messages == ["学生はまだこの月報を提出していません。"]
 
 
 def test_links_go_only_to_the_placements_partner_supervisors(in_tenant, members, placement):
     from django.core.exceptions import ValidationError
 
     stranger = PartnerContactFactory(partner=placement.partner, email="other@partner.example.jp")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(placement=placement, contact=stranger, purpose="evaluation", by=members[Role.STAFF])
+    assert refused.value.messages == ["リンクはこの就業の企業担当者にだけ送れます。"]
 
 
 def _link(placement, contact, token, **fields):
