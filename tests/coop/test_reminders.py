@@ -13,6 +13,7 @@ from coop.models import DigestDelivery, Reminder, Role, User
 from placements.models import Agreement, AgreementVersion
 
 from ..factories import AgreementFactory, PartnerFactory, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -131,4 +132,6 @@ def test_reminders_page_queries_do_not_grow(client, tenant, members, django_asse
     client.force_login(staff)
     # session, user, tenant, membership, reminders
     with django_assert_num_queries(5):
-        assert client.get(reverse("coop:reminders", kwargs={"tenant_slug": tenant.slug})).status_code == 200
+        page = client.get(reverse("coop:reminders", kwargs={"tenant_slug": tenant.slug}))
+    assert page.status_code == 200
+    assert body_rows(page.text) == ["2026-01-01 x 新規"] * rows  # due, title, status
