@@ -24,6 +24,7 @@ from ..factories import (
     member,
     partner_person,
 )
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -547,6 +548,8 @@ def test_students_see_only_their_own_issued_pledges(client, tenant, staff):
 
 
 def _rows(tenant, partner, n):
+    """n issued pledges; returns how each row of the list starts: title, kind, partner, student."""
+    starts = []
     for i in range(n):
         application = ApplicationFactory(theme__tenant=tenant, theme__partner=partner)
         agreement = AgreementFactory(
@@ -559,24 +562,33 @@ def _rows(tenant, partner, n):
         )
         with scopes_disabled():
             AgreementVersion.objects.create(tenant=tenant, agreement=agreement, number=1)
+        starts.append(f"誓約書 {i} 実施誓約書 {partner.name} {application.student.full_name} ")
+    return starts
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_the_list_is_constant_in_queries_for_staff(client, tenant, staff, django_assert_num_queries, rows):
-    _rows(tenant, PartnerFactory(tenant=tenant), rows)
+    starts = _rows(tenant, PartnerFactory(tenant=tenant), rows)
     client.force_login(staff)
     # session, user, tenant, membership, the page count, the agreements with partner/theme/student
     with django_assert_num_queries(6):
         response = client.get(url("agreement_list", tenant))
     assert response.status_code == 200
     assert response.content.decode().count("誓約書 ") == rows
+    shown = body_rows(response.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in starts), (shown, starts)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_the_list_is_constant_in_queries_for_partner_people(client, tenant, django_assert_num_queries, rows):
     partner = PartnerFactory(tenant=tenant)
-    _rows(tenant, partner, rows)
+    starts = _rows(tenant, partner, rows)
     client.force_login(partner_person(partner))
     with django_assert_num_queries(6):
         response = client.get(url("agreement_list", tenant))
+    assert response.status_code == 200
     assert response.content.decode().count("誓約書 ") == rows
+    shown = body_rows(response.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in starts), (shown, starts)

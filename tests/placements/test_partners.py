@@ -11,6 +11,7 @@ from placements.models import Partner, PractitionerFaculty
 from placements.services import partners as services
 
 from ..factories import PartnerContactFactory, PartnerFactory, ThemeFactory, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +97,12 @@ def test_inviting_a_contact_links_the_account_on_acceptance(
 
 def test_partner_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries):
     client.force_login(members[Role.STAFF])
+    names = []
     for rows in (1, 3):
         for _ in range(rows):
-            ThemeFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant))
+            names.append(ThemeFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant)).partner.name)
         # session, user, tenant, membership, partners with counts
         with django_assert_num_queries(5):
-            assert client.get(url("partner_list", tenant)).status_code == 200
+            page = client.get(url("partner_list", tenant))
+        assert page.status_code == 200
+        assert sorted(row.split()[0] for row in body_rows(page.text)) == sorted(names)

@@ -9,6 +9,7 @@ from placements.models import Application, Placement
 from placements.services import placements as services
 
 from ..factories import ApplicationFactory, PlacementFactory, ThemeFactory, member, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -138,12 +139,19 @@ def test_grant_refuses_people_outside_the_tenant(in_tenant, other_tenant, member
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_placement_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    shown_as = []
     for _ in range(rows):
-        PlacementFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+        theme, student = ThemeFactory(tenant=tenant), member(tenant, Role.STUDENT)
+        PlacementFactory(theme=theme, student=student)
+        shown_as.append(f"{student.full_name} {theme.partner.name} {theme.title} ")
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, placements with people, state counts
     with django_assert_num_queries(6):
-        assert client.get(url("placement_list", tenant)).status_code == 200
+        page = client.get(url("placement_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in shown_as), (shown, shown_as)
 
 
 def test_plan_vs_actual_counts_outbound_and_inbound_by_academic_year(in_tenant, members):

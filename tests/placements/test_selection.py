@@ -9,6 +9,7 @@ from placements.models import Application, Theme
 from placements.services import selection as services
 
 from ..factories import ApplicationFactory, PartnerFactory, ThemeFactory, member, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +133,19 @@ def test_interviews_are_recorded_with_notes(client, tenant, members):
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_application_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    shown_as = []
     for _ in range(rows):
-        ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+        theme, student = ThemeFactory(tenant=tenant), member(tenant, Role.STUDENT)
+        ApplicationFactory(theme=theme, student=student)
+        shown_as.append(f"{student.full_name} {theme.title} {theme.partner.name} ")
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, applications with student, theme and partner
     with django_assert_num_queries(5):
-        assert client.get(url("application_list", tenant)).status_code == 200
+        page = client.get(url("application_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in shown_as), (shown, shown_as)
 
 
 def test_attachment_download_is_served_by_django_and_logged(client, tenant, members):

@@ -7,6 +7,7 @@ from placements.models import Program, Theme
 from placements.services import themes as services
 
 from ..factories import PartnerFactory, ProgramFactory, ThemeFactory, member
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -124,12 +125,16 @@ def test_theme_form_offers_only_this_tenants_partners(client, tenant, other_tena
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_theme_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
-    for _ in range(rows):
-        ThemeFactory(tenant=tenant)
+    themes = [ThemeFactory(tenant=tenant) for _ in range(rows)]
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, themes with counts, state counts
     with django_assert_num_queries(6):
-        assert client.get(url("theme_list", tenant)).status_code == 200
+        page = client.get(url("theme_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    for theme in themes:  # title, then its partner further along the row
+        assert any(row.startswith(f"{theme.title} ") and f" {theme.partner.name} " in row for row in shown)
 
 
 def test_staff_member_of_other_tenant_cannot_transition_by_id(client, tenant, other_tenant):
