@@ -3,7 +3,7 @@
 `pytest.raises(ValidationError)` alone passes on any refusal, including one the test did not
 mean (a missing fixture, a wrong role, another rule firing first). Every such block must
 either give `match=` or bind the result (`as refused`) and read it afterwards, e.g.
-`assert refused.value.messages == ["…"]`.
+`assert refused.value.messages == ["…"]`. The same holds for `pytest.raises(Exception)`.
 """
 
 import ast
@@ -22,21 +22,25 @@ def _is_raises(node):
     return isinstance(func, ast.Name) and func.id == "raises"
 
 
-def _names_validation_error(node):
+BROAD = {"ValidationError", "Exception", "BaseException"}
+
+
+def _names_a_broad_exception(node):
+    """Whether the expected exception is one that says nothing by its type alone."""
     if isinstance(node, ast.Tuple):
-        return any(_names_validation_error(element) for element in node.elts)
+        return any(_names_a_broad_exception(element) for element in node.elts)
     if isinstance(node, ast.Attribute):
-        return node.attr == "ValidationError"
-    return isinstance(node, ast.Name) and node.id == "ValidationError"
+        return node.attr in BROAD
+    return isinstance(node, ast.Name) and node.id in BROAD
 
 
 def _refusal_call(node):
-    """A `pytest.raises(ValidationError …)` call without `match=`."""
+    """A `pytest.raises(ValidationError …)` (or `Exception`) call without `match=`."""
     return (
         isinstance(node, ast.Call)
         and _is_raises(node)
         and node.args
-        and _names_validation_error(node.args[0])
+        and _names_a_broad_exception(node.args[0])
         and not any(keyword.arg == "match" for keyword in node.keywords)
     )
 
@@ -133,8 +137,13 @@ def test_every_expected_refusal_is_checked():
         """
         pytest.raises(ValidationError, save)
         """,
+        # any exception at all
+        """
+        with pytest.raises(Exception):
+            save()
+        """,
     ],
-    ids=["bare", "never-read", "second-unread", "alias", "call-form"],
+    ids=["bare", "never-read", "second-unread", "alias", "call-form", "exception"],
 )
 def test_the_checker_finds_an_unchecked_refusal(body):
     source = "def test_x():\n" + textwrap.indent(textwrap.dedent(body), "    ")
