@@ -115,8 +115,9 @@ def test_accept_is_single_use_at_the_service_level(tenant, members):
         services.invitation_accept(invitation=invitation, user=user)
         stale = Invitation.objects.get(pk=invitation.pk)
         stale.accepted_at = None  # a second request that read the row before the first wrote it
-        with pytest.raises(services.ValidationError):
+        with pytest.raises(services.ValidationError) as refused:
             services.invitation_accept(invitation=stale, user=user)
+        assert refused.value.messages == ["この招待リンクはもう使えません。"]
         assert Membership.objects.filter(user=user).count() == 1
 
 

@@ -14,6 +14,7 @@ from coop.models import DigestDelivery, Reminder, Role, User
 from placements.models import Agreement, AgreementVersion
 
 from ..factories import AgreementFactory, PartnerFactory, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -137,4 +138,7 @@ def test_reminders_page_queries_do_not_grow(client, tenant, members, django_asse
     client.force_login(staff)
     # session, user, tenant, membership, reminders
     with django_assert_num_queries(5):
-        assert client.get(reverse("coop:reminders", kwargs={"tenant_slug": tenant.slug})).status_code == 200
+        page = client.get(reverse("coop:reminders", kwargs={"tenant_slug": tenant.slug}))
+    assert page.status_code == 200
+    # After the due date: the title and the state.
+    assert [row.split(" ", 1)[1] for row in body_rows(page.text)] == ["x 新規"] * rows

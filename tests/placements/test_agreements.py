@@ -24,6 +24,7 @@ from ..factories import (
     member,
     partner_person,
 )
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -114,22 +115,24 @@ def test_create_refuses_a_theme_of_another_partner(tenant, theme, staff):
         services.agreement_create(
             tenant=tenant, kind=Agreement.Kind.AGREEMENT, partner=other, theme=theme, title="協定書", by=staff
         )
-    assert "theme" in error.value.message_dict
+    assert error.value.message_dict == {"theme": ["このテーマは別の連携先のものです。"]}
 
 
 def test_a_pledge_needs_the_students_application(tenant, theme, staff):
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_create(
             tenant=tenant, kind=Agreement.Kind.STUDENT_PLEDGE, partner=theme.partner, theme=theme, title="", by=staff
         )
+    assert refused.value.message_dict == {"application": ["実施誓約書には学生の応募が必要です。"]}
 
 
 def test_only_the_office_creates_agreements(tenant, theme):
     faculty = member(tenant, Role.FACULTY)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_create(
             tenant=tenant, kind=Agreement.Kind.AGREEMENT, partner=theme.partner, title="協定書", by=faculty
         )
+    assert refused.value.messages == ["これは事務局だけが行えます。"]
 
 
 def test_issue_freezes_the_text_and_renders_the_pdf(
@@ -154,8 +157,9 @@ def test_issue_freezes_the_text_and_renders_the_pdf(
 
 def test_issue_only_from_draft(agreement, staff, django_capture_on_commit_callbacks):
     issue(agreement, staff, django_capture_on_commit_callbacks)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_issue(agreement=agreement, by=staff)
+    assert refused.value.messages == ["発行できるのは下書きだけです。"]
 
 
 def test_every_party_signing_puts_it_in_force(agreement, staff, partner_user, django_capture_on_commit_callbacks):
@@ -183,17 +187,19 @@ def test_only_the_right_person_signs(tenant, agreement, staff, theme, partner_us
     other_partner_person = partner_person(PartnerFactory(tenant=tenant))
     faculty = member(tenant, Role.FACULTY)
     student = member(tenant, Role.STUDENT)
-    refused = [
-        ("partner", other_partner_person),
-        ("partner", staff),
-        ("institution", partner_user),
-        ("institution", faculty),
-        ("partner", student),
-        ("student", student),  # not a party of a co-op agreement
+    not_for_them = "この当事者として署名することはできません。"
+    cases = [
+        ("partner", other_partner_person, not_for_them),
+        ("partner", staff, not_for_them),
+        ("institution", partner_user, not_for_them),
+        ("institution", faculty, not_for_them),
+        ("partner", student, not_for_them),
+        ("student", student, "この協定書にその当事者はいません。"),  # not a party of a co-op agreement
     ]
-    for party, user in refused:
-        with scopes_disabled(), pytest.raises(ValidationError):
+    for party, user, message in cases:
+        with scopes_disabled(), pytest.raises(ValidationError) as refused:
             services.agreement_sign(agreement=agreement, party=party, signed_name="x", signer=user, ip_address=None)
+        assert refused.value.messages == [message], (party, user)
     with scopes_disabled():
         assert not Signature.objects.exists()
 
@@ -201,17 +207,19 @@ def test_only_the_right_person_signs(tenant, agreement, staff, theme, partner_us
 def test_a_party_signs_a_version_once(agreement, staff, partner_user, django_capture_on_commit_callbacks):
     issue(agreement, staff, django_capture_on_commit_callbacks)
     sign(agreement, "partner", partner_user, django_capture_on_commit_callbacks)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_sign(
             agreement=agreement, party="partner", signed_name="x", signer=partner_user, ip_address=None
         )
+    assert refused.value.messages == ["この当事者はこの版にすでに署名しています。"]
 
 
 def test_a_draft_cannot_be_signed(agreement, partner_user):
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_sign(
             agreement=agreement, party="partner", signed_name="x", signer=partner_user, ip_address=None
         )
+    assert refused.value.messages == ["署名できるのは署名待ちの協定書だけです。"]
 
 
 def test_the_student_signs_their_own_pledge(tenant, staff, django_capture_on_commit_callbacks):
@@ -230,10 +238,11 @@ def test_the_student_signs_their_own_pledge(tenant, staff, django_capture_on_com
         )
     assert pledge.theme_id == application.theme_id  # taken from the application
     version = issue(pledge, staff, django_capture_on_commit_callbacks)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_sign(
             agreement=pledge, party="student", signed_name="x", signer=member_student, ip_address=None
         )
+    assert refused.value.messages == ["この当事者として署名することはできません。"]
     sign(pledge, "student", student, django_capture_on_commit_callbacks, name="学生 一郎")
     sign(pledge, "institution", staff, django_capture_on_commit_callbacks)
     assert pledge.state == Agreement.State.IN_FORCE
@@ -247,14 +256,16 @@ def test_the_office_records_a_signature_made_on_paper(
     version = issue(agreement, staff, django_capture_on_commit_callbacks)
     scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
     with scopes_disabled():
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.agreement_mark_signed_outside(
                 agreement=agreement, party="partner", signed_name="代表 取締役", scan=None, by=staff
             )
-        with pytest.raises(ValidationError):  # not the office
+        assert refused.value.message_dict == {"scan": ["署名済み文書のスキャンを添付してください。"]}
+        with pytest.raises(ValidationError) as refused:  # not the office
             services.agreement_mark_signed_outside(
                 agreement=agreement, party="partner", signed_name="代表 取締役", scan=scan, by=partner_user
             )
+        assert refused.value.messages == ["これは事務局だけが行えます。"]
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
         signature = services.agreement_mark_signed_outside(
             agreement=agreement, party="partner", signed_name="代表 取締役", scan=scan, by=staff
@@ -273,8 +284,9 @@ def test_an_amendment_makes_a_new_version_and_keeps_the_old(
     sign(agreement, "institution", staff, django_capture_on_commit_callbacks)
     assert agreement.state == Agreement.State.IN_FORCE
     with scopes_disabled():
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.agreement_amend(agreement=agreement, reason=" ", by=staff)
+        assert refused.value.message_dict == {"reason": ["改定理由を入力してください。"]}
         services.agreement_amend(agreement=agreement, reason="就業期間を2か月延長する", by=staff)
         agreement.refresh_from_db()
         assert agreement.state == Agreement.State.DRAFT
@@ -296,16 +308,18 @@ def test_an_amendment_makes_a_new_version_and_keeps_the_old(
 
 def test_only_drafts_are_edited(agreement, staff, django_capture_on_commit_callbacks):
     issue(agreement, staff, django_capture_on_commit_callbacks)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_update(agreement=agreement, by=staff, terms="変更")
+    assert refused.value.messages == ["編集できるのは下書きだけです。先に改定してください。"]
 
 
 def test_terminate(agreement, staff, partner_user, django_capture_on_commit_callbacks):
     issue(agreement, staff, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.agreement_terminate(agreement=agreement, reason="", by=staff)
+        assert refused.value.message_dict == {"reason": ["解約理由を入力してください。"]}
         services.agreement_terminate(agreement=agreement, reason="受入中止のため", by=staff)
     with scopes_disabled():
         agreement.refresh_from_db()
@@ -313,8 +327,9 @@ def test_terminate(agreement, staff, partner_user, django_capture_on_commit_call
     assert agreement.state == Agreement.State.TERMINATED
     assert entry.note == "受入中止のため"
     assert any(partner_user.email in m.to and "受入中止のため" in m.body for m in mail.outbox)
-    with scopes_disabled(), pytest.raises(ValidationError):
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
         services.agreement_terminate(agreement=agreement, reason="again", by=staff)
+    assert refused.value.messages == ["「中途終了」から「中途終了」には変更できません。"]
 
 
 def test_a_failed_render_is_recorded(agreement, staff):
@@ -533,6 +548,8 @@ def test_students_see_only_their_own_issued_pledges(client, tenant, staff):
 
 
 def _rows(tenant, partner, n):
+    """n issued pledges; returns how each row of the list starts: title, kind, partner, student."""
+    starts = []
     for i in range(n):
         application = ApplicationFactory(theme__tenant=tenant, theme__partner=partner)
         agreement = AgreementFactory(
@@ -545,24 +562,33 @@ def _rows(tenant, partner, n):
         )
         with scopes_disabled():
             AgreementVersion.objects.create(tenant=tenant, agreement=agreement, number=1)
+        starts.append(f"誓約書 {i} 実施誓約書 {partner.name} {application.student.full_name} ")
+    return starts
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_the_list_is_constant_in_queries_for_staff(client, tenant, staff, django_assert_num_queries, rows):
-    _rows(tenant, PartnerFactory(tenant=tenant), rows)
+    starts = _rows(tenant, PartnerFactory(tenant=tenant), rows)
     client.force_login(staff)
     # session, user, tenant, membership, the page count, the agreements with partner/theme/student
     with django_assert_num_queries(6):
         response = client.get(url("agreement_list", tenant))
     assert response.status_code == 200
     assert response.content.decode().count("誓約書 ") == rows
+    shown = body_rows(response.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in starts), (shown, starts)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_the_list_is_constant_in_queries_for_partner_people(client, tenant, django_assert_num_queries, rows):
     partner = PartnerFactory(tenant=tenant)
-    _rows(tenant, partner, rows)
+    starts = _rows(tenant, partner, rows)
     client.force_login(partner_person(partner))
     with django_assert_num_queries(6):
         response = client.get(url("agreement_list", tenant))
+    assert response.status_code == 200
     assert response.content.decode().count("誓約書 ") == rows
+    shown = body_rows(response.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in starts), (shown, starts)

@@ -11,6 +11,7 @@ from placements.models import Partner, PractitionerFaculty
 from placements.services import partners as services
 
 from ..factories import PartnerContactFactory, PartnerFactory, ThemeFactory, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_practitioner_below_five_years_needs_a_reason(in_tenant, members):
     values = {"title": "客員教授", "appointed_from": datetime.date(2026, 4, 1)}
     with pytest.raises(ValidationError) as refused:
         services.practitioner_appoint(contact=contact, by=members[Role.STAFF], managerial_years=3, **values)
-    assert "exception_reason" in refused.value.message_dict
+    assert refused.value.message_dict == {"exception_reason": ["管理職経験が5年未満です。理由を記録してください。"]}
     appointed = services.practitioner_appoint(
         contact=contact, by=members[Role.STAFF], managerial_years=3, exception_reason="技術責任者として10年", **values
     )
@@ -96,9 +97,12 @@ def test_inviting_a_contact_links_the_account_on_acceptance(
 
 def test_partner_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries):
     client.force_login(members[Role.STAFF])
+    names = []
     for rows in (1, 3):
         for _ in range(rows):
-            ThemeFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant))
+            names.append(ThemeFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant)).partner.name)
         # session, user, tenant, membership, partners with counts
         with django_assert_num_queries(5):
-            assert client.get(url("partner_list", tenant)).status_code == 200
+            page = client.get(url("partner_list", tenant))
+        assert page.status_code == 200
+        assert sorted(row.split()[0] for row in body_rows(page.text)) == sorted(names)

@@ -60,8 +60,11 @@ def test_a_refused_resource_stops_the_rendering():
         base_url=static_base_url(),
         url_fetcher=StaticOnlyFetcher(),
     )
-    with pytest.raises(FatalURLFetchingError):
+    with pytest.raises(FatalURLFetchingError) as stopped:
         html.write_pdf()
+    # Stopped by our fetcher's refusal, not by a network failure.
+    assert isinstance(stopped.value.__cause__, ResourceRefused)
+    assert str(stopped.value.__cause__) == "Refused a http URL in a PDF: http://example.com/x.css"
 
 
 def test_the_stylesheet_uses_ipa_fonts_and_never_noto_cjk():

@@ -9,6 +9,7 @@ from placements.models import Application, Placement
 from placements.services import placements as services
 
 from ..factories import ApplicationFactory, PlacementFactory, ThemeFactory, member, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_placement_needs_an_accepted_application_with_a_signed_pledge(in_tenant,
 
 def test_dual_system_schedule_needs_working_days(in_tenant, members):
     theme = ThemeFactory(tenant=in_tenant)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.placement_create(
             theme=theme,
             student=members[Role.STUDENT],
@@ -45,6 +46,7 @@ def test_dual_system_schedule_needs_working_days(in_tenant, members):
             starts_on=datetime.date(2026, 4, 1),
             ends_on=datetime.date(2027, 3, 31),
         )
+    assert refused.value.message_dict == {"weekdays": ["就業する曜日を1つ以上選んでください。"]}
     placement = services.placement_create(
         theme=theme,
         student=members[Role.STUDENT],
@@ -58,7 +60,7 @@ def test_dual_system_schedule_needs_working_days(in_tenant, members):
 
 
 def test_faculty_supervisor_must_be_faculty_of_the_tenant(in_tenant, members):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.placement_create(
             theme=ThemeFactory(tenant=in_tenant),
             student=members[Role.STUDENT],
@@ -67,20 +69,23 @@ def test_faculty_supervisor_must_be_faculty_of_the_tenant(in_tenant, members):
             starts_on=datetime.date(2026, 4, 1),
             ends_on=datetime.date(2026, 9, 30),
         )
+    assert refused.value.messages == ["指導教員はこの機関の教員でなければなりません。"]
 
 
 def test_states_and_reasons(in_tenant, members):
     staff = members[Role.STAFF]
     placement = PlacementFactory(theme=ThemeFactory(tenant=in_tenant), student=members[Role.STUDENT])
     placement = services.placement_transition(placement=placement, to="active", by=staff)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.placement_transition(placement=placement, to="suspended", by=staff)
+    assert refused.value.messages == ["理由を入力してください。"]
     placement = services.placement_transition(placement=placement, to="suspended", by=staff, reason="体調不良")
     assert placement.state_reason == "体調不良"
     placement = services.placement_transition(placement=placement, to="active", by=staff)
     placement = services.placement_transition(placement=placement, to="completed", by=staff)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.placement_transition(placement=placement, to="active", by=staff)
+    assert refused.value.messages == ["「修了」から「就業中」には変更できません。"]
 
 
 def test_who_sees_a_placement(client, tenant, members):
@@ -125,20 +130,28 @@ def test_object_permission_grant_gives_a_second_reviewer_access(client, tenant, 
 
 def test_grant_refuses_people_outside_the_tenant(in_tenant, other_tenant, members):
     placement = PlacementFactory(theme=ThemeFactory(tenant=in_tenant), student=members[Role.STUDENT])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.placement_grant_access(
             placement=placement, user=member(other_tenant, Role.FACULTY), by=members[Role.STAFF]
         )
+    assert refused.value.messages == ["閲覧権限はこの機関のメンバーにだけ付与できます。"]
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_placement_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    shown_as = []
     for _ in range(rows):
-        PlacementFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+        theme, student = ThemeFactory(tenant=tenant), member(tenant, Role.STUDENT)
+        PlacementFactory(theme=theme, student=student)
+        shown_as.append(f"{student.full_name} {theme.partner.name} {theme.title} ")
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, placements with people, state counts
     with django_assert_num_queries(6):
-        assert client.get(url("placement_list", tenant)).status_code == 200
+        page = client.get(url("placement_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in shown_as), (shown, shown_as)
 
 
 def test_plan_vs_actual_counts_outbound_and_inbound_by_academic_year(in_tenant, members):

@@ -10,6 +10,7 @@ from placements.selectors.selection import pledge_for
 from placements.services import selection as services
 
 from ..factories import ApplicationFactory, PartnerFactory, ThemeFactory, member, partner_person
+from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,16 @@ def test_student_applies_through_the_page_and_partner_is_told(
 
 def test_cannot_apply_to_a_theme_that_is_not_open(in_tenant, members):
     theme = ThemeFactory(tenant=in_tenant, state=Theme.State.SELECTING)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_submit(theme=theme, student=members[Role.STUDENT], motivation="x")
+    assert refused.value.messages == ["このテーマは応募を受け付けていません。"]
 
 
 def test_only_students_of_the_tenant_can_apply(in_tenant, other_tenant):
     theme = ThemeFactory(tenant=in_tenant)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_submit(theme=theme, student=member(other_tenant, Role.STUDENT), motivation="x")
+    assert refused.value.messages == ["応募できるのはこの機関の学生だけです。"]
 
 
 def test_selection_stops_at_capacity_and_fills_the_theme(in_tenant, members):
@@ -57,8 +60,23 @@ def test_selection_stops_at_capacity_and_fills_the_theme(in_tenant, members):
     services.application_select(application=applications[1], by=staff)
     theme.refresh_from_db()
     assert theme.state == Theme.State.FILLED
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_select(application=applications[2], by=staff)
+    assert refused.value.messages == ["このテーマの選考は終了しています。"]
+    applications[2].refresh_from_db()
+    assert applications[2].state == Application.State.SUBMITTED
+
+
+def test_selection_stops_at_capacity_while_the_theme_is_still_open(in_tenant, members):
+    # An open theme is not marked filled, so the capacity count alone must stop a third selection.
+    staff = members[Role.STAFF]
+    theme = ThemeFactory(tenant=in_tenant, capacity=2, state=Theme.State.OPEN)
+    applications = [ApplicationFactory(theme=theme, student=member(in_tenant, Role.STUDENT)) for _ in range(3)]
+    services.application_select(application=applications[0], by=staff)
+    services.application_select(application=applications[1], by=staff)
+    with pytest.raises(ValidationError) as refused:
+        services.application_select(application=applications[2], by=staff)
+    assert refused.value.messages == ["このテーマの定員2名はすべて埋まっています。"]
     applications[2].refresh_from_db()
     assert applications[2].state == Application.State.SUBMITTED
 
@@ -67,14 +85,17 @@ def test_only_the_student_accepts_then_the_office_issues_the_pledge(in_tenant, m
     student = members[Role.STUDENT]
     application = ApplicationFactory(theme=ThemeFactory(tenant=in_tenant), student=student)
     services.application_select(application=application, by=members[Role.STAFF])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_accept(application=application, by=members[Role.STAFF])
+    assert refused.value.messages == ["承諾できるのは学生本人だけです。"]
     services.application_accept(application=application, by=student)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_prepare_pledge(application=application, by=student)
+    assert refused.value.messages == ["これは事務局だけが行えます。"]
     services.application_prepare_pledge(application=application, by=members[Role.STAFF])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.application_prepare_pledge(application=application, by=members[Role.STAFF])
+    assert refused.value.messages == ["実施誓約書はすでに発行されています。"]
     pledge = pledge_for(application)
     assert pledge.kind == "student_pledge"
     assert pledge.state == "issued"
@@ -113,12 +134,19 @@ def test_interviews_are_recorded_with_notes(client, tenant, members):
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_application_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
+    shown_as = []
     for _ in range(rows):
-        ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT))
+        theme, student = ThemeFactory(tenant=tenant), member(tenant, Role.STUDENT)
+        ApplicationFactory(theme=theme, student=student)
+        shown_as.append(f"{student.full_name} {theme.title} {theme.partner.name} ")
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, applications with student, theme and partner
     with django_assert_num_queries(5):
-        assert client.get(url("application_list", tenant)).status_code == 200
+        page = client.get(url("application_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    assert all(any(row.startswith(start) for row in shown) for start in shown_as), (shown, shown_as)
 
 
 def test_attachment_download_is_served_by_django_and_logged(client, tenant, members):

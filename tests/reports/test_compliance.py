@@ -16,6 +16,7 @@ from reports import selectors, services
 from reports.models import Evaluation
 
 from ..factories import PlacementFactory
+from ..html import body_rows
 from .factories import DailyReportFactory, running_placement
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +93,18 @@ def test_page_draws_an_svg_chart_without_script(client, tenant, members):
 @pytest.mark.parametrize("rows", [1, 3])
 def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
     today = timezone.localdate()
+    placements, ended_ones = [], []
     for _ in range(rows):
         placement = running_placement(tenant, faculty=members[Role.FACULTY])
         DailyReportFactory(placement=placement, date=today)
-        running_placement(
+        ended = running_placement(
             tenant,
             state=Placement.State.COMPLETED,
             starts_on=today - datetime.timedelta(days=200),
             ends_on=today - datetime.timedelta(days=30),
         )
+        placements += [placement, ended]
+        ended_ones.append(ended)
     client.force_login(members[Role.STAFF])
     due_day = DeadlineSettings._meta.get_field("monthly_report_due_day").default
     # session, user, tenant, membership, deadline settings, placements, their submitted reports,
@@ -108,3 +112,12 @@ def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_n
     with django_assert_num_queries(10 if today.day >= due_day else 9):
         response = client.get(url(tenant))
     assert response.text.count('class="group-row"') == 2 * 2 * rows  # themes and partners
+    shown = body_rows(response.text)
+    by_theme, by_partner, behind = shown[: 2 * rows], shown[2 * rows : 4 * rows], shown[4 * rows :]
+    with scopes_disabled():
+        assert sorted(row.split(" ")[0] for row in by_partner) == sorted(p.partner.name for p in placements)
+        for p in placements:
+            assert any(row.startswith(f"{p.theme.title} ") for row in by_theme)
+        # An ended placement without its evaluations is behind whatever the day of the month.
+        for p in ended_ones:
+            assert any(row.startswith(f"{p.student.full_name} {p.partner.name} {p.theme.title} ") for row in behind)

@@ -105,10 +105,11 @@ def test_saving_the_form_as_shown_makes_no_new_version(in_tenant, members, place
 
 
 def test_form_needs_a_criterion(in_tenant, members):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_form_save(
             tenant=in_tenant, by=members[Role.ADMIN], name="x", criteria_text=" \n", questions_text="", scale_max=5
         )
+    assert refused.value.messages == ["評価項目を1つ以上入力してください。"]
 
 
 def test_default_labels_show_in_the_readers_language(client, tenant, members, placement):
@@ -129,35 +130,40 @@ def test_faculty_saves_a_draft_then_submits(in_tenant, members, placement):
         placement=placement, kind="faculty", by=faculty, scores={"c1": "3"}, answers={"q1": "丁寧"}, comments=""
     )
     assert (draft.state, draft.scores, draft.answers["q1"]) == ("draft", {"c1": 3}, "丁寧")
-    with pytest.raises(ValidationError):  # every criterion needs a score to submit
+    with pytest.raises(ValidationError) as refused:  # every criterion needs a score to submit
         services.evaluation_save(
             placement=placement, kind="faculty", by=faculty, submit=True, scores={"c1": "3"}, answers={}, comments=""
         )
+    assert refused.value.messages == ["提出前にすべての評価項目に点数をつけてください。"]
     done = services.evaluation_save(
         placement=placement, kind="faculty", by=faculty, submit=True, scores=FULL, answers={}, comments="良好"
     )
     assert done.pk == draft.pk and done.state == "submitted" and done.submitted_at
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(placement=placement, kind="faculty", by=faculty, scores=FULL, answers={}, comments="")
+    assert refused.value.messages == ["この評価はすでに提出されています。"]
 
 
 def test_scores_outside_the_scale_are_refused(in_tenant, members, placement):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(
             placement=placement, kind="faculty", by=members[Role.FACULTY], scores={"c1": "9"}, answers={}, comments=""
         )
+    assert refused.value.messages == ["点数は1〜5です。"]
 
 
 def test_only_the_right_people_rate(in_tenant, tenant, members, placement):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(
             placement=placement, kind="partner", by=members[Role.FACULTY], scores={}, answers={}, comments=""
         )
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["企業による評価を書けるのは、この就業の企業担当者だけです。"]
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(
             placement=placement, kind="faculty", by=members[Role.PARTNER], scores={}, answers={}, comments=""
         )
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["指導教員の評価を書けるのは、この就業の指導教員だけです。"]
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(
             placement=placement,
             kind="partner",
@@ -166,6 +172,7 @@ def test_only_the_right_people_rate(in_tenant, tenant, members, placement):
             answers={},
             comments="",
         )
+    assert refused.value.messages == ["企業による評価を書けるのは、この就業の企業担当者だけです。"]
     partner = services.evaluation_save(
         placement=placement, kind="partner", by=members[Role.PARTNER], scores={}, answers={}, comments=""
     )
@@ -214,17 +221,20 @@ def test_result_is_final_once_both_faculty_roles_agree(in_tenant, members, place
     assert result.agreed_by_practitioner and not result.agreed_by_faculty
     result = services.result_agree(result=result, by=faculty)
     assert result.is_final and result.grade == "S" and result.faculty_user == faculty
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.result_save(placement=placement, by=faculty, grade="B", passed=True, comments="")
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["最終評価はすでに確定しています。"]
+    with pytest.raises(ValidationError) as refused:
         services.result_agree(result=result, by=faculty)
+    assert refused.value.messages == ["最終評価はすでに確定しています。"]
     assert PlacementResult.objects.count() == 1
 
 
 def test_others_cannot_decide_the_result(in_tenant, tenant, members, placement):
     for user in (members[Role.STAFF], members[Role.STUDENT], partner_person(placement.partner)):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.result_save(placement=placement, by=user, grade="A", passed=True, comments="")
+        assert refused.value.messages == ["最終評価を決めるのは指導教員と実務家教員だけです。"]
 
 
 def test_result_pages(client, tenant, members, placement):
@@ -297,10 +307,11 @@ def test_evaluations_are_due_from_the_placement_end(in_tenant, members):
 
 def test_evaluations_for_planned_placements_are_refused(in_tenant, members):
     planned = running_placement(in_tenant, faculty=members[Role.FACULTY], state=Placement.State.PLANNED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_save(
             placement=planned, kind="faculty", by=members[Role.FACULTY], scores={}, answers={}, comments=""
         )
+    assert refused.value.messages == ["評価は就業中または終了した就業について書きます。"]
 
 
 def test_office_sends_a_submitted_evaluation_back(client, tenant, members, placement):

@@ -17,6 +17,7 @@ from reports import services
 from reports.models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 
 from ..factories import PartnerContactFactory, TenantFactory, member
+from ..html import body_rows
 from ..permission_cases.reports_evaluations import placement_with_practitioner
 from .factories import MonthlyReportFactory, running_placement
 
@@ -119,23 +120,26 @@ def test_feedback_needs_a_submitted_monthly_report(in_tenant, members, placement
     from django.core.exceptions import ValidationError
 
     month = timezone.localdate().replace(day=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(
             placement=placement, contact=outside_boss, purpose="feedback", month=month, by=members[Role.STAFF]
         )
+    assert refused.value.messages == ["学生はまだこの月報を提出していません。"]
     MonthlyReportFactory(placement=placement, month=month, state=MonthlyReport.State.DRAFT)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(
             placement=placement, contact=outside_boss, purpose="feedback", month=month, by=members[Role.STAFF]
         )
+    assert refused.value.messages == ["学生はまだこの月報を提出していません。"]
 
 
 def test_links_go_only_to_the_placements_partner_supervisors(in_tenant, members, placement):
     from django.core.exceptions import ValidationError
 
     stranger = PartnerContactFactory(partner=placement.partner, email="other@partner.example.jp")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.access_link_send(placement=placement, contact=stranger, purpose="evaluation", by=members[Role.STAFF])
+    assert refused.value.messages == ["リンクはこの就業の企業担当者にだけ送れます。"]
 
 
 def _link(placement, contact, token, **fields):
@@ -259,10 +263,16 @@ def test_link_lists_queries_do_not_grow(
     with django_assert_num_queries(15):
         response = client.get(url("placement", tenant, pk=placement.pk))
     assert response.text.count('class="badge link-pending"') == rows
+    sent = [
+        row for row in body_rows(response.text) if row.startswith(f"{outside_boss.full_name} {outside_boss.email} ")
+    ]
+    assert len(sent) == rows and all(row.endswith(" 未使用 取り消す") for row in sent)
     # session, user, tenant, membership, link, placement, opens
     with django_assert_num_queries(7):
         response = client.get(url("link_detail", tenant, pk=link.pk))
     assert response.text.count("UA ") == 1
+    opens = body_rows(response.text)
+    assert len(opens) == 1 and opens[0].endswith(f" UA {rows - 1}")  # the last link's one open
 
 
 def test_link_is_logged_when_opened(in_tenant, placement, outside_boss):
@@ -289,6 +299,10 @@ def test_link_list_queries_do_not_grow(
         response = client.get(reverse("reports:link_list", kwargs={"tenant_slug": tenant.slug}) + "?status=pending")
     assert response.text.count('class="badge link-pending"') == rows
     assert "link-used" not in response.text.split("<tbody>")[1]
+    with scopes_disabled():
+        start = f"{placement.student.full_name} {placement.partner.name} {outside_boss.full_name} {outside_boss.email} "
+    shown = body_rows(response.text)
+    assert len(shown) == rows and all(row.startswith(start) and row.endswith(" 未使用") for row in shown)
 
 
 def test_email_names_the_student_the_form_and_the_expiry(client, tenant, members, placement, outside_boss, send):

@@ -136,32 +136,38 @@ def test_calendar_marks_each_day(dual):
 
 
 def test_submit_needs_hours_and_what_was_done(dual):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.daily_report_save(placement=dual, day=D(2026, 9, 2), by=dual.student, submit=True, today=D(2026, 9, 2))
+    assert refused.value.messages == ["提出前に記入してください：就業時間, 実施内容。"]
     report = write(dual, D(2026, 9, 2))
     assert report.state == DailyReport.State.SUBMITTED and report.submitted_at is not None
     assert [e.to_state for e in history_for(report)] == ["submitted"]
 
 
 def test_only_the_placements_student_writes_and_only_for_days_of_the_placement(dual, people, in_tenant):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.daily_report_save(
             placement=dual, day=D(2026, 9, 2), by=member(in_tenant, Role.STUDENT), today=D(2026, 9, 2), done="x"
         )
-    with pytest.raises(ValidationError):  # the future
+    assert refused.value.messages == ["この就業の報告を書けるのは、その学生だけです。"]
+    with pytest.raises(ValidationError) as refused:  # the future
         services.daily_report_save(placement=dual, day=D(2026, 9, 9), by=dual.student, today=D(2026, 9, 2), done="x")
-    with pytest.raises(ValidationError):  # before the placement
+    assert refused.value.messages == ["この日に書く日報はありません。"]
+    with pytest.raises(ValidationError) as refused:  # before the placement
         services.daily_report_save(placement=dual, day=D(2026, 8, 26), by=dual.student, today=D(2026, 9, 2), done="x")
+    assert refused.value.messages == ["この日に書く日報はありません。"]
 
 
 def test_cut_off_locks_a_report_after_the_tenants_number_of_days(dual, in_tenant):
     day = D(2026, 9, 2)
     write(dual, day, submit=False, today=day + datetime.timedelta(days=3))  # default 3 days: still open
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         write(dual, day, today=day + datetime.timedelta(days=4))
+    assert refused.value.messages == ["この日報はロックされています。指導教員にロックの解除を依頼してください。"]
     ReportSettings.objects.create(tenant=in_tenant, edit_days_after=0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         write(dual, D(2026, 9, 9), today=D(2026, 9, 10))
+    assert refused.value.messages == ["この日報はロックされています。指導教員にロックの解除を依頼してください。"]
     write(dual, D(2026, 9, 9), today=D(2026, 9, 9))
 
 
@@ -174,10 +180,12 @@ def test_faculty_unlocks_a_locked_day_for_n_days(dual, people, mailoutbox, djang
     assert report.unlocked_until == D(2026, 9, 22) and report.state == DailyReport.State.DRAFT
     assert [m.to for m in mailoutbox] == [[dual.student.email]]
     write(dual, day, today=D(2026, 9, 22))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         write(dual, day, done="もう一度", today=D(2026, 9, 23))
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["この日報はロックされています。指導教員にロックの解除を依頼してください。"]
+    with pytest.raises(ValidationError) as refused:
         services.daily_report_unlock(placement=dual, day=day, days=0, by=people[Role.FACULTY], today=D(2026, 9, 20))
+    assert refused.value.messages == ["1〜30日の間でロックを解除します。"]
 
 
 def test_a_change_after_submission_keeps_the_old_text_in_the_history(dual):
@@ -199,10 +207,11 @@ def test_submitting_a_monthly_report_keeps_the_rollup_and_tells_the_supervisors(
 ):
     write(dual, D(2026, 9, 2), hours="6")
     write(dual, D(2026, 9, 9), hours="6")
-    with pytest.raises(ValidationError):  # a summary is needed
+    with pytest.raises(ValidationError) as refused:  # a summary is needed
         services.monthly_report_save(
             placement=dual, month=SEPTEMBER, by=dual.student, submit=True, today=D(2026, 10, 1)
         )
+    assert refused.value.messages == ["提出前に月のまとめを書いてください。"]
     with django_capture_on_commit_callbacks(execute=True):
         report = services.monthly_report_save(
             placement=dual,
@@ -220,21 +229,24 @@ def test_submitting_a_monthly_report_keeps_the_rollup_and_tells_the_supervisors(
         Decimal("12"),
     )
     assert sorted(m.to[0] for m in mailoutbox) == sorted([people[Role.FACULTY].email, people[Role.PARTNER].email])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.monthly_report_save(
             placement=dual, month=SEPTEMBER, by=dual.student, summary="変更", today=D(2026, 10, 1)
         )
+    assert refused.value.messages == ["この月報はすでに提出されています。"]
 
 
 def test_monthly_report_for_a_month_not_begun_is_refused(dual):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.monthly_report_save(
             placement=dual, month=D(2026, 10, 1), by=dual.student, summary="x", today=D(2026, 9, 30)
         )
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["この月に書く月報はありません。"]
+    with pytest.raises(ValidationError) as refused:
         services.monthly_report_save(
             placement=dual, month=D(2026, 8, 1), by=dual.student, summary="x", today=D(2026, 9, 30)
         )
+    assert refused.value.messages == ["この月に書く月報はありません。"]
 
 
 def _submitted(placement):
@@ -263,16 +275,18 @@ def test_feedback_and_comment_make_the_report_reviewed_and_tell_the_student(
 def test_only_a_partner_supervisor_of_the_placement_gives_feedback(dual, in_tenant):
     report = _submitted(dual)
     same_partner_not_supervisor = partner_person(dual.partner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.monthly_report_feedback(report=report, by=same_partner_not_supervisor, text="x")
+    assert refused.value.messages == ["フィードバックを書けるのは、この就業の企業担当者だけです。"]
 
 
 def test_a_draft_gets_no_feedback_and_a_returned_report_can_be_resubmitted(dual, people):
     draft = services.monthly_report_save(
         placement=dual, month=SEPTEMBER, by=dual.student, summary="まとめ", today=D(2026, 10, 1)
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.monthly_report_comment(report=draft, by=people[Role.FACULTY], text="x")
+    assert refused.value.messages == ["学生はまだこの月報を提出していません。"]
     report = _submitted(dual)
     report = services.monthly_report_return(report=report, by=people[Role.FACULTY], reason="追記を")
     assert report.state == MonthlyReport.State.DRAFT
@@ -298,8 +312,9 @@ def test_final_report_with_files_is_submitted_once_until_reopened(dual, people, 
     assert report.files.get().name == "slides.pdf"
     report = services.final_report_save(placement=dual, by=dual.student, text="最終報告 完成", submit=True)
     assert report.state == FinalReport.State.SUBMITTED and report.submitted_at
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.final_report_save(placement=dual, by=dual.student, text="変更")
+    assert refused.value.messages == ["最終報告書はすでに提出されています。"]
     services.final_report_reopen(report=report, by=people[Role.FACULTY], reason="図を追加")
     assert services.final_report_save(placement=dual, by=dual.student, text="変更").state == FinalReport.State.DRAFT
 
@@ -319,10 +334,11 @@ def test_presentation_keeps_its_placements_in_order(
         tenant=in_tenant, by=people[Role.STAFF], presentation=presentation, placements=[dual], title="最終報告会"
     )
     assert [s.placement_id for s in presentation.slots.all()] == [dual.pk]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.presentation_save(
             tenant=in_tenant, by=people[Role.STAFF], presentation=presentation, placements=[planned], title="x"
         )
+    assert refused.value.messages == ["発表できるのは、就業中または就業を終えた学生だけです。"]
 
 
 def test_lists_waiting_for_each_person(dual, people, in_tenant):

@@ -64,15 +64,21 @@ def test_xlsx_export(client, tenant, other_tenant, members):
 @pytest.mark.parametrize("rows", [1, 3])
 def test_export_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
     rubric, placement, window = shared_setup(tenant, members)
+    students = [members[Role.STUDENT].full_name]
     for _ in range(rows - 1):
         with scopes_disabled():
             program = window.program
         other = make_placement(tenant, program=program)
+        students.append(other.student.full_name)
         rate(window, other, "self", {"a": 1, "b": 1})
     rate(window, placement, "self", {"a": 1, "b": 1})
     client.force_login(members[Role.STAFF])
     with django_assert_num_queries(6):
-        b"".join(client.get(url(tenant, "csv")).streaming_content)
+        body = b"".join(client.get(url(tenant, "csv"), HTTP_ACCEPT_LANGUAGE="en").streaming_content)
+    written = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(written) == 1 + 2 * rows  # the header, then one line per assessment and criterion
+    student = written[0].index("Student")
+    assert sorted(line[student] for line in written[1:]) == sorted(students * 2)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")

@@ -169,11 +169,13 @@ def test_links_go_only_to_a_supervisor_with_an_email(tenant, members, setup):
 
     stranger = PartnerContactFactory(partner=setup["placement"].partner, email="x@partner.example.jp")
     with scope(tenant=tenant):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.rater_link_send(window=setup["window"], placement=setup["placement"], contact=stranger, by=None)
+        assert refused.value.messages == ["リンクはこの就業の企業担当者にだけ送れます。"]
         no_partner = make_window(tenant, setup["rubric"], placement=setup["placement"], raters=["self"])
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.rater_link_send(window=no_partner, placement=setup["placement"], contact=setup["boss"], by=None)
+        assert refused.value.messages == ["この評価期間では企業担当者に依頼していません。"]
 
 
 def test_staff_email_every_missing_partner_at_once(client, tenant, members, setup, django_capture_on_commit_callbacks):

@@ -46,21 +46,26 @@ def test_templates_hold_the_seeds_ability_sets(tenant, in_tenant):
     assert set(TEMPLATES) == {"five_abilities", "self_efficacy", "grit"}
 
 
+LEVELS_REFUSED = "ルーブリックには、値が異なり昇順の2つ以上のレベルが必要です。"
+KEY_REFUSED = "各評価項目には固有のキー（英数字、-、_）が必要です。"
+
+
 @pytest.mark.parametrize(
-    ("levels", "criteria"),
+    ("levels", "criteria", "message"),
     [
-        ([{"value": 1}], [{"key": "a", "name": "x"}]),  # one level
-        ([{"value": 2}, {"value": 1}], [{"key": "a", "name": "x"}]),  # not ascending
-        (LEVELS, []),  # no criteria
-        (LEVELS, [{"key": "a", "name": ""}]),  # no name
-        (LEVELS, [{"key": "a", "name": "x"}, {"key": "a", "name": "y"}]),  # same key twice
-        (LEVELS, [{"key": "a", "name": "x", "weight": 0}]),  # weight 0
-        (LEVELS, [{"key": "a b", "name": "x"}]),  # a key with a space
+        ([{"value": 1}], [{"key": "a", "name": "x"}], LEVELS_REFUSED),  # one level
+        ([{"value": 2}, {"value": 1}], [{"key": "a", "name": "x"}], LEVELS_REFUSED),  # not ascending
+        (LEVELS, [], "ルーブリックには1つ以上の評価項目が必要です。"),  # no criteria
+        (LEVELS, [{"key": "a", "name": ""}], "各評価項目には名前が必要です。"),  # no name
+        (LEVELS, [{"key": "a", "name": "x"}, {"key": "a", "name": "y"}], KEY_REFUSED),  # same key twice
+        (LEVELS, [{"key": "a", "name": "x", "weight": 0}], "重みは0より大きく100以下にしてください。"),  # weight 0
+        (LEVELS, [{"key": "a b", "name": "x"}], KEY_REFUSED),  # a key with a space
     ],
 )
-def test_structure_rules(tenant, in_tenant, levels, criteria):
-    with pytest.raises(ValidationError):
+def test_structure_rules(tenant, in_tenant, levels, criteria, message):
+    with pytest.raises(ValidationError) as refused:
         services.rubric_create(tenant=tenant, by=None, name="R", kind="rubric", levels=levels, criteria=criteria)
+    assert refused.value.messages == [message]
 
 
 def test_unused_rubric_changes_in_place(tenant):
@@ -86,11 +91,13 @@ def test_a_used_version_is_frozen_and_a_change_makes_the_next_version(tenant, me
         assert not rubric.is_current and [c["name"] for c in rubric.criteria] == ["異文化受容性", "実践力"]
         assert old.rubric_id == rubric.pk
         assert list(old.scores.values_list("criterion_name", "value")) == [("異文化受容性", 2), ("実践力", 3)]
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             services.rubric_update(rubric=rubric, by=None, name="x", description="", levels=LEVELS, criteria=changed)
+        assert refused.value.messages == ["変更できるのはルーブリックの現行版だけです。"]
         # An old version cannot start a new window either.
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             make_window(tenant, rubric, program=window.program)
+        assert refused.value.messages == ["ルーブリックの現行版を使ってください。"]
 
 
 def test_window_rules(tenant, in_tenant):
@@ -100,20 +107,26 @@ def test_window_rules(tenant, in_tenant):
     placement = make_placement(tenant, program=program)
     today = timezone.localdate()
     base = {"tenant": tenant, "by": None, "rubric": rubric, "phase": "pre", "opens_on": today, "closes_on": today}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.window_create(
             **{**base, "closes_on": today - datetime.timedelta(days=1)}, program=program, raters=["self"]
         )
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["評価期間の終了日は開始日より前にできません。"]
+    with pytest.raises(ValidationError) as refused:
         services.window_create(**base, raters=["self"])  # neither program nor placement
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["プログラムか1つの就業のどちらかを選んでください。"]
+    with pytest.raises(ValidationError) as refused:
         services.window_create(**base, program=program, placement=placement, raters=["self"])
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["プログラムか1つの就業のどちらかを選んでください。"]
+    with pytest.raises(ValidationError) as refused:
         services.window_create(**base, program=program, term=term, raters=["self"])  # another program's term
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["期はそのプログラムのものにしてください。"]
+    with pytest.raises(ValidationError) as refused:
         services.window_create(**base, program=program, raters=[])
-    with pytest.raises(ValidationError):
+    assert refused.value.messages == ["評価者を1人以上選んでください。"]
+    with pytest.raises(ValidationError) as refused:
         services.window_create(**{**base, "phase": "later"}, program=program, raters=["self"])
+    assert refused.value.messages == ["不明な時期です。"]
     window = services.window_create(**base, placement=placement, raters=["self", "faculty"])
     assert window.raters == ["self", "faculty"]
 
@@ -150,18 +163,21 @@ def test_assessment_rules(tenant, members):
         stranger = make_placement(tenant)  # another program: not in this window
         terminated = make_placement(tenant, program=window.program, state=Placement.State.TERMINATED)
         only_self = make_window(tenant, rubric, placement=placement, raters=["self"])
+    not_assessed = "この就業はこの評価期間の対象ではありません。"
+    not_open = "この評価期間は開いていません。"
     cases = [
-        (window, placement, "self", {"a": 2}, None),  # a criterion left out
-        (window, placement, "self", {"a": 2, "b": 9}, None),  # not a level
-        (window, stranger, "self", {"a": 2, "b": 2}, None),
-        (window, terminated, "self", {"a": 2, "b": 2}, None),
-        (only_self, placement, "faculty", {"a": 2, "b": 2}, None),
-        (window, placement, "self", {"a": 2, "b": 2}, window.closes_on + datetime.timedelta(days=1)),
-        (window, placement, "self", {"a": 2, "b": 2}, window.opens_on - datetime.timedelta(days=1)),
+        (window, placement, "self", {"a": 2}, None, "次の項目のレベルを選んでください：実践力"),  # a criterion left out
+        (window, placement, "self", {"a": 2, "b": 9}, None, "「9」はこのルーブリックのレベルではありません。"),
+        (window, stranger, "self", {"a": 2, "b": 2}, None, not_assessed),
+        (window, terminated, "self", {"a": 2, "b": 2}, None, not_assessed),
+        (only_self, placement, "faculty", {"a": 2, "b": 2}, None, "この評価期間ではこの評価者に依頼していません。"),
+        (window, placement, "self", {"a": 2, "b": 2}, window.closes_on + datetime.timedelta(days=1), not_open),
+        (window, placement, "self", {"a": 2, "b": 2}, window.opens_on - datetime.timedelta(days=1), not_open),
     ]
-    for w, p, rater, values, today in cases:
-        with pytest.raises(ValidationError):
+    for w, p, rater, values, today, message in cases:
+        with pytest.raises(ValidationError) as refused:
             rate(w, p, rater, values, today=today)
+        assert refused.value.messages == [message], (p, rater, values, today)
     first = rate(window, placement, "self", {"a": 1, "b": 1})
     again = rate(window, placement, "self", {"a": 3, "b": 4})
     with scope(tenant=tenant):

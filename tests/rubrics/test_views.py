@@ -13,6 +13,7 @@ from coop.models import Role
 from rubrics.models import Assessment, AssessmentWindow, Rubric
 
 from ..factories import ProgramFactory, TermFactory
+from ..html import body_rows
 from .helpers import make_placement, make_rubric, make_window, rate, shared_setup
 
 pytestmark = pytest.mark.django_db
@@ -224,18 +225,25 @@ def _rows(tenant, members, n):
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_rubric_list_queries(client, tenant, members, django_assert_num_queries, n):
-    _rows(tenant, members, n)
+    rubrics, _placements, _windows = _rows(tenant, members, n)
     client.force_login(members[Role.STAFF])
     with django_assert_num_queries(5):
-        assert client.get(url("rubric_list", tenant)).status_code == 200
+        page = client.get(url("rubric_list", tenant))
+    assert page.status_code == 200
+    assert sorted(row.split()[0] for row in body_rows(page.text)) == sorted(r.name for r in rubrics)
 
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_window_list_queries(client, tenant, members, django_assert_num_queries, n):
-    _rows(tenant, members, n)
+    rubrics, placements, _windows = _rows(tenant, members, n)
     client.force_login(members[Role.STAFF])
     with django_assert_num_queries(5):
-        assert client.get(url("window_list", tenant)).status_code == 200
+        page = client.get(url("window_list", tenant))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    # One window per rubric, plus the term's and the one placement's (both of the first rubric).
+    assert sorted(row.split()[0] for row in shown) == sorted([r.name for r in rubrics] + [rubrics[0].name] * 2)
+    assert sum(f"{placements[-1].student.full_name} @ " in row for row in shown) == 1
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -245,17 +253,25 @@ def test_window_detail_queries(client, tenant, members, django_assert_num_querie
         rate(windows[0], placement, "faculty", {"a": 2, "b": 2})
     client.force_login(members[Role.STAFF])
     with django_assert_num_queries(11):
-        assert client.get(url("window_detail", tenant, pk=windows[0].pk)).status_code == 200
+        page = client.get(url("window_detail", tenant, pk=windows[0].pk))
+    assert page.status_code == 200
+    shown = body_rows(page.text)
+    assert len(shown) == n
+    for placement in placements:  # each student, with the faculty score just given
+        assert any(row.startswith(f"{placement.student.full_name} ") and " 済 2.00 " in row for row in shown)
 
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_my_assessments_queries(client, tenant, members, django_assert_num_queries, n):
-    _rows(tenant, members, n)
+    rubrics, placements, _windows = _rows(tenant, members, n)
     client.force_login(members[Role.FACULTY])
     with django_assert_num_queries(8):
         page = client.get(url("my_assessments", tenant))
     # n windows × n placements, and the window of the last placement alone.
     assert page.status_code == 200 and page.text.count("/faculty/") == n * n + 1
+    expected = [f"{r.name} 事前 {p.student.full_name}" for r in rubrics for p in placements]
+    expected.append(f"{rubrics[0].name} 事前 {placements[-1].student.full_name}")
+    assert sorted(row.split(" 株式会社")[0] for row in body_rows(page.text)) == sorted(expected)
 
 
 def test_a_questionnaire_is_edited_with_reverse_items(client, tenant, members):
@@ -308,9 +324,26 @@ def test_growth_pages_queries(client, tenant, members, django_assert_num_queries
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, rubrics, programs, terms, themes, the scores
     with django_assert_num_queries(9):
-        assert client.get(url("cohort_growth", tenant)).status_code == 200
+        page = client.get(url("cohort_growth", tenant))
+    assert page.status_code == 200
+    # Per criterion and phase: how many students at each of the 4 levels, then n, mean, growth.
+    assert body_rows(page.text) == [
+        f"異文化受容性 事前 {n} 0 0 0 {n} 1.0 2.00 (n={n})",
+        f"事後 0 0 {n} 0 {n} 3.0",
+        f"実践力 事前 0 {n} 0 0 {n} 2.0 0.00 (n={n})",
+        f"事後 0 {n} 0 0 {n} 2.0",
+    ]
     with django_assert_num_queries(8):
-        assert client.get(url("placement_growth", tenant, pk=placement.pk)).status_code == 200
+        page = client.get(url("placement_growth", tenant, pk=placement.pk))
+    assert page.status_code == 200
+    assert body_rows(page.text) == [
+        "異文化受容性 1 3 +2",  # self: pre, post, growth
+        "実践力 2 2 +0",
+        "異文化受容性 – 2 –",  # faculty: post only
+        "実践力 – 2 –",
+        "異文化受容性 3 2",  # post: self, faculty
+        "実践力 2 2",
+    ]
 
 
 def test_staff_extend_or_close_a_window(client, tenant, members):
