@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from . import links
 from .models import Invitation, Membership, Reminder, User
 
 
@@ -56,9 +57,7 @@ def invitations_for_tenant(tenant, *, pending_only=False):
 
 def invitation_for_token(tenant, token):
     """The invitation a raw token names, in this tenant, or None."""
-    from .tokens import hash_token
-
-    return Invitation.objects.filter(tenant=tenant, token_hash=hash_token(token)).first()
+    return links.link_for_token(Invitation.objects.filter(tenant=tenant), token)
 
 
 def pending_invitation_count(tenant):

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import links
 from .models import Invitation, Membership, User
 from .signals import membership_joined
-from .tokens import hash_token, new_token
 
 
 def invitation_create(*, tenant, email, role, by):
@@ -19,17 +19,14 @@ def invitation_create(*, tenant, email, role, by):
     email = User.objects.normalize_email(email).lower()
     if Membership.objects.filter(tenant=tenant, user__email=email).exists():
         raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
-    token = new_token()
     with transaction.atomic():
         # A new invitation replaces any earlier pending one for the same address.
-        Invitation.objects.filter(tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        invitation = Invitation.objects.create(
+        invitation, token = links.link_issue(
+            Invitation,
+            replaces={"tenant": tenant, "email": email},
             tenant=tenant,
             email=email,
             role=role,
-            token_hash=hash_token(token),
             invited_by=by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
@@ -42,29 +39,17 @@ def invitation_create(*, tenant, email, role, by):
 
 
 def invitation_revoke(*, invitation, by):
-    if invitation.status != "pending":
-        raise ValidationError(_("Only a pending invitation can be revoked."))
-    Invitation.objects.filter(pk=invitation.pk, tenant=invitation.tenant).update(revoked_at=timezone.now())
-    invitation.refresh_from_db()
-    return invitation
+    return links.link_revoke(invitation, _("Only a pending invitation can be revoked."))
 
 
 def invitation_accept(*, invitation, user):
     """Turns a pending invitation into a membership for `user`. Single use, even under races."""
-    if invitation.status != "pending":
-        raise ValidationError(_("This invitation link is no longer valid."))
+    no_longer_valid = _("This invitation link is no longer valid.")
+    links.link_check_pending(invitation, no_longer_valid)
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation was sent to a different email address."))
     with transaction.atomic():
-        claimed = Invitation.objects.filter(
-            pk=invitation.pk,
-            tenant=invitation.tenant,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        ).update(accepted_at=timezone.now(), accepted_by=user)
-        if claimed != 1:
-            raise ValidationError(_("This invitation link is no longer valid."))
+        links.link_use(invitation, no_longer_valid, accepted_by=user)
         membership, created = Membership.objects.get_or_create(
             tenant=invitation.tenant, user=user, defaults={"role": invitation.role}
         )

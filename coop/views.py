@@ -22,6 +22,7 @@ from .forms import (
     ReminderChannelForm,
     TenantSettingsForm,
 )
+from .links import link_refused
 from .models import ExportJob, Invitation, Membership, Reminder, Role, User
 from .registry import EXPORT_TABLES, dashboard_panels
 
@@ -164,11 +165,9 @@ def invitation_revoke(request, tenant_slug, pk):
 def invitation_accept(request, tenant_slug, token):
     """The emailed link. Signed-in with the invited address: join. No account yet: create one."""
     invitation = selectors.invitation_for_token(request.tenant, token)
-    if invitation is None:
-        raise Http404
+    if invitation is None or invitation.status != "pending":
+        return link_refused(request, invitation, sign_in=True)
     context = {"invitation": invitation, "tenant": request.tenant}
-    if invitation.status != "pending":
-        return render(request, "coop/invitation_invalid.html", context, status=410)
 
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated:

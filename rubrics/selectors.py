@@ -8,6 +8,7 @@ from operator import or_
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from coop import links
 from coop.access import MANAGERS
 from coop.models import Role
 from placements.models import Placement
@@ -281,3 +282,13 @@ def _counts(values, levels):
 
 def rubric_codes_in_use(tenant):
     return rubrics_current(tenant)
+
+
+def rater_link_for_token(tenant, token):
+    """The link of this tenant with this token, or None (unknown, tampered, another tenant's)."""
+    return links.link_for_token(
+        RaterLink.objects.filter(tenant=tenant).select_related(
+            "window__rubric", "placement__student", "placement__partner", "placement__theme", "contact"
+        ),
+        token,
+    )

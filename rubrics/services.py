@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coop.tokens import hash_token, new_token
+from coop import links
 from coop.workflow import record
 from placements.models import PlacementSupervisor
 
@@ -313,17 +313,6 @@ def assessment_submit(*, window, placement, rater, raw, by, comment="", name="",
 # --- Emailed rater links ------------------------------------------------------------------------
 
 
-def link_for_token(tenant, token):
-    """The link of this tenant with this token, or None (unknown, tampered, another tenant's)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        RaterLink.objects.filter(tenant=tenant, token_hash=hash_token(token))
-        .select_related("window__rubric", "placement__student", "placement__partner", "placement__theme", "contact")
-        .first()
-    )
-
-
 @transaction.atomic
 def rater_link_send(*, window, placement, contact, by):
     """Creates a link for a partner supervisor of the placement and emails it after commit; an
@@ -338,21 +327,17 @@ def rater_link_send(*, window, placement, contact, by):
         raise ValidationError(_("This person has no email address."))
     if window.closes_on < timezone.localdate():
         raise ValidationError(_("This assessment window is closed."))
-    now = timezone.now()
-    RaterLink.objects.filter(
-        window=window, placement=placement, contact=contact, used_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    token = new_token()
     closes = timezone.make_aware(datetime.combine(window.closes_on + timedelta(days=1), time.min))
-    link = RaterLink.objects.create(
+    link, token = links.link_issue(
+        RaterLink,
+        replaces={"window": window, "placement": placement, "contact": contact},
         tenant_id=window.tenant_id,
         window=window,
         placement=placement,
         contact=contact,
         email=contact.email,
-        token_hash=hash_token(token),
         created_by=by,
-        expires_at=min(now + timedelta(days=RaterLink.VALID_DAYS), closes),
+        expires_at=min(timezone.now() + timedelta(days=RaterLink.VALID_DAYS), closes),
     )
     record(window, action="window.link_sent", by=by, note=f"{placement.student} → {contact.email}")
     from .tasks import send_rater_link
@@ -393,26 +378,19 @@ def rater_links_send_all(*, window, by):
 
 @transaction.atomic
 def rater_link_revoke(*, link, by):
-    if link.status != "pending":
-        raise ValidationError(_("Only a waiting link can be revoked."))
-    RaterLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    link.refresh_from_db()
+    links.link_revoke(link)
     record(link.window, action="window.link_revoked", by=by, note=link.email)
     return link
 
 
 def rater_link_open(*, link):
-    if link.opened_at is None:
-        now = timezone.now()
-        RaterLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
-        link.opened_at = now
+    links.link_opened(link)
 
 
 @transaction.atomic
 def rater_link_submit(*, link, raw, comment):
     """The partner's assessment through the link; submitting uses the link up, once."""
-    if link.status != "pending":
-        raise ValidationError(_("This link is no longer valid."))
+    links.link_check_pending(link)
     assessment = assessment_submit(
         window=link.window,
         placement=link.placement,
@@ -423,9 +401,5 @@ def rater_link_submit(*, link, raw, comment):
         name=link.contact.full_name,
         link=link,
     )
-    claimed = RaterLink.objects.filter(
-        pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(used_at=timezone.now())
-    if claimed != 1:
-        raise ValidationError(_("This link is no longer valid."))
+    links.link_use(link)
     return assessment

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from coop import charts
 from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
 from coop.http import error_text, run_action
+from coop.links import link_refused
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
@@ -449,14 +450,12 @@ def cohort_growth(request, tenant_slug):
 @tenant_public
 def rater_link(request, tenant_slug, token):
     """The page an emailed link opens: the one assessment it is for, and nothing else."""
-    found = services.link_for_token(request.tenant, token)
-    if found is None:
-        return render(request, "rubrics/link_invalid.html", {"reason": "unknown"}, status=404)
-    if found.status != "pending":
-        return render(request, "rubrics/link_invalid.html", {"reason": found.status, "link": found}, status=410)
+    found = selectors.rater_link_for_token(request.tenant, token)
+    if found is None or found.status != "pending":
+        return link_refused(request, found)
     window = found.window
     if not window.is_open():
-        return render(request, "rubrics/link_invalid.html", {"reason": "closed", "link": found}, status=410)
+        return link_refused(request, found, reason="closed")
     form = AssessmentForm(request.POST or None, rubric=window.rubric)
     context = {"link": found, "window": window, "placement": found.placement, "form": form}
     if request.method == "POST":

@@ -2,9 +2,21 @@
 
 from django.utils.translation import gettext
 
+from coop import links
+
 from ..models import AccessLink, Evaluation, EvaluationForm, MonthlyReport, PlacementResult
 
 # --- Evaluations, the final result and emailed links ------------------------------------------
+
+
+def access_link_for_token(tenant, token):
+    """The link of this tenant with this token, or None (unknown, tampered, another tenant's)."""
+    return links.link_for_token(
+        AccessLink.objects.filter(tenant=tenant).select_related(
+            "placement", "placement__student", "placement__partner", "placement__theme", "contact"
+        ),
+        token,
+    )
 
 
 def evaluation_form_for_tenant(tenant):

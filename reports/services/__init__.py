@@ -30,5 +30,4 @@ from .links import (  # noqa: F401
     access_link_open,
     access_link_revoke,
     access_link_send,
-    link_for_token,
 )

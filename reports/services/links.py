@@ -9,24 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop.tokens import hash_token, new_token
+from coop import links
 from coop.workflow import record
 
 from ..models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 from ..selectors import EVALUATION_STATES
 from .core import write_feedback
 from .evaluations import evaluation_save
-
-
-def link_for_token(tenant, token):
-    """The link of this tenant with this token, or None (unknown, tampered, another tenant's)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        AccessLink.objects.filter(tenant=tenant, token_hash=hash_token(token))
-        .select_related("placement", "placement__student", "placement__partner", "placement__theme", "contact")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -51,26 +40,17 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
             raise ValidationError(_("The partner evaluation was submitted already."))
     else:
         raise ValidationError(_("Unknown purpose."))
-    now = timezone.now()
-    AccessLink.objects.filter(
-        placement=placement,
-        contact=contact,
-        purpose=purpose,
-        month=month,
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=now)
-    token = new_token()
-    link = AccessLink.objects.create(
+    link, token = links.link_issue(
+        AccessLink,
+        replaces={"placement": placement, "contact": contact, "purpose": purpose, "month": month},
         tenant_id=placement.tenant_id,
         placement=placement,
         contact=contact,
         email=contact.email,
         purpose=purpose,
         month=month,
-        token_hash=hash_token(token),
         created_by=by,
-        expires_at=now + timedelta(days=AccessLink.VALID_DAYS),
+        expires_at=timezone.now() + timedelta(days=AccessLink.VALID_DAYS),
     )
     record(placement, action="placement.link_sent", by=by, note=f"{link.get_purpose_display()} → {contact.email}")
     from ..tasks import send_access_link
@@ -82,43 +62,23 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
 
 @transaction.atomic
 def access_link_revoke(*, link, by):
-    if link.status != "pending":
-        raise ValidationError(_("Only a waiting link can be revoked."))
-    AccessLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    link.refresh_from_db()
+    links.link_revoke(link)
     record(link.placement, action="placement.link_revoked", by=by, note=f"{link.get_purpose_display()} → {link.email}")
     return link
 
 
 def access_link_open(*, link, ip_address=None, user_agent=""):
-    """Logs one opening of the link."""
-    now = timezone.now()
+    """Logs every opening of the link (the office sees who opened it and when)."""
     AccessLinkOpen.objects.create(
         tenant_id=link.tenant_id, link=link, ip_address=ip_address or None, user_agent=user_agent[:300]
     )
-    if link.opened_at is None:
-        AccessLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
-        link.opened_at = now
-
-
-def _claim(link):
-    """Marks a waiting link used, once, even when two submissions race."""
-    claimed = AccessLink.objects.filter(
-        pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(used_at=timezone.now())
-    if claimed != 1:
-        raise ValidationError(_("This link is no longer valid."))
-
-
-def _check_pending(link):
-    if link.status != "pending":
-        raise ValidationError(_("This link is no longer valid."))
+    links.link_opened(link)
 
 
 @transaction.atomic
 def access_link_feedback(*, link, text):
     """The partner supervisor's feedback on the link's monthly report; uses the link up."""
-    _check_pending(link)
+    links.link_check_pending(link)
     if link.purpose != AccessLink.Purpose.FEEDBACK:
         raise ValidationError(_("This link is not for feedback."))
     report = (
@@ -129,14 +89,14 @@ def access_link_feedback(*, link, text):
     if report.state == MonthlyReport.State.DRAFT:
         raise ValidationError(_("The student has not submitted this monthly report yet."))
     report = write_feedback(report, text=text, by=link.contact.user, name=link.contact.full_name)
-    _claim(link)
+    links.link_use(link)
     return report
 
 
 @transaction.atomic
 def access_link_evaluation(*, link, submit, scores, answers, comments):
     """The partner evaluation through the link; a draft keeps the link, submitting uses it up."""
-    _check_pending(link)
+    links.link_check_pending(link)
     if link.purpose != AccessLink.Purpose.EVALUATION:
         raise ValidationError(_("This link is not for the evaluation."))
     evaluation = evaluation_save(
@@ -151,5 +111,5 @@ def access_link_evaluation(*, link, submit, scores, answers, comments):
         name=link.contact.full_name,
     )
     if submit:
-        _claim(link)
+        links.link_use(link)
     return evaluation

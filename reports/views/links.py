@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role, tenant_public
 from coop.http import run_action
+from coop.links import link_refused
 from placements.access import get_placement_for_user
 
 from .. import selectors, services
@@ -106,11 +107,9 @@ def link(request, tenant_slug, token):
 
 
 def _link_page(request, token):
-    found = services.link_for_token(request.tenant, token)
-    if found is None:
-        return render(request, "reports/links/invalid.html", {"reason": "unknown"}, status=404)
-    if found.status != "pending":
-        return render(request, "reports/links/invalid.html", {"reason": found.status, "link": found}, status=410)
+    found = selectors.access_link_for_token(request.tenant, token)
+    if found is None or found.status != "pending":
+        return link_refused(request, found)
     placement = found.placement
     context = {"link": found, "placement": placement, "errors": []}
     if found.purpose == AccessLink.Purpose.FEEDBACK:
@@ -151,7 +150,7 @@ def _evaluation(request, found, context):
     placement = found.placement
     evaluation = selectors.evaluations_of_placement(placement).get(Evaluation.Kind.PARTNER)
     if evaluation is not None and evaluation.state == Evaluation.State.SUBMITTED:
-        return render(request, "reports/links/invalid.html", {"reason": "used", "link": found}, status=410)
+        return link_refused(request, found, reason="used")
     form = evaluation.form if evaluation else selectors.evaluation_form_for_tenant(placement.tenant)
     values = (
         {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments}

@@ -13,7 +13,7 @@ from django_scopes import scope, scopes_disabled
 
 from coop.models import Role
 from coop.tokens import hash_token
-from reports import services
+from reports import selectors, services
 from reports.models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 
 from ..factories import PartnerContactFactory, TenantFactory, member
@@ -282,8 +282,8 @@ def test_link_is_logged_when_opened(in_tenant, placement, outside_boss):
     link.refresh_from_db()
     assert link.opened_at and link.opens.count() == 2
     with scope(tenant=in_tenant):
-        assert services.link_for_token(in_tenant, "logged").pk == link.pk
-        assert services.link_for_token(in_tenant, "") is None
+        assert selectors.access_link_for_token(in_tenant, "logged").pk == link.pk
+        assert selectors.access_link_for_token(in_tenant, "") is None
 
 
 @pytest.mark.parametrize("rows", [1, 3])
