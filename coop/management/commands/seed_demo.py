@@ -4,7 +4,8 @@ Idempotent: running it again changes nothing that is already there.
 """
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -53,6 +54,10 @@ class Command(BaseCommand):
     help = "Creates the demo institutions and accounts (idempotent)."
 
     def handle(self, *args, **options):
+        # The demo password is published: its accounts (a superuser among them) must never
+        # reach a production database.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo makes accounts with a published password; it runs only with DEBUG=1.")
         # Demo emails go nowhere: the seeders use the real services, which notify people.
         with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
             tenants = self.seed_people()
