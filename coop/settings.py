@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coop.health.HealthCheckMiddleware",  # first: the container's probe has no production host
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +152,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {"task": "coop.tasks.reminders_scan", "schedule": 300.0},
     "digests-send": {"task": "coop.tasks.digests_send", "schedule": 3600.0},
+    "worker-heartbeat": {"task": "coop.tasks.worker_heartbeat", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "coop.User"

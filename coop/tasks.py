@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
 
+from .health import heartbeat_write
 from .mail import language_for, mail_send, site_url
 from .models import Invitation, Tenant
 from .tenant_tasks import tenant_task
@@ -98,3 +99,9 @@ def export_job_run(*, tenant, job_id):
     job = ExportJob.objects.filter(pk=job_id, tenant=tenant).first()
     if job is not None and job.state == ExportJob.State.QUEUED:
         exports.export_job_run(job=job)
+
+
+@shared_task
+def worker_heartbeat():
+    """Beat, every minute: proves to /healthz that beat, the broker and a worker are alive."""
+    heartbeat_write()

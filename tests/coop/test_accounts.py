@@ -113,9 +113,6 @@ def test_anonymous_language_switch_uses_a_cookie_and_refuses_foreign_next(client
     assert "Sign in" in client.get(reverse("account_login")).content.decode()
 
 
-def test_healthz(client, db):
-    response = client.get(reverse("coop:healthz"))
-    assert response.status_code == 200 and response.content == b"ok"
 
 
 def test_dashboard_panels_follow_the_role(client, tenant, members):
