@@ -185,6 +185,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True  # outside partner people sign in with an e
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Behind the README's proxy every request comes from the proxy: count that many proxies back
+# in X-Forwarded-For to find the client (0: no proxy, the peer is the client).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role
 from coop.downloads import file_download
-from coop.http import error_text, run_action
+from coop.http import client_ip, error_text, run_action
 from coop.models import Role
 from coop.workflow import history_for
 
@@ -48,12 +48,6 @@ def _role(request):
 
 def _form_errors(form):
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
-def _client_ip(request):
-    # REMOTE_ADDR is the peer as seen by the server; behind the proxy, gunicorn and the proxy
-    # configuration decide what it holds. X-Forwarded-For is not trusted here.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_GET
@@ -180,7 +174,7 @@ def agreement_sign(request, tenant_slug, pk):
             party=form.cleaned_data["party"],
             signed_name=form.cleaned_data["signed_name"],
             signer=request.user,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
         ),
         success=_("Your signature was recorded."),
         redirect_to=agreement.get_absolute_url(),

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role, tenant_public
-from coop.http import run_action
+from coop.http import client_ip, run_action
 from coop.links import link_refused
 from placements.access import get_placement_for_user
 
@@ -90,10 +90,6 @@ def link_detail(request, tenant_slug, pk):
     return render(request, "reports/links/detail.html", context)
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @never_cache
 @tenant_public
 def link(request, tenant_slug, token):
@@ -130,7 +126,7 @@ def _feedback(request, found, context):
                 return render(request, "reports/links/done.html", context)
     else:
         services.access_link_open(
-            link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", "")
+            link=found, ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", "")
         )
     entries = (
         DailyReport.objects.filter(
@@ -173,7 +169,7 @@ def _evaluation(request, found, context):
             )
     else:
         services.access_link_open(
-            link=found, ip_address=_client_ip(request), user_agent=request.headers.get("User-Agent", "")
+            link=found, ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", "")
         )
     criteria, questions = selectors.form_rows(form, values.get("scores"), values.get("answers"))
     context.update(

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -113,8 +114,6 @@ def test_anonymous_language_switch_uses_a_cookie_and_refuses_foreign_next(client
     assert "Sign in" in client.get(reverse("account_login")).content.decode()
 
 
-
-
 def test_dashboard_panels_follow_the_role(client, tenant, members):
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     client.force_login(members[Role.STAFF])
@@ -159,3 +158,35 @@ def test_tenant_settings_validate_and_save(client, tenant, members):
     client.post(url, {"name": "新しい名前", "language": "en", "timezone": "Asia/Tokyo"})
     tenant.refresh_from_db()
     assert (tenant.name, tenant.language) == ("新しい名前", "en")
+
+
+def _sign_in(client, password, address, forwarded_for=None):
+    headers = {"REMOTE_ADDR": address}
+    if forwarded_for:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(
+        reverse("account_login"), {"login": "staff@hokuriku.example.jp", "password": password}, **headers
+    )
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(client, members):
+    # Five wrong passwords locked the account for everyone: anyone could lock anyone out.
+    for _ in range(6):
+        _sign_in(client, "wrong", "203.0.113.66")
+    owner = Client()
+    _sign_in(owner, PASSWORD, "198.51.100.7")
+    assert int(owner.session["_auth_user_id"]) == members[Role.STAFF].pk
+
+
+def test_behind_the_proxy_limits_are_per_client_not_per_proxy(members, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _ in range(6):
+        _sign_in(Client(), "wrong", proxy, forwarded_for="203.0.113.66")
+    owner = Client()
+    _sign_in(owner, PASSWORD, proxy, forwarded_for="198.51.100.7")
+    assert int(owner.session["_auth_user_id"]) == members[Role.STAFF].pk
+    # A client cannot pick its address: the proxy appends the real one, which is counted.
+    attacker = Client()
+    pages = [_sign_in(attacker, "wrong", proxy, forwarded_for=f"192.0.2.{n}, 203.0.113.66") for n in range(6)]
+    assert "ログイン失敗が連続しています" in pages[-1].text
