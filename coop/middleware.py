@@ -1,10 +1,12 @@
 import re
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from .models import Membership, Tenant
@@ -69,3 +71,22 @@ class TenantMiddleware:
             finally:
                 timezone.deactivate()
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than the limit before anything reads it (413): an anonymous
+    request may send little (sign-in, emailed links), a member up to the largest upload.
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not bound file uploads."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.REQUEST_MAX_BYTES if request.user.is_authenticated else settings.ANONYMOUS_REQUEST_MAX_BYTES
+        if length > limit:
+            return HttpResponse(_("The request is too large."), status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coop.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -89,6 +90,10 @@ MIDDLEWARE = [
     "coop.middleware.UserLanguageMiddleware",
     "coop.middleware.TenantMiddleware",
 ]
+
+# Bodies over these are refused before they are read (the largest upload is a 20 MB scan).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 25 * 1024 * 1024)
+ANONYMOUS_REQUEST_MAX_BYTES = env_int("ANONYMOUS_REQUEST_MAX_BYTES", 1024 * 1024)
 
 ROOT_URLCONF = "coop.urls"
 WSGI_APPLICATION = "coop.wsgi.application"
