@@ -1,0 +1,247 @@
+"""Journey: a coordinator-run practical internship (seed 002, 北海道チャレンジコミュニティ), in
+Japanese, as each of its people would walk it with what the portal offers today.
+
+The regional coordinator (staff of a `coordinator` tenant) sets a project with a company and
+publishes it on the public project index; a student reads the index without signing in, signs
+in from the project page and applies after doing the pre-assignment; the coordinator holds the
+pre-interview; the company selects; the student accepts and signs the pledge, which the
+coordinator countersigns; the coordinator creates a three-month placement on three set weekdays
+(Mon, Wed, Thu) and starts it; the student writes daily reports on a phone and the monthly
+report; the company gives feedback and evaluates; the coordinator reads the dashboard and the
+compliance page, and completes the placement.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django_scopes import scopes_disabled
+
+from coop.models import Role, Tenant
+from placements.models import Application, Placement
+from reports.models import DailyReport, Evaluation, MonthlyReport
+
+from ..factories import PASSWORD, PartnerFactory, ProgramFactory, TenantFactory, TermFactory, member, partner_person
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+JST = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+def at(year, month, day, hour=10):
+    return datetime.datetime(year, month, day, hour, tzinfo=JST)
+
+
+def new_page(browser, live_server, *, phone=False):
+    if phone:
+        size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    else:
+        size = {"viewport": {"width": 1200, "height": 900}}
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP", **size)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def fill_login(page, email):
+    """The login page (Japanese): email and password, then ログイン."""
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    page.wait_for_load_state()
+
+
+def sign_in(browser, live_server, email, *, phone=False):
+    """A person opens the portal in a fresh browser and signs in; lands on their dashboard."""
+    page = new_page(browser, live_server, phone=phone)
+    page.goto("/accounts/login/")
+    fill_login(page, email)
+    return page
+
+
+def click(page, name):
+    page.get_by_role("button", name=name, exact=True).first.click()
+    page.wait_for_load_state()
+
+
+def follow(page, name, *, within=None):
+    (within or page).get_by_role("link", name=name, exact=True).first.click()
+    page.wait_for_load_state()
+
+
+def nav(page, name):
+    follow(page, name, within=page.get_by_role("navigation", name="メイン"))
+
+
+def office_tool(page, name):
+    menu = page.get_by_role("navigation", name="メイン")
+    menu.locator("summary", has_text="事務局").click()
+    follow(page, name, within=menu)
+
+
+def message(page):
+    return page.locator("ul.messages").inner_text()
+
+
+def badge(page):
+    return page.locator("h1 .badge").inner_text()
+
+
+def test_coordinator_run_practical_internship(browser, live_server):
+    with time_machine.travel(at(2026, 6, 1), tick=True) as clock:
+        tenant = TenantFactory(name="北海道チャレンジコミュニティ", slug="hokkaido-cc", kind=Tenant.Kind.COORDINATOR)
+        program = ProgramFactory(
+            tenant=tenant, name="実践型インターンシップ（北見）", kind="practical_internship", min_months=1, max_months=12
+        )
+        TermFactory(program=program, name="2026年度 夏", starts_on=datetime.date(2026, 7, 1))
+        coordinator = member(tenant, Role.STAFF, email="coordinator@hcc.example.jp", full_name="北見 理沙")
+        student = member(tenant, Role.STUDENT, email="hanako@student.example.jp", full_name="札幌 花子")
+        company = PartnerFactory(tenant=tenant, name="株式会社オホーツク木工", industry="木製品製造業")
+        boss = partner_person(company, email="kimura@okhotsk-wood.example.jp", full_name="木村 健一")
+        title = "地域材を使った新商品をオンラインで売る"
+
+        # 1. 6/1 The coordinator sets the project with the company and publishes it.
+        office = sign_in(browser, live_server, coordinator.email)
+        assert office.get_by_role("heading", name="ダッシュボード").is_visible()
+        nav(office, "テーマ")
+        follow(office, "新しいテーマ")
+        office.get_by_label("題名").fill(title)
+        office.get_by_label("プログラム").select_option(label=program.name)
+        office.get_by_label("期", exact=True).select_option(label=f"{program.name} 2026年度 夏")
+        office.get_by_label("連携先").select_option(label=company.name)
+        office.get_by_label("説明").fill("北見の木工所と、地域材の新商品をECサイトで販売するまでを一緒につくる。")
+        office.get_by_label("期間（月）").fill("3")
+        office.get_by_label("学生数").fill("1")
+        office.get_by_label("報酬").fill("時給 1,000円")
+        office.get_by_label("就業場所").fill("北海道北見市")
+        click(office, "保存")
+        assert message(office) == "テーマを保存しました。"
+        assert badge(office) == "下書き"
+        click(office, "連携先と合意済みにする")
+        click(office, "募集中")
+        assert badge(office) == "募集中"
+        click(office, "公開一覧に掲載する")
+        assert message(office) == "テーマを公開プロジェクト一覧に掲載しました。"
+        assert office.get_by_text("このテーマは公開プロジェクト一覧で誰でも読めます。").is_visible()
+        # The project's pre-assignment (事前課題), due in three weeks.
+        follow(office, "事前課題を追加")
+        office.get_by_label("題名").fill("地域材の商品アイデア")
+        office.get_by_label("課題の説明").fill("北見の地域材を使った商品のアイデアを3つ挙げてください。")
+        office.get_by_label("締切").fill("2026-06-20T17:00")
+        click(office, "保存")
+        assert office.get_by_role("link", name="地域材の商品アイデア").is_visible()
+        assert office.get_by_text("締切 2026-06-20 17:00").is_visible()
+        screenshot(office, "journey-coordinator-01-project-published")
+
+        # 2. 6/3 A student finds the project on the public index without signing in, on a phone.
+        clock.move_to(at(2026, 6, 3, 20))
+        phone = new_page(browser, live_server, phone=True)
+        phone.goto(f"/t/{tenant.slug}/projects/")
+        assert phone.get_by_role("heading", name="北海道チャレンジコミュニティのプロジェクト").is_visible()
+        card = phone.locator("article.panel")
+        assert card.count() == 1
+        assert card.locator("p.muted").inner_text() == "株式会社オホーツク木工 · 実践型インターンシップ"
+        screenshot(phone, "journey-coordinator-02-public-index-phone")
+        follow(phone, title)
+        facts = phone.locator("dl.facts").inner_text()
+        assert "3か月" in facts and "時給 1,000円" in facts and "北海道北見市" in facts, facts
+        assert phone.get_by_text("この機関の学生はログインして応募します。").is_visible()
+        follow(phone, "ログインして応募")
+        fill_login(phone, student.email)
+        # Signed in, the student is back on the project, with the pre-assignment and the way to apply.
+        assert phone.get_by_role("heading", name=title).is_visible()
+        follow(phone, "地域材の商品アイデア")
+        phone.get_by_label("解答").fill("1. 白樺のスマホスタンド 2. 端材の積み木 3. 木のキーホルダー")
+        click(phone, "提出")
+        follow(phone, f"← {title}")
+        follow(phone, "このテーマに応募する")
+        phone.get_by_label("志望動機").fill("地元の木工の魅力を全国に届ける仕事をつくってみたいです。")
+        click(phone, "応募を送信")
+        assert message(phone) == "応募を送信しました。"
+        assert badge(phone) == "提出済み"
+        screenshot(phone, "journey-coordinator-03-applied-phone")
+
+        # 3. 6/8 The coordinator sees the applicant waiting, reads the pre-assignment answer and
+        #    records the pre-interview (事前面談).
+        clock.move_to(at(2026, 6, 8))
+        office = sign_in(browser, live_server, coordinator.email)
+        waiting = office.locator("section.panel", has=office.get_by_role("heading", name="応募", exact=True))
+        assert waiting.locator(".big-number").inner_text() == "1"
+        follow(office, "応募を見る")
+        row = office.locator("tbody tr")
+        assert row.count() == 1
+        assert row.inner_text().split("\t") == ["札幌 花子", title, company.name, "2026-06-03", "提出済み"]
+        follow(office, "札幌 花子")
+        application_url = office.url
+        assert office.get_by_text("地元の木工の魅力を全国に届ける仕事をつくってみたいです。").is_visible()
+        follow(office, f"← {title}")
+        follow(office, "地域材の商品アイデア")
+        submission = office.locator("section.card", has=office.get_by_role("heading", name="札幌 花子"))
+        assert "白樺のスマホスタンド" in submission.inner_text()
+        office.goto(application_url)  # back to the applicant, as the browser's Back button would
+        office.locator("summary", has_text="面談を記録").click()
+        office.get_by_label("種別").select_option(label="事前面談")
+        office.get_by_label("日時").fill("2026-06-08T14:00")
+        office.get_by_label("メモ").fill("オンラインで面談。動機が明確で、夏休みから週3日通える。")
+        click(office, "保存")
+        assert message(office) == "面談を記録しました。"
+        interviews = office.locator("section.card", has=office.get_by_role("heading", name="面談")).inner_text()
+        assert "事前面談 2026-06-08 14:00 · 北見 理沙" in interviews, interviews
+
+        # 4. 6/10 The company reads the application and the coordinator's notes, and selects.
+        clock.move_to(at(2026, 6, 10))
+        desk = sign_in(browser, live_server, boss.email)
+        nav(desk, "応募")
+        follow(desk, "札幌 花子")
+        assert "動機が明確で" in desk.locator("section.card", has=desk.get_by_role("heading", name="面談")).inner_text()
+        click(desk, "選抜する")
+        assert message(desk) == "応募者を選抜しました。"
+        assert badge(desk) == "選抜"
+        screenshot(desk, "journey-coordinator-04-company-selected")
+
+        # 5. The student accepts the offer from the dashboard.
+        phone = sign_in(browser, live_server, student.email, phone=True)
+        mine = phone.locator("section.panel", has=phone.get_by_role("heading", name="応募できるテーマ"))
+        assert mine.locator("li", has_text=title).locator(".badge").inner_text() == "選抜"
+        follow(phone, title, within=mine)
+        click(phone, "承諾する")
+        assert message(phone) == "承諾しました。実施誓約書に署名してください。"
+
+        # 6. The coordinator issues the pledge; the student signs it; the coordinator countersigns.
+        office = sign_in(browser, live_server, coordinator.email)
+        office.goto(application_url)
+        assert badge(office) == "学生が承諾"
+        click(office, "実施誓約書を発行")
+        phone.reload()
+        follow(phone, "実施誓約書に署名する")
+        phone.get_by_label("あなたの氏名").fill("札幌 花子")
+        phone.get_by_label("この版の文書を読み、氏名を入力して署名します。").check()
+        click(phone, "署名する")
+        office.goto(application_url)
+        pledge = office.locator("section.card", has=office.get_by_role("heading", name="実施誓約書"))
+        follow(office, pledge.get_by_role("link").inner_text(), within=pledge)
+        office.get_by_label("あなたの氏名").fill("北見 理沙")
+        office.get_by_label("この版の文書を読み、氏名を入力して署名します。").check()
+        click(office, "署名する")
+        assert badge(office) == "発効"
+        screenshot(office, "journey-coordinator-05-pledge-in-force")
+
+        # 7. The coordinator creates the placement: 3 months, Mondays, Wednesdays and Thursdays.
+        office.goto(application_url)
+        follow(office, "就業を登録する")
+        office.get_by_label("開始日").fill("2026-08-03")
+        office.get_by_label("終了日").fill("2026-10-30")
+        office.get_by_label("勤務形態").select_option(label="曜日指定")
+        for day in ("月", "水", "木"):
+            office.get_by_label(day, exact=True).check()
+        office.get_by_label("木村 健一").check()
+        click(office, "保存")
+        assert message(office) == "就業を登録しました。"
+        assert badge(office) == "予定"
+        facts = office.locator("dl.facts").inner_text()
+        assert "2026-08-03 – 2026-10-30" in facts and "曜日指定: 月 水 木" in facts and "木村 健一" in facts, facts
+        placement_url = office.url
+        with scopes_disabled():
+            assert Application.objects.get().state == Application.State.PLACED
