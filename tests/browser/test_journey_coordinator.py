@@ -19,7 +19,7 @@ import time_machine
 from django_scopes import scopes_disabled
 
 from coop.models import Role, Tenant
-from placements.models import Application, Placement
+from placements.models import Application
 from reports.models import DailyReport, Evaluation, MonthlyReport
 
 from ..factories import PASSWORD, PartnerFactory, ProgramFactory, TenantFactory, TermFactory, member, partner_person
@@ -34,30 +34,34 @@ def at(year, month, day, hour=10):
     return datetime.datetime(year, month, day, hour, tzinfo=JST)
 
 
-def new_page(browser, live_server, *, phone=False):
+def new_page(browser, live_server, *, phone=False, locale="ja-JP"):
     if phone:
         size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
     else:
         size = {"viewport": {"width": 1200, "height": 900}}
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP", **size)
+    context = browser.new_context(base_url=live_server.url, locale=locale, **size)
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
 
 
-def fill_login(page, email):
-    """The login page (Japanese): email and password, then ログイン."""
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン", exact=True).click()
+# The login page's email and password fields and button, in the browser's language.
+LOGIN = {"ja-JP": ("メールアドレス", "パスワード", "ログイン"), "en-US": ("Email", "Password", "Sign in")}
+
+
+def fill_login(page, email, *, locale="ja-JP"):
+    email_label, password_label, button = LOGIN[locale]
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_load_state()
 
 
-def sign_in(browser, live_server, email, *, phone=False):
+def sign_in(browser, live_server, email, *, phone=False, locale="ja-JP"):
     """A person opens the portal in a fresh browser and signs in; lands on their dashboard."""
-    page = new_page(browser, live_server, phone=phone)
+    page = new_page(browser, live_server, phone=phone, locale=locale)
     page.goto("/accounts/login/")
-    fill_login(page, email)
+    fill_login(page, email, locale=locale)
     return page
 
 
@@ -72,12 +76,13 @@ def follow(page, name, *, within=None):
 
 
 def nav(page, name):
-    follow(page, name, within=page.get_by_role("navigation", name="メイン"))
+    follow(page, name, within=page.locator("nav.mainnav"))
 
 
 def office_tool(page, name):
-    menu = page.get_by_role("navigation", name="メイン")
-    menu.locator("summary", has_text="事務局").click()
+    """An entry of the office tools menu (事務局) of the main navigation."""
+    menu = page.locator("nav.mainnav")
+    menu.locator("summary").click()
     follow(page, name, within=menu)
 
 
@@ -93,7 +98,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
     with time_machine.travel(at(2026, 6, 1), tick=True) as clock:
         tenant = TenantFactory(name="北海道チャレンジコミュニティ", slug="hokkaido-cc", kind=Tenant.Kind.COORDINATOR)
         program = ProgramFactory(
-            tenant=tenant, name="実践型インターンシップ（北見）", kind="practical_internship", min_months=1, max_months=12
+            tenant=tenant, name="実践型インターンシップ（北見）", kind="practical_internship", min_months=1
         )
         TermFactory(program=program, name="2026年度 夏", starts_on=datetime.date(2026, 7, 1))
         coordinator = member(tenant, Role.STAFF, email="coordinator@hcc.example.jp", full_name="北見 理沙")
@@ -245,3 +250,113 @@ def test_coordinator_run_practical_internship(browser, live_server):
         placement_url = office.url
         with scopes_disabled():
             assert Application.objects.get().state == Application.State.PLACED
+        # The one place is taken: the coordinator closes recruiting; the project leaves the index.
+        follow(office, title)
+        click(office, "募集を締め切って選考に入る")
+        click(office, "定員充足にする")
+        assert badge(office) == "定員充足"
+        visitor = new_page(browser, live_server)
+        visitor.goto(f"/t/{tenant.slug}/projects/")
+        assert visitor.get_by_text("現在募集中のプロジェクトはありません。").is_visible()
+
+        # 8. 8/3 (Mon) First day: the coordinator starts the placement; the student writes the
+        #    day's report on a phone from the dashboard's "today" link; again on Wednesday.
+        clock.move_to(at(2026, 8, 3, 9))
+        office = sign_in(browser, live_server, coordinator.email)
+        office.goto(placement_url)
+        click(office, "就業を開始する")
+        assert badge(office) == "就業中"
+        for day, did in [(3, "工房の見学と、ECサイトの現状を聞き取った。"), (5, "競合商品の価格を20件調べた。")]:
+            clock.move_to(at(2026, 8, day, 18))
+            phone = sign_in(browser, live_server, student.email, phone=True)
+            nav(phone, "今日の日報")
+            phone.get_by_label("就業時間").fill("6")
+            phone.get_by_label("実施内容").fill(did)
+            phone.get_by_label("学んだこと").fill("作り手の話を直接聞くと、商品の説明が書きやすい。")
+            click(phone, "提出")
+            assert message(phone) == f"2026-08-{day:02d}の日報を提出しました。"
+        screenshot(phone, "journey-coordinator-06-daily-report-phone")
+        # Thursday 8/6 passes without a report.
+
+        # 9. Friday 8/7 (no work scheduled) The coordinator's compliance page shows who is behind.
+        clock.move_to(at(2026, 8, 7, 10))
+        office = sign_in(browser, live_server, coordinator.email)
+        office_tool(office, "提出状況")
+        by_theme = office.locator("section.card", has=office.get_by_role("heading", name="テーマ別"))
+        # Mon 8/3 and Wed 8/5 reported, Thu 8/6 missed: 2 of 3 working days so far.
+        assert by_theme.locator("tbody tr").inner_text().split("\t") == [title, "1", "67%", "1", "0", "0"]
+        behind = office.locator("section.card", has=office.get_by_role("heading", name="遅れ"))
+        # One missed day is under the tenant's reminder threshold (2 working days).
+        assert behind.locator("tbody").inner_text() == "遅れている人はいません。"
+        screenshot(office, "journey-coordinator-07-compliance")
+
+        # 10. 9/1 The student writes the monthly report of August from the placement's calendar.
+        clock.move_to(at(2026, 9, 1, 19))
+        phone = sign_in(browser, live_server, student.email, phone=True)
+        follow(phone, f"札幌 花子 @ {company.name}")
+        follow(phone, "報告を開く")
+        follow(phone, "← 2026-08")
+        # August: 13 working days (Mon, Wed, Thu from 8/3), 2 reported at 6 hours each.
+        assert phone.locator("dl.rollup dd").all_inner_texts() == ["2", "11", "0", "12"]
+        assert phone.locator("td.day-submitted").count() == 2
+        follow(phone, "2026-08", within=phone.locator("ul.month-list"))
+        phone.get_by_label("月のまとめ").fill("商品アイデアを3つに絞り、試作品の写真撮影をした。")
+        phone.get_by_label("振り返り").fill("週3日だと前回の続きを思い出すのに時間がかかる。日報を読み返して始める。")
+        click(phone, "月報を提出")
+        assert message(phone) == "月報を提出しました。"
+        monthly_url = phone.url
+        screenshot(phone, "journey-coordinator-08-monthly-report-phone")
+
+        # 11. 9/2 The company gives its feedback on the monthly report from its dashboard.
+        clock.move_to(at(2026, 9, 2, 11))
+        desk = sign_in(browser, live_server, boss.email)
+        follow(desk, "札幌 花子 · 2026-08")
+        desk.get_by_role("textbox", name="フィードバック").fill("試作品の写真がとても良い。次は価格を決めよう。")
+        click(desk, "フィードバックを送信")
+        assert message(desk) == "フィードバックを保存し、学生に知らせました。"
+        phone.goto(monthly_url)
+        assert phone.locator("p.answer", has_text="試作品の写真がとても良い。").is_visible()
+        with scopes_disabled():
+            report = MonthlyReport.objects.get()
+            # No faculty in a coordinator tenant: the report stays submitted, with the feedback.
+            assert (report.state, report.days_reported, report.days_missed) == ("submitted", 2, 11)
+            assert report.partner_feedback_by == boss
+
+        # 12. 10/29 The company writes its evaluation; 10/30 the coordinator completes the placement.
+        clock.move_to(at(2026, 10, 29, 15))
+        desk = sign_in(browser, live_server, boss.email)
+        follow(desk, f"札幌 花子 @ {company.name}")
+        follow(desk, "報告を開く")
+        follow(desk, "評価を開く")
+        follow(desk, "評価を書く")
+        for criterion in ("課題発見力", "実践力", "協働する力", "報告・連絡・相談", "主体性"):
+            desk.get_by_role("group", name=criterion).get_by_label("4", exact=True).check()
+        desk.get_by_label("就業中に見られた強み").fill("作り手の話をよく聞き、言葉にする力。")
+        desk.get_by_label("コメント").fill("来年も学生を受け入れたい。")
+        click(desk, "評価を提出")
+        assert message(desk) == "評価を提出しました。"
+        screenshot(desk, "journey-coordinator-09-company-evaluation")
+        clock.move_to(at(2026, 10, 30, 17))
+        office = sign_in(browser, live_server, coordinator.email)
+        placements_panel = office.locator("section.panel", has=office.get_by_role("heading", name="就業", exact=True))
+        assert placements_panel.locator("div", has_text="就業中").locator("dd").inner_text() == "1"
+        themes_panel = office.locator("section.panel", has=office.get_by_role("heading", name="テーマ", exact=True))
+        assert themes_panel.locator("div", has_text="定員充足").locator("dd").inner_text() == "1"
+        screenshot(office, "journey-coordinator-10-dashboard")
+        follow(office, "就業中", within=placements_panel)
+        assert office.locator("tbody tr").count() == 1
+        follow(office, "札幌 花子", within=office.locator("tbody"))
+        follow(office, "報告を開く")
+        evaluations = office.locator("section.card", has=office.get_by_role("heading", name="評価と最終評価"))
+        # The company's evaluation is in; with no faculty in the tenant, the other one never starts.
+        assert [" ".join(t.split()) for t in evaluations.locator("li").all_inner_texts()] == [
+            "企業による評価 提出済み",
+            "指導教員による評価 未着手",
+        ]
+        office.goto(placement_url)
+        office.goto(placement_url)
+        click(office, "修了にする")
+        assert badge(office) == "修了"
+        with scopes_disabled():
+            assert Evaluation.objects.get().state == Evaluation.State.SUBMITTED
+            assert DailyReport.objects.filter(state=DailyReport.State.SUBMITTED).count() == 2
