@@ -306,3 +306,15 @@ def test_overview_queries_do_not_grow(client, tenant, members, today, django_ass
     with django_assert_num_queries(7):
         response = client.get(url("overview", tenant))
     assert response.text.count('class="meter"') == rows
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reports:compliance", "placements:partner_list", "placements:program_list", "rubrics:rubric_list"],
+)
+def test_tables_of_things_head_their_name_column_meisho_not_shimei(client, tenant, members, placement, name):
+    # 氏名 is a person's name: above theme titles, companies, programs and rubrics it reads wrong.
+    client.force_login(members[Role.STAFF])
+    page = client.get(reverse(name, kwargs={"tenant_slug": tenant.slug})).content.decode()
+    assert '<th scope="col">名称</th>' in page
+    assert "氏名" not in page
