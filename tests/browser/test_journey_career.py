@@ -36,7 +36,19 @@ from ..factories import (
     partner_person,
 )
 from .conftest import screenshot
-from .test_journey_coordinator import at, badge, click, follow, message, nav, new_page, office_tool, sign_in
+from .test_journey_coordinator import (
+    at,
+    badge,
+    click,
+    follow,
+    message,
+    nav,
+    new_page,
+    office_tool,
+    open_application,
+    open_placement,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -101,7 +113,6 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         linh.get_by_label("Motivation").fill("I want to work in Ishikawa after graduation and use my Vietnamese.")
         click(linh, "Send application")
         assert message(linh) == "Your application was sent."
-        application_url = linh.url
 
         # 3. 7/10 The company selects her.
         clock.move_to(at(2026, 7, 10))
@@ -119,14 +130,14 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         click(linh, "Accept the offer")
         assert message(linh) == "You accepted. Please sign the student pledge."
         office = sign_in(browser, live_server, staff.email)
-        office.goto(application_url)
+        open_application(office, "Nguyen Thi Linh")
         click(office, "実施誓約書を発行")
         linh.reload()
         follow(linh, "Sign the student pledge")
         linh.get_by_label("Your full name").fill("Nguyen Thi Linh")
         linh.get_by_label("I have read this version").check()
         click(linh, "Sign")
-        office.goto(application_url)
+        office.reload()
         pledge = office.locator("section.card", has=office.get_by_role("heading", name="実施誓約書"))
         follow(office, pledge.get_by_role("link").inner_text(), within=pledge)
         office.get_by_label("あなたの氏名").fill("国際 キャリア")
@@ -135,7 +146,7 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         assert badge(office) == "発効"
 
         # 5. The office creates the full-time placement with a faculty supervisor.
-        office.goto(application_url)
+        open_application(office, "Nguyen Thi Linh")
         follow(office, "就業を登録する")
         office.get_by_label("指導教員").select_option(label="田中 茂")
         office.get_by_label("開始日").fill("2026-09-01")
@@ -144,12 +155,11 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         office.get_by_label("森 由美").check()
         click(office, "保存")
         assert message(office) == "就業を登録しました。"
-        placement_url = office.url
 
         # 6. 9/1 The placement starts.
         clock.move_to(at(2026, 9, 1, 9))
         office = sign_in(browser, live_server, staff.email)
-        office.goto(placement_url)
+        open_placement(office, "Nguyen Thi Linh")
         click(office, "就業を開始する")
         assert badge(office) == "就業中"
 
@@ -167,7 +177,7 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         # 8. 12/22 The office emails the evaluation link; the supervisor evaluates without signing in.
         clock.move_to(at(2026, 12, 22, 10))
         office = sign_in(browser, live_server, staff.email)
-        office.goto(placement_url)
+        open_placement(office, "Nguyen Thi Linh")
         follow(office, "報告を開く")
         links = office.locator("#links")
         links.get_by_label("送信先").select_option(label="森 由美")
@@ -185,7 +195,7 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         # 9. 12/25 The office completes the placement.
         clock.move_to(at(2026, 12, 25, 17))
         office = sign_in(browser, live_server, staff.email)
-        office.goto(placement_url)
+        open_placement(office, "Nguyen Thi Linh")
         click(office, "修了にする")
         assert badge(office) == "修了"
 

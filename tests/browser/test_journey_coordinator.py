@@ -86,6 +86,18 @@ def office_tool(page, name):
     follow(page, name, within=menu)
 
 
+def open_application(page, student):
+    """Applications in the main navigation, then the student's row."""
+    nav(page, "応募")
+    follow(page, student, within=page.locator("tbody"))
+
+
+def open_placement(page, student):
+    """Placements in the main navigation, then the student's row."""
+    nav(page, "就業")
+    follow(page, student, within=page.locator("tbody"))
+
+
 def message(page):
     return page.locator("ul.messages").inner_text()
 
@@ -179,13 +191,12 @@ def test_coordinator_run_practical_internship(browser, live_server):
         assert row.count() == 1
         assert row.inner_text().split("\t") == ["札幌 花子", title, company.name, "2026-06-03", "提出済み"]
         follow(office, "札幌 花子")
-        application_url = office.url
         assert office.get_by_text("地元の木工の魅力を全国に届ける仕事をつくってみたいです。").is_visible()
         follow(office, f"← {title}")
         follow(office, "地域材の商品アイデア")
         submission = office.locator("section.card", has=office.get_by_role("heading", name="札幌 花子"))
         assert "白樺のスマホスタンド" in submission.inner_text()
-        office.goto(application_url)  # back to the applicant, as the browser's Back button would
+        open_application(office, "札幌 花子")
         office.locator("summary", has_text="面談を記録").click()
         office.get_by_label("種別").select_option(label="事前面談")
         office.get_by_label("日時").fill("2026-06-08T14:00")
@@ -216,7 +227,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
 
         # 6. The coordinator issues the pledge; the student signs it; the coordinator countersigns.
         office = sign_in(browser, live_server, coordinator.email)
-        office.goto(application_url)
+        open_application(office, "札幌 花子")
         assert badge(office) == "学生が承諾"
         click(office, "実施誓約書を発行")
         phone.reload()
@@ -224,7 +235,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
         phone.get_by_label("あなたの氏名").fill("札幌 花子")
         phone.get_by_label("この版の文書を読み、氏名を入力して署名します。").check()
         click(phone, "署名する")
-        office.goto(application_url)
+        office.reload()
         pledge = office.locator("section.card", has=office.get_by_role("heading", name="実施誓約書"))
         follow(office, pledge.get_by_role("link").inner_text(), within=pledge)
         office.get_by_label("あなたの氏名").fill("北見 理沙")
@@ -234,7 +245,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
         screenshot(office, "journey-coordinator-05-pledge-in-force")
 
         # 7. The coordinator creates the placement: 3 months, Mondays, Wednesdays and Thursdays.
-        office.goto(application_url)
+        open_application(office, "札幌 花子")
         follow(office, "就業を登録する")
         office.get_by_label("開始日").fill("2026-08-03")
         office.get_by_label("終了日").fill("2026-10-30")
@@ -247,7 +258,6 @@ def test_coordinator_run_practical_internship(browser, live_server):
         assert badge(office) == "予定"
         facts = office.locator("dl.facts").inner_text()
         assert "2026-08-03 – 2026-10-30" in facts and "曜日指定: 月 水 木" in facts and "木村 健一" in facts, facts
-        placement_url = office.url
         with scopes_disabled():
             assert Application.objects.get().state == Application.State.PLACED
         # The one place is taken: the coordinator closes recruiting; the project leaves the index.
@@ -263,7 +273,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
         #    day's report on a phone from the dashboard's "today" link; again on Wednesday.
         clock.move_to(at(2026, 8, 3, 9))
         office = sign_in(browser, live_server, coordinator.email)
-        office.goto(placement_url)
+        open_placement(office, "札幌 花子")
         click(office, "就業を開始する")
         assert badge(office) == "就業中"
         for day, did in [(3, "工房の見学と、ECサイトの現状を聞き取った。"), (5, "競合商品の価格を20件調べた。")]:
@@ -305,7 +315,6 @@ def test_coordinator_run_practical_internship(browser, live_server):
         phone.get_by_label("振り返り").fill("週3日だと前回の続きを思い出すのに時間がかかる。日報を読み返して始める。")
         click(phone, "月報を提出")
         assert message(phone) == "月報を提出しました。"
-        monthly_url = phone.url
         screenshot(phone, "journey-coordinator-08-monthly-report-phone")
 
         # 11. 9/2 The company gives its feedback on the monthly report from its dashboard.
@@ -315,7 +324,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
         desk.get_by_role("textbox", name="フィードバック").fill("試作品の写真がとても良い。次は価格を決めよう。")
         click(desk, "フィードバックを送信")
         assert message(desk) == "フィードバックを保存し、学生に知らせました。"
-        phone.goto(monthly_url)
+        phone.reload()  # the student's monthly report, still open on her phone
         assert phone.locator("p.answer", has_text="試作品の写真がとても良い。").is_visible()
         with scopes_disabled():
             report = MonthlyReport.objects.get()
@@ -354,8 +363,7 @@ def test_coordinator_run_practical_internship(browser, live_server):
             "企業による評価 提出済み",
             "指導教員による評価 未着手",
         ]
-        office.goto(placement_url)
-        office.goto(placement_url)
+        follow(office, f"← 札幌 花子 @ {company.name}")
         click(office, "修了にする")
         assert badge(office) == "修了"
         with scopes_disabled():
