@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coop.formfields import ScopedModelForm
 from placements.models import Placement, Program, Term
@@ -18,7 +19,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class TemplateForm(forms.Form):
     template = forms.ChoiceField(label=_("Start from"), choices=[])
-    name = forms.CharField(label=_("Name"), max_length=200, required=False, help_text=_("Empty: the template's name."))
+    name = forms.CharField(
+        label=pgettext_lazy("of a thing", "Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the template's name."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,7 +35,7 @@ class RubricEditForm(forms.Form):
     """The whole rubric on one page: its levels, and per criterion its name, weight, group and
     a descriptor per level. An empty row at the end adds a criterion; an emptied name removes one."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, rubric, **kwargs):

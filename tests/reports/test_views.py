@@ -343,3 +343,15 @@ def test_overview_queries_do_not_grow(client, tenant, members, today, django_ass
             assert any(
                 row.startswith(f"{p.student.full_name} {p.partner.name} ") and row.endswith(" 下書き") for row in shown
             )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reports:compliance", "placements:partner_list", "placements:program_list", "rubrics:rubric_list"],
+)
+def test_tables_of_things_head_their_name_column_meisho_not_shimei(client, tenant, members, placement, name):
+    # 氏名 is a person's name: above theme titles, companies, programs and rubrics it reads wrong.
+    client.force_login(members[Role.STAFF])
+    page = client.get(reverse(name, kwargs={"tenant_slug": tenant.slug})).content.decode()
+    assert '<th scope="col">名称</th>' in page
+    assert "氏名" not in page
