@@ -246,14 +246,36 @@ def _decode_text(data):
     rows = DecodedRows()
     rows.encoding = encoding
     limit = max_rows() + 1
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    record_line = last_line = 1
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in reader:
             rows.append(row)
             if len(rows) > limit:
                 raise _too_many_rows()
+            last_line, record_line = record_line, reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(_("This CSV file is damaged: %(error)s") % {"error": error}) from None
+    if reader.line_num > last_line:  # the last record ran over line ends: was its quote closed?
+        _check_quote_closed(text, delimiter, last_line)
     return rows
+
+
+def _check_quote_closed(text, delimiter, line):
+    """The lenient reader takes a quote that is never closed as one cell holding the rest of
+    the file (one garbage row); the strict one notices the file ending inside it."""
+    try:
+        for _row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise ImportFileError(
+                _(
+                    "Line %(line)s opens a quotation mark (\") that is never closed, so the rest of the file "
+                    "was read as one cell. Close the quote or remove it, then upload the file again."
+                )
+                % {"line": line}
+            ) from None
 
 
 def import_decode(*, upload):

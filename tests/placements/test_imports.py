@@ -771,3 +771,21 @@ def test_another_users_token_is_not_shown(client, tenant, staff):
     assert response.status_code == 302
     assert client.post(url(tenant, "import_confirm"), {"token": result.token}).status_code == 302
     assert counts(tenant)["partners"] == 0
+
+
+def test_an_unclosed_quote_is_refused_with_its_line(tenant, staff):
+    # It was imported as one partner whose name held the rest of the file.
+    data = f'{",".join(PARTNER_HEADER)}\n"株式会社A,company\n株式会社B,company\n'.encode()
+    before = counts(tenant)
+    result = preview(tenant, staff, "partners", data)
+    assert_nothing_written(tenant, before, result)
+    assert result.file_errors == [
+        'Line 2 opens a quotation mark (") that is never closed, so the rest of the file was read as one cell. '
+        "Close the quote or remove it, then upload the file again."
+    ]
+
+
+def test_a_quoted_cell_over_several_lines_is_still_one_cell(tenant, staff):
+    row = partner_row("株式会社改行", notes="1行目\n2行目")
+    result = preview(tenant, staff, "partners", csv_bytes([PARTNER_HEADER, row]))
+    assert result.ok and result.new == 1
