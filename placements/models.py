@@ -678,6 +678,8 @@ class Placement(TenantOwned):
             raise ValidationError({"ends_on": _("The placement cannot end before it starts.")})
         if self.schedule == self.Schedule.WEEKLY_DAYS and not self.weekday_numbers:
             raise ValidationError({"weekdays": _("Choose at least one working day.")})
+        if self.schedule == self.Schedule.FULL_TIME:
+            self.weekdays = ""  # days ticked before switching to full time do not apply
 
 
 class PlacementSupervisor(TenantOwned):

@@ -4,6 +4,7 @@ by staff, e.g. inbound exchange students), then planned -> active -> completed."
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
@@ -11,6 +12,7 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
+from ..selectors.agreements import work_period_agreement
 from .selection import pledge_for
 
 PLACEMENT_FIELDS = (
@@ -28,6 +30,27 @@ PLACEMENT_FIELDS = (
 def _check_member(tenant, user, role, message):
     if user is not None and not Membership.objects.filter(tenant=tenant, user=user, role=role, is_active=True).exists():
         raise ValidationError(message)
+
+
+def _check_period(placement):
+    """A placement lies within the work period its theme's plan (or agreement) sets."""
+    governing = work_period_agreement(placement.theme)
+    if governing is None:
+        return
+    start, end = governing.valid_from, governing.valid_until
+    errors = {}
+    if start and placement.starts_on and placement.starts_on < start:
+        errors["starts_on"] = _("The placement cannot start before %(date)s, the start of “%(title)s”.") % {
+            "date": date_format(start),
+            "title": governing.title,
+        }
+    if end and placement.ends_on and placement.ends_on > end:
+        errors["ends_on"] = _("The placement cannot end after %(date)s, the end of “%(title)s”.") % {
+            "date": date_format(end),
+            "title": governing.title,
+        }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _people(placement):
@@ -59,6 +82,7 @@ def placement_create(*, theme, student, by, application=None, supervisors=(), **
     if placement.practitioner_id is None and theme.practitioner_id:
         placement.practitioner_id = theme.practitioner_id
     placement.full_clean()
+    _check_period(placement)
     placement.save()
     placement_set_supervisors(placement=placement, contacts=supervisors, by=by, record_history=False)
     record(placement, action="placement.created", by=by, to_state=placement.state)
@@ -80,6 +104,7 @@ def placement_update(*, placement, by, supervisors=None, **values):
         _("The faculty supervisor must be a faculty member of this institution."),
     )
     placement.full_clean()
+    _check_period(placement)
     placement.save()
     if supervisors is not None:
         placement_set_supervisors(placement=placement, contacts=supervisors, by=by, record_history=False)
