@@ -4,7 +4,6 @@ by staff, e.g. inbound exchange students), then planned -> active -> completed."
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
@@ -33,22 +32,7 @@ def _check_member(tenant, user, role, message):
 
 
 def _check_period(placement):
-    """A placement lies within the work period its theme's plan (or agreement) sets."""
-    governing = work_period_agreement(placement.theme)
-    if governing is None:
-        return
-    start, end = governing.valid_from, governing.valid_until
-    errors = {}
-    if start and placement.starts_on and placement.starts_on < start:
-        errors["starts_on"] = _("The placement cannot start before %(date)s, the start of “%(title)s”.") % {
-            "date": date_format(start),
-            "title": governing.title,
-        }
-    if end and placement.ends_on and placement.ends_on > end:
-        errors["ends_on"] = _("The placement cannot end after %(date)s, the end of “%(title)s”.") % {
-            "date": date_format(end),
-            "title": governing.title,
-        }
+    errors = placement.period_errors(work_period_agreement(placement.theme))
     if errors:
         raise ValidationError(errors)
 
