@@ -502,3 +502,33 @@ def test_only_the_pledges_signers_are_asked_to_sign(
         [(admin.email, f"[Co-op] 署名済み：{title}"), (staff.email, f"[Co-op] 署名済み：{title}")]
     )
     assert partner_user.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_a_pledge_signed_on_paper_by_each_of_its_parties(
+    staff_client, tenant, application, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    pledge, version = prepare_pledge(staff_client, tenant, application, capture)
+    response = outside(
+        staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", b"%PDF"), party="partner", signed_name="x"
+    )
+    assert shown(response) == ["正しく選択してください。 partner は候補にありません。"]  # not a party of a pledge
+    for party, name in (("student", "学生 一郎"), ("institution", "学長")):
+        response = outside(
+            staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", b"%PDF"), party=party, signed_name=name
+        )
+        assert shown(response) == ["ポータル外での署名を記録しました。"]
+    with scopes_disabled():
+        assert sorted(Signature.objects.filter(version=version).values_list("party", "method")) == [
+            ("institution", "outside"),
+            ("student", "outside"),
+        ]
+    assert refreshed(pledge).state == "in_force"
+
+
+def test_another_tenants_agreement_is_not_found(client, tenant, other_tenant, outsider, co_op_agreement):
+    client.force_login(outsider)
+    for name in ("agreement_issue", "agreement_sign", "agreement_amend", "agreement_terminate"):
+        response = post(client, url(name, other_tenant, pk=co_op_agreement.pk), {"terminate-reason": "x"})
+        assert response.status_code == 404, name
+    assert refreshed(co_op_agreement).state == "draft"

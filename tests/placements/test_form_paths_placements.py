@@ -437,3 +437,14 @@ def test_grant_refusals(staff_client, tenant, placement, outsider, email, messag
     response = staff_client.post(url("placement_grant", tenant, pk=placement.pk), {"email": email})
     assert shown(response) == [message]
     assert grants(placement) == []
+
+
+def test_another_tenants_placement_pages_are_not_found(client, tenant, other_tenant, outsider, placement):
+    client.force_login(outsider)
+    application = placement.application
+    assert client.get(url("placement_create", other_tenant, pk=application.pk)).status_code == 404
+    assert client.post(url("placement_edit", other_tenant, pk=placement.pk), placement_data()).status_code == 404
+    response = client.post(url("placement_transition", other_tenant, pk=placement.pk, state="active"))
+    assert response.status_code == 404
+    placement.refresh_from_db()
+    assert placement.state == "planned"
