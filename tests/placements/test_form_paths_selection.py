@@ -129,17 +129,17 @@ def test_each_kind_of_interview(client, tenant, members, application, kind, role
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "message"),
     [
-        {"kind": "selection", "held_at": ""},
-        {"kind": "selection", "held_at": "来週"},
-        {"kind": "lunch", "held_at": "2026-06-10T14:30"},
+        ({"kind": "selection", "held_at": ""}, "面談の日時を入力してください。"),
+        ({"kind": "selection", "held_at": "来週"}, "面談の日時を入力してください。"),
+        ({"kind": "lunch", "held_at": "2026-06-10T14:30"}, "正しく選択してください。 lunch は候補にありません。"),
     ],
 )
-def test_interview_refusals(client, tenant, members, application, data):
+def test_interview_refusals(client, tenant, members, application, data, message):
     client.force_login(members[Role.STAFF])
     response = post(client, url("interview_add", tenant, pk=application.pk), data)
-    assert shown(response) == ["面談の日時を入力してください。"]
+    assert shown(response) == [message]
     with scopes_disabled():
         assert not Interview.objects.exists()
 
