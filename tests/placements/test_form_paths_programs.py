@@ -43,6 +43,28 @@ def test_each_kind_of_program_is_saved(staff_client, tenant, kind):
     assert program.tenant == tenant
 
 
+@pytest.mark.parametrize(
+    ("kind", "months"),
+    [("coop", (4, 12)), ("practical_internship", (1, 12)), ("exchange", (1, 12)), ("dual_system", (1, 12))],
+)
+def test_empty_months_are_the_kinds_usual_ones(staff_client, tenant, kind, months):
+    form = staff_client.get(url("program_create", tenant)).context["form"]
+    assert (form["min_months"].value(), form["max_months"].value()) == (None, None)
+    data = {"name": "プログラム", "kind": kind, "min_months": "", "max_months": "", "is_active": "on"}
+    response = post(staff_client, url("program_create", tenant), data)
+    assert shown(response) == ["プログラムを保存しました。"]
+    [program] = rows(Program)
+    assert (program.min_months, program.max_months) == months
+
+
+def test_emptying_the_months_of_a_program_restores_the_kinds(staff_client, tenant):
+    program = ProgramFactory(tenant=tenant, kind="coop", min_months=2, max_months=6)
+    data = {"name": "プログラム", "kind": "coop", "min_months": "", "max_months": "8", "is_active": "on"}
+    post(staff_client, url("program_edit", tenant, pk=program.pk), data)
+    program.refresh_from_db()
+    assert (program.min_months, program.max_months) == (4, 8)
+
+
 def test_edit_deactivates_the_program(staff_client, tenant):
     program = ProgramFactory(tenant=tenant)
     data = {"name": "旧プログラム", "kind": "exchange", "min_months": 1, "max_months": 12}
