@@ -210,7 +210,7 @@ def agreement_snapshot(agreement, *, number, reason=""):
     if agreement.kind == Agreement.Kind.STUDENT_PLEDGE and theme and not (start or end):
         # The pledge states the work period: the one its theme's plan sets, not the whole term.
         plan = work_period_agreement(theme)
-        if plan is not None:
+        if plan is not None and plan.kind == Agreement.Kind.IMPLEMENTATION_PLAN:
             start, end = plan.valid_from, plan.valid_until
     if theme and theme.term and not (start or end):
         start, end = theme.term.starts_on, theme.term.ends_on

@@ -464,6 +464,15 @@ def test_the_pledge_states_the_plans_work_period(
 
 
 def test_a_pledge_without_a_plan_states_the_term(staff_client, tenant, application, django_capture_on_commit_callbacks):
+    # The co-op agreement's validity is not a work period: without a plan, the pledge states the term.
+    AgreementFactory(
+        partner=application.theme.partner,
+        theme=application.theme,
+        kind=Agreement.Kind.AGREEMENT,
+        state=Agreement.State.IN_FORCE,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2028, 12, 31),
+    )
     _pledge, version = prepare_pledge(staff_client, tenant, application, django_capture_on_commit_callbacks)
     assert version.context["period_text"] == "2026年4月1日から2027年3月31日まで"
 

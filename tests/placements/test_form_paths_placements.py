@@ -182,6 +182,8 @@ def test_the_co_op_agreement_governs_when_there_is_no_plan(staff_client, tenant,
         valid_from=datetime.date(2026, 4, 1),
         valid_until=datetime.date(2027, 3, 31),
     )
+    form = staff_client.get(url("placement_create", tenant, pk=application.pk)).context["form"]
+    assert (form["starts_on"].value(), form["ends_on"].value()) == (datetime.date(2026, 4, 1), None)  # the term's
     response = staff_client.post(url("placement_create", tenant, pk=application.pk), placement_data())
     assert response.context["form"].errors == {
         "ends_on": ["就業の終了日は「コーオプ教育協定書」の終了日（2027年3月31日）より後にはできません。"]
