@@ -348,8 +348,9 @@ def _seed_university(tenant, people):
         theme=quality,
         title="コーオプ教育実施計画書",
         by=staff,
-        valid_from=datetime.date(2026, 9, 1),
-        valid_until=datetime.date(2027, 2, 28),
+        # The work period of the placements below: placements must lie within it.
+        valid_from=today - datetime.timedelta(days=30),
+        valid_until=today + datetime.timedelta(days=152),
     )
     agreements.agreement_issue(agreement=plan, by=staff)
     plan.refresh_from_db()
@@ -549,8 +550,9 @@ def _seed_high_school(tenant, people):
         theme=machining,
         title="デュアルシステム実施協定書",
         by=staff,
-        valid_from=datetime.date(2026, 4, 1),
-        valid_until=datetime.date(2027, 3, 31),
+        # It covers the placement below, which starts and ends relative to today.
+        valid_from=today - datetime.timedelta(days=40),
+        valid_until=today + datetime.timedelta(days=200),
     )
     agreements.agreement_issue(agreement=agreement, by=staff)
     _sign_all(agreement, staff=staff, partner_user=partner_user)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.managers import UserObjectPermissionManager
@@ -673,11 +674,31 @@ class Placement(TenantOwned):
             return [0, 1, 2, 3, 4]
         return sorted({int(d) for d in self.weekdays.split(",") if d.strip().isdigit()})
 
+    def period_errors(self, governing):
+        """{field: message} where the dates leave the work period that `governing` (the theme's
+        implementation plan or co-op agreement, or None) sets."""
+        if governing is None:
+            return {}
+        start, end, errors = governing.valid_from, governing.valid_until, {}
+        if start and self.starts_on and self.starts_on < start:
+            errors["starts_on"] = _("The placement cannot start before %(date)s, the start of “%(title)s”.") % {
+                "date": date_format(start),
+                "title": governing.title,
+            }
+        if end and self.ends_on and self.ends_on > end:
+            errors["ends_on"] = _("The placement cannot end after %(date)s, the end of “%(title)s”.") % {
+                "date": date_format(end),
+                "title": governing.title,
+            }
+        return errors
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The placement cannot end before it starts.")})
         if self.schedule == self.Schedule.WEEKLY_DAYS and not self.weekday_numbers:
             raise ValidationError({"weekdays": _("Choose at least one working day.")})
+        if self.schedule == self.Schedule.FULL_TIME:
+            self.weekdays = ""  # days ticked before switching to full time do not apply
 
 
 class PlacementSupervisor(TenantOwned):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
 
@@ -10,6 +11,15 @@ class ProgramForm(ScopedModelForm):
         model = Program
         fields = ["name", "kind", "description", "min_months", "max_months", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Empty months take the kind's usual ones (co-op 4 to 12): a new program starts empty.
+        for name in ("min_months", "max_months"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Leave empty for the usual months of the kind (co-op: 4 to 12).")
+            if self.instance.pk is None:
+                self.initial[name] = None
 
 
 class TermForm(ScopedModelForm):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.results import RowResult
 
 from .cells import normalize_key
@@ -84,7 +84,7 @@ KINDS = {
     ),
     "students": ImportKind(
         code="students",
-        label=gettext_lazy("Students"),
+        label=pgettext_lazy("what an import holds", "Students"),
         resource_class=StudentResource,
         columns=(
             Column(

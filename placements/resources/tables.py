@@ -7,6 +7,7 @@ from import_export.fields import Field
 from coop.models import Membership, Role, User
 
 from ..models import Partner, Placement
+from ..selectors.agreements import work_period_agreement
 from .base import TenantResource
 from .cells import (
     BATCH_SIZE,
@@ -251,6 +252,7 @@ class PlacementResource(TenantResource):
         self.fields["partner"].widget = PartnerWidget(tenant=tenant)
         self.fields["theme"].widget = ThemeWidget(tenant=tenant)
         self.existing = {}
+        self.work_periods = {}  # theme id -> the agreement that sets its work period, or None
 
     def _key(self, row):
         try:
@@ -284,6 +286,10 @@ class PlacementResource(TenantResource):
 
     def check_row(self, instance, row, errors, **kwargs):
         problems = {}
+        if instance.theme_id is not None and not {"starts_on", "ends_on", "theme"} & set(errors):
+            if instance.theme_id not in self.work_periods:
+                self.work_periods[instance.theme_id] = work_period_agreement(instance.theme)
+            problems.update(instance.period_errors(self.work_periods[instance.theme_id]))
         if "schedule" in errors or "weekdays" in errors:
             return problems
         schedule_given = bool(str(row.get("schedule") or "").strip())

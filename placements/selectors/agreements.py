@@ -95,3 +95,26 @@ def signable_parties_for_user(agreement, version, user):
         return []
     done = {s.party for s in version.signatures.all()}
     return [party for party in agreement.parties if party not in done and may_sign_as(agreement, party, user)]
+
+
+# The documents that set a theme's work period, the most specific first.
+PERIOD_KINDS = (Agreement.Kind.IMPLEMENTATION_PLAN, Agreement.Kind.AGREEMENT)
+
+
+def work_period_agreement(theme):
+    """The agreement that sets the work period of `theme`'s placements: its implementation plan
+    (実施計画書), else its co-op agreement (協定書); the latest one not terminated and with dates.
+    None when no such agreement states a date."""
+    if theme is None:
+        return None
+    for kind in PERIOD_KINDS:
+        agreement = (
+            Agreement.objects.filter(tenant_id=theme.tenant_id, theme_id=theme.pk, kind=kind)
+            .exclude(state=Agreement.State.TERMINATED)
+            .exclude(valid_from__isnull=True, valid_until__isnull=True)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if agreement is not None:
+            return agreement
+    return None

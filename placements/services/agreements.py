@@ -22,7 +22,7 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..models import Agreement, AgreementVersion, Placement, Signature, Theme
-from ..selectors.agreements import PARTY_LABELS, may_sign_as
+from ..selectors.agreements import PARTY_LABELS, may_sign_as, work_period_agreement
 from ..selectors.people import partner_users, staff_users
 
 logger = logging.getLogger(__name__)
@@ -207,6 +207,11 @@ def agreement_snapshot(agreement, *, number, reason=""):
 
     start = agreement.valid_from or (placements[0].starts_on if placements else None)
     end = agreement.valid_until or (max(p.ends_on for p in placements) if placements else None)
+    if agreement.kind == Agreement.Kind.STUDENT_PLEDGE and theme and not (start or end):
+        # The pledge states the work period: the one its theme's plan sets, not the whole term.
+        plan = work_period_agreement(theme)
+        if plan is not None and plan.kind == Agreement.Kind.IMPLEMENTATION_PLAN:
+            start, end = plan.valid_from, plan.valid_until
     if theme and theme.term and not (start or end):
         start, end = theme.term.starts_on, theme.term.ends_on
 
@@ -336,6 +341,19 @@ def _people_of(agreement, *, with_staff=False, without=None):
     return [u for u in users if without is None or u.pk != without.pk]
 
 
+def _signers_of(agreement, *, with_staff=False, without=None):
+    """Who is asked to sign: the people of each party, and no one else. A student pledge is
+    signed by the student and the institution; its partner is not asked to sign it."""
+    users = []
+    if "partner" in agreement.parties:
+        users.extend(partner_users(agreement.partner))
+    if "student" in agreement.parties and agreement.application_id is not None:
+        users.append(agreement.application.student)
+    if with_staff and "institution" in agreement.parties:
+        users.extend(staff_users(agreement.tenant))
+    return [u for u in users if without is None or u.pk != without.pk]
+
+
 def _queue_render(version):
     from ..tasks import render_agreement_version
 
@@ -387,7 +405,7 @@ def agreement_issue(*, agreement, by):
         note=_("Version %(number)s issued for signature.") % {"number": number},
     )
     _queue_render(version)
-    notify(obj=agreement, event="agreements/issued", users=_people_of(agreement, without=by))
+    notify(obj=agreement, event="agreements/issued", users=_signers_of(agreement, without=by))
     return version
 
 
@@ -432,7 +450,7 @@ def _after_signature(agreement, version, signature, by):
         notify(
             obj=agreement,
             event="agreements/signed",
-            users=_people_of(agreement, with_staff=True, without=by),
+            users=_signers_of(agreement, with_staff=True, without=by),
             note=signature.signed_name,
         )
 

@@ -11,6 +11,7 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
+from ..selectors.agreements import work_period_agreement
 from ..selectors.selection import pledge_for
 
 PLACEMENT_FIELDS = (
@@ -28,6 +29,12 @@ PLACEMENT_FIELDS = (
 def _check_member(tenant, user, role, message):
     if user is not None and not Membership.objects.filter(tenant=tenant, user=user, role=role, is_active=True).exists():
         raise ValidationError(message)
+
+
+def _check_period(placement):
+    errors = placement.period_errors(work_period_agreement(placement.theme))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _people(placement):
@@ -59,6 +66,7 @@ def placement_create(*, theme, student, by, application=None, supervisors=(), **
     if placement.practitioner_id is None and theme.practitioner_id:
         placement.practitioner_id = theme.practitioner_id
     placement.full_clean()
+    _check_period(placement)
     placement.save()
     placement_set_supervisors(placement=placement, contacts=supervisors, by=by, record_history=False)
     record(placement, action="placement.created", by=by, to_state=placement.state)
@@ -80,6 +88,7 @@ def placement_update(*, placement, by, supervisors=None, **values):
         _("The faculty supervisor must be a faculty member of this institution."),
     )
     placement.full_clean()
+    _check_period(placement)
     placement.save()
     if supervisors is not None:
         placement_set_supervisors(placement=placement, contacts=supervisors, by=by, record_history=False)

@@ -9,11 +9,16 @@ from ..models import Program, Term, YearPlan
 def program_save(*, tenant, by, program=None, **values):
     program = program or Program(tenant=tenant)
     is_new = program.pk is None
-    for name in ("name", "kind", "description", "min_months", "max_months", "is_active"):
+    for name in ("name", "kind", "description", "is_active"):
         if name in values:
             setattr(program, name, values[name])
-    if is_new and "min_months" not in values:
-        program.min_months, program.max_months = Program.DEFAULT_MONTHS[program.kind]
+    # Months not given (or left empty) are the kind's usual ones, e.g. co-op 4 to 12 (seed 000).
+    usual = dict(zip(("min_months", "max_months"), Program.DEFAULT_MONTHS.get(program.kind, (1, 12)), strict=True))
+    for name, months in usual.items():
+        if values.get(name) is not None:
+            setattr(program, name, values[name])
+        elif is_new or name in values:
+            setattr(program, name, months)
     program.full_clean()
     program.save()
     return program

@@ -37,7 +37,8 @@ def theme_save(*, tenant, by, theme=None, **values):
             setattr(theme, name, values[name])
     if theme.practitioner_id and theme.practitioner.contact.partner_id != theme.partner_id:
         raise ValidationError({"practitioner": _("The practitioner faculty must belong to the theme's partner.")})
-    theme.full_clean()
+    # created_by is not input, and it is empty once the creator's account is deleted (SET_NULL).
+    theme.full_clean(exclude=["created_by"])
     theme.save()
     record(theme, action="theme.created" if is_new else "theme.updated", by=by)
     return theme

@@ -12,7 +12,8 @@ from coop.selectors import member_by_email, member_users
 
 from ..access import get_placement_for_user
 from ..forms.placements import CareerOutcomeForm, GrantForm, PlacementForm, TransitionForm
-from ..models import Application, Placement
+from ..models import Agreement, Application, Placement
+from ..selectors.agreements import work_period_agreement
 from ..selectors.placements import placement_detail_context, placement_list_for_user, placement_state_counts
 from ..services import placements as services
 
@@ -51,8 +52,16 @@ def placement_create(request, tenant_slug, pk):
     application = get_object_or_404(Application.objects.select_related("theme", "student", "theme__term"), pk=pk)
     theme = application.theme
     initial = {"pay": theme.pay, "practitioner": theme.practitioner_id}
-    if theme.term:
+    # The work period the theme's implementation plan sets; the term's start when there is none.
+    plan = work_period_agreement(theme)
+    if plan is not None and plan.kind != Agreement.Kind.IMPLEMENTATION_PLAN:
+        plan = None  # a co-op agreement's validity bounds the placement but is not its work period
+    if plan is not None and plan.valid_from:
+        initial["starts_on"] = plan.valid_from
+    elif theme.term:
         initial["starts_on"] = theme.term.starts_on
+    if plan is not None and plan.valid_until:
+        initial["ends_on"] = plan.valid_until
     form = PlacementForm(request.POST or None, tenant=request.tenant, partner=theme.partner, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,6 +14,10 @@ from ..selectors.programs import plan_vs_actual
 from ..services import programs as services
 
 
+def _form_errors(form):
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 @require_role(MANAGERS)
 def program_list(request, tenant_slug):
     programs = Program.objects.annotate(
@@ -68,7 +72,7 @@ def term_add(request, tenant_slug, pk):
         else:
             messages.success(request, _("Term added."))
     else:
-        messages.error(request, _("Check the term's name and dates."))
+        messages.error(request, _("Check the term's name and dates.") + " " + _form_errors(form))
     return redirect("placements:program_detail", tenant_slug=tenant_slug, pk=program.pk)
 
 
@@ -81,7 +85,7 @@ def year_plan_set(request, tenant_slug, pk):
         services.year_plan_set(program=program, by=request.user, **form.cleaned_data)
         messages.success(request, _("Yearly plan saved."))
     else:
-        messages.error(request, _("Enter the year and the planned numbers."))
+        messages.error(request, _("Enter the year and the planned numbers.") + " " + _form_errors(form))
     return redirect("placements:program_detail", tenant_slug=tenant_slug, pk=program.pk)
 
 

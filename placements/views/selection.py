@@ -132,7 +132,10 @@ def interview_add(request, tenant_slug, pk):
         services.interview_record(application=application, by=request.user, **form.cleaned_data)
         messages.success(request, _("Interview recorded."))
     else:
-        messages.error(request, _("Enter the interview's date and time."))
+        # Name the date when it is the problem; any other field's error says what it is.
+        problems = [_("Enter the interview's date and time.")] if "held_at" in form.errors else []
+        problems += [str(e) for name, errors in form.errors.items() if name != "held_at" for e in errors]
+        messages.error(request, " ".join(problems))
     return redirect(application)
 
 
