@@ -17,7 +17,8 @@ from .tokens import hash_token, new_token
 def invitation_create(*, tenant, email, role, by):
     """Creates an invitation and emails its link after commit. Returns (invitation, raw token)."""
     email = User.objects.normalize_email(email).lower()
-    if Membership.objects.filter(tenant=tenant, user__email=email).exists():
+    # A member whose access was removed may be invited back: accepting restores the membership.
+    if Membership.objects.filter(tenant=tenant, user__email=email, is_active=True).exists():
         raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
     token = new_token()
     with transaction.atomic():
