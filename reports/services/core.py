@@ -94,6 +94,7 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
             action="daily_report.submitted",
             extra_fields=(*DailyReport.CONTENT_FIELDS, "submitted_at", "updated_at"),
         )
+        _record_monthly_change(report, by, today)
         return report
     report.save()
     if was_submitted:
@@ -115,7 +116,36 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
             allowed=DailyReport.TRANSITIONS,
             extra_fields=("submitted_at", "updated_at"),
         )
+    if report.state == DailyReport.State.SUBMITTED:
+        _record_monthly_change(report, by, today)
     return report
+
+
+def _hours_text(hours):
+    return f"{hours.normalize():f}"
+
+
+def _record_monthly_change(report, by, today):
+    """A daily report submitted or changed after its month's report was submitted: the
+    monthly report keeps the numbers that were submitted (and confirmed), and its history
+    says which day changed what the daily reports now add up to."""
+    monthly = _locked_monthly(report.placement, month_start(report.date))
+    if monthly is None or monthly.state == MonthlyReport.State.DRAFT:
+        return
+    rollup = month_rollup(report.placement, monthly.month, today)
+    if (rollup.days_reported, rollup.hours_total) == (monthly.days_reported, monthly.hours_total):
+        return
+    note = _(
+        "The daily report of %(day)s changed after this monthly report was submitted: the daily reports now "
+        "add up to %(days)s days / %(hours)s h (submitted: %(submitted_days)s days / %(submitted_hours)s h)."
+    ) % {
+        "day": report.date.isoformat(),
+        "days": rollup.days_reported,
+        "hours": _hours_text(rollup.hours_total),
+        "submitted_days": monthly.days_reported,
+        "submitted_hours": _hours_text(monthly.hours_total),
+    }
+    record(monthly, action="monthly_report.daily_changed", by=by, note=note)
 
 
 @transaction.atomic
