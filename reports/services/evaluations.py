@@ -77,6 +77,9 @@ def _parse_lines(text, prefix):
         if not line.strip():
             continue
         label, _sep, description = line.partition("|")
+        if not label.strip():
+            # An item with only a description would be shown and scored without a name.
+            raise ValidationError(_("Write a label before the | on each line."))
         items.append(
             {"key": f"{prefix}{len(items) + 1}", "label": label.strip()[:200], "description": description.strip()}
         )
