@@ -17,7 +17,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TemplateForm(forms.Form):
-    template = forms.ChoiceField(label=_("Start from"), choices=[])
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[],
+        error_messages={"required": _("Choose a template."), "invalid_choice": _("Choose a template.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=200, required=False, help_text=_("Empty: the template's name."))
 
     def __init__(self, *args, **kwargs):
