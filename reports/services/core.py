@@ -74,15 +74,18 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
         if name in values:
             setattr(report, name, values[name])
     report.full_clean(exclude=["tenant", "placement"], validate_constraints=False)
-    if submit and report.state == DailyReport.State.DRAFT:
+    was_submitted = report.state == DailyReport.State.SUBMITTED
+    if submit or was_submitted:
+        # A submitted report counts as a reported day: it keeps its hours and what was done.
         missing = []
         if report.hours is None:
             missing.append(str(DailyReport._meta.get_field("hours").verbose_name))
         if not report.done.strip():
             missing.append(str(DailyReport._meta.get_field("done").verbose_name))
+        if missing and was_submitted:
+            raise ValidationError(_("A submitted report needs: %(fields)s.") % {"fields": ", ".join(missing)})
         if missing:
             raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
-    was_submitted = report.state == DailyReport.State.SUBMITTED
     if submit and not was_submitted and report.pk is not None:
         # A draft submitted with one tap: its text and its state in one write.
         report.submitted_at = timezone.now()

@@ -482,3 +482,24 @@ def test_a_finished_placement_keeps_its_reports_open_for_the_last_days(client, t
     assert response.status_code == 302
     (report,) = daily(placement)
     assert report.state == DailyReport.State.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"hours": "", "done": ""}, "提出済みの日報には次の記入が必要です：就業時間, 実施内容。"),
+        ({"hours": "8", "done": " "}, "提出済みの日報には次の記入が必要です：実施内容。"),
+    ],
+)
+def test_a_submitted_report_cannot_be_emptied(client, tenant, members, placement, data, error):
+    """Before the fix, saving a submitted report with no hours and nothing done kept it
+    "submitted" with 0 hours: a day counted as reported with nothing in it."""
+    with scopes_disabled():
+        report = DailyReportFactory(placement=placement, date=THU, hours=Decimal(8), done="初めの内容")
+    client.force_login(members[Role.STUDENT])
+    with at(THU):
+        response = client.post(url("daily_edit", tenant, pk=placement.pk, day=THU), {**FORM, **data, "action": "save"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"__all__": [error]}
+    report.refresh_from_db()
+    assert (report.hours, report.done, report.state) == (Decimal(8), "初めの内容", DailyReport.State.SUBMITTED)
