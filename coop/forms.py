@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .formfields import ScopedModelForm
 from .models import DeadlineSettings, Role, Tenant, User
 
 
@@ -52,7 +53,7 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
 
 
-class TenantSettingsForm(forms.ModelForm):
+class TenantSettingsForm(ScopedModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=())
 
     class Meta:
@@ -68,7 +69,7 @@ class ReminderChannelForm(forms.Form):
     reminder_channel = forms.ChoiceField(label=_("How do you want reminders?"), choices=User.ReminderChannel.choices)
 
 
-class DeadlineSettingsForm(forms.ModelForm):
+class DeadlineSettingsForm(ScopedModelForm):
     class Meta:
         model = DeadlineSettings
         fields = [

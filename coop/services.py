@@ -119,6 +119,8 @@ def tenant_update(*, tenant, name, language, timezone_name):
     tenant.name = name
     tenant.language = language
     tenant.timezone = timezone_name
-    tenant.full_clean()
+    # Only what this changes is checked: a value stored long ago in another field (e.g. a
+    # kind no longer offered) must not block the administrator's settings.
+    tenant.full_clean(exclude=[f.name for f in tenant._meta.fields if f.name not in ("name", "language", "timezone")])
     tenant.save(update_fields=["name", "language", "timezone"])
     return tenant

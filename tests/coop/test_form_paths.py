@@ -362,3 +362,14 @@ def test_deadline_settings_refusals(client, tenant, members, field, value, messa
     assert response.context["form"].errors == {field: [message]}
     with scopes_disabled():
         assert not DeadlineSettings.objects.exists()
+
+
+def test_a_kind_no_longer_offered_does_not_block_the_settings(client, tenant, members):
+    """The form shows name, language and time zone; before the fix the service checked every
+    field, so a kind stored long ago (no longer a choice) answered 500 to a valid form."""
+    Tenant.objects.filter(pk=tenant.pk).update(kind="school")
+    client.force_login(members[Role.ADMIN])
+    response = client.post(url("tenant_settings", tenant), {"name": "新名称", "language": "en", "timezone": "UTC"})
+    assert response.status_code == 302
+    saved = Tenant.objects.get(pk=tenant.pk)
+    assert (saved.name, saved.language, saved.timezone, saved.kind) == ("新名称", "en", "UTC", "school")
