@@ -503,3 +503,40 @@ def test_a_submitted_report_cannot_be_emptied(client, tenant, members, placement
     assert response.context["form"].errors == {"__all__": [error]}
     report.refresh_from_db()
     assert (report.hours, report.done, report.state) == (Decimal(8), "初めの内容", DailyReport.State.SUBMITTED)
+
+
+def test_autosave_of_a_draft_answers_with_a_fragment(client, tenant, members, placement):
+    client.force_login(members[Role.STUDENT])
+    with at(THU, hour=9):
+        response = client.post(
+            url("daily_edit", tenant, pk=placement.pk, day=THU),
+            {**FORM, "hours": "", "action": "save"},
+            headers={"HX-Request": "true"},
+        )
+    assert response.status_code == 200
+    assert response.text.strip() == "09:00に下書きを保存しました。"
+    (report,) = daily(placement)
+    assert (report.state, report.done) == (DailyReport.State.DRAFT, FORM["done"])
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [
+        ("25", "就業時間: この値は 24 以下でなければなりません。"),
+        ("x", "就業時間: 数値を入力してください。"),
+    ],
+)
+def test_autosave_says_which_field_is_wrong(client, tenant, members, placement, hours, shown):
+    """Before the fix the fragment said only "check the fields", and the fields it names are not
+    on the fragment: the student could not see what was wrong."""
+    client.force_login(members[Role.STUDENT])
+    with at(THU):
+        response = client.post(
+            url("daily_edit", tenant, pk=placement.pk, day=THU),
+            {**FORM, "hours": hours, "action": "save"},
+            headers={"HX-Request": "true"},
+        )
+    assert response.status_code == 200
+    assert "まだ保存していません。入力内容を確認してください。" in response.text
+    assert shown in response.text
+    assert daily(placement) == []
