@@ -6,11 +6,12 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .formfields import ScopedModelForm
-from .models import DeadlineSettings, Role, Tenant, User
+from .models import DeadlineSettings, Invitation, Role, Tenant, User
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    # The column's length (a form EmailField alone takes up to 320 characters).
+    email = forms.EmailField(label=_("Email address"), max_length=Invitation._meta.get_field("email").max_length)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, inviter_role, **kwargs):

@@ -373,3 +373,17 @@ def test_a_kind_no_longer_offered_does_not_block_the_settings(client, tenant, me
     assert response.status_code == 302
     saved = Tenant.objects.get(pk=tenant.pk)
     assert (saved.name, saved.language, saved.timezone, saved.kind) == ("新名称", "en", "UTC", "school")
+
+
+def test_an_address_longer_than_the_database_keeps_is_refused(client, tenant, members):
+    """Before the fix the form took up to 320 characters and the invitation stored 259 in a
+    column of 254 (PostgreSQL answers that with a 500)."""
+    address = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "jp"
+    client.force_login(members[Role.ADMIN])
+    response = client.post(url("invitations", tenant), {"email": address, "role": Role.STUDENT})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": ["この値は 254 文字以下でなければなりません( 259 文字になっています)。"]
+    }
+    with scopes_disabled():
+        assert not Invitation.objects.exists()
