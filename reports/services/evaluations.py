@@ -80,9 +80,9 @@ def _parse_lines(text, prefix):
         if not label.strip():
             # An item with only a description would be shown and scored without a name.
             raise ValidationError(_("Write a label before the | on each line."))
-        items.append(
-            {"key": f"{prefix}{len(items) + 1}", "label": label.strip()[:200], "description": description.strip()}
-        )
+        if len(label.strip()) > 200:
+            raise ValidationError(_("A label is at most 200 characters."))
+        items.append({"key": f"{prefix}{len(items) + 1}", "label": label.strip(), "description": description.strip()})
     return items
 
 

@@ -479,3 +479,14 @@ def test_a_month_sent_back_to_the_student_refuses_the_feedback_link(client, tena
     assert response.context["form"].errors == {"__all__": ["学生はまだこの月報を提出していません。"]}
     with scopes_disabled():
         assert MonthlyReport.objects.get(placement=placement).partner_feedback == ""
+
+
+def test_a_label_longer_than_200_characters_is_refused_not_cut(client, tenant, members):
+    """Before the fix the label was cut to 200 characters without a word."""
+    client.force_login(members[Role.ADMIN])
+    data = {"name": "就業評価", "criteria": "あ" * 201 + " | 説明", "questions": "", "scale_max": "5"}
+    response = client.post(url("evaluation_form", tenant), data)
+    assert response.status_code == 200
+    assert flashed(response) == ["項目名は200文字以内にしてください。"]
+    with scopes_disabled():
+        assert not EvaluationForm.objects.filter(name="就業評価").exists()
