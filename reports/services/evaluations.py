@@ -182,7 +182,7 @@ def evaluation_save(*, placement, kind, by=None, submit=False, scores, answers, 
     evaluation.scores, evaluation.answers = _clean_scores(form, scores, answers, complete=submit)
     evaluation.comments = comments.strip()
     evaluation.rater = by
-    evaluation.rater_name = name or (str(by) if by else "")
+    evaluation.rater_name = (name or (str(by) if by else ""))[:150]  # the column's length
     evaluation.via_link = link
     created = evaluation.pk is None
     evaluation.save()

@@ -490,3 +490,17 @@ def test_a_label_longer_than_200_characters_is_refused_not_cut(client, tenant, m
     assert flashed(response) == ["項目名は200文字以内にしてください。"]
     with scopes_disabled():
         assert not EvaluationForm.objects.filter(name="就業評価").exists()
+
+
+def test_a_rater_known_only_by_a_long_address_fits_the_name_column(client, tenant, members, placement):
+    """A person without a name is shown by email address (up to 254 characters); before the
+    fix that went whole into the 150-character rater name (PostgreSQL answers with a 500)."""
+    faculty = members[Role.FACULTY]
+    faculty.full_name, faculty.email = "", "f" * 64 + "@" + "d" * 120 + ".example.jp"
+    faculty.save(update_fields=["full_name", "email"])
+    client.force_login(faculty)
+    response = client.post(
+        url("evaluation_edit", tenant, pk=placement.pk, kind="faculty"), {**SCORES, "action": "save"}
+    )
+    assert response.status_code == 302
+    assert evaluation(placement, "faculty").rater_name == faculty.email[:150]
