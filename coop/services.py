@@ -107,6 +107,15 @@ def membership_deactivate(*, membership, by):
     return membership
 
 
+def membership_activate(*, membership, by):
+    """Gives a removed member their access back, with the role they had."""
+    if membership.is_active:
+        raise ValidationError(_("%(name)s already has access.") % {"name": membership.user})
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
 def user_set_language(*, user, language):
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))

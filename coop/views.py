@@ -110,6 +110,9 @@ def member_update(request, tenant_slug, pk):
         if action == "deactivate":
             services.membership_deactivate(membership=membership, by=request.user)
             messages.success(request, _("%(name)s no longer has access.") % {"name": membership.user})
+        elif action == "activate":
+            services.membership_activate(membership=membership, by=request.user)
+            messages.success(request, _("%(name)s has access again.") % {"name": membership.user})
         else:
             form = MembershipRoleForm(request.POST)
             if not form.is_valid():

@@ -133,7 +133,7 @@ def test_admin_sets_every_role(client, tenant, members, role):
     assert (membership.role, membership.is_active) == (role, True)
 
 
-@pytest.mark.parametrize("data", [{"action": "role", "role": "dean"}, {"action": "role"}, {"action": "activate"}])
+@pytest.mark.parametrize("data", [{"action": "role", "role": "dean"}, {"action": "role"}, {"action": "promote"}])
 def test_an_invalid_role_or_unknown_action_changes_nothing(client, tenant, members, data):
     with scopes_disabled():
         membership = Membership.objects.get(tenant=tenant, user=members[Role.FACULTY])
@@ -152,6 +152,29 @@ def test_admin_removes_access(client, tenant, members):
     assert flashed(response) == [f"{members[Role.PARTNER]} さんのアクセス権を外しました。"]
     membership.refresh_from_db()
     assert (membership.is_active, membership.role) == (False, Role.PARTNER)
+
+
+def test_admin_gives_access_back_with_the_earlier_role(client, tenant, members):
+    with scopes_disabled():
+        membership = Membership.objects.get(tenant=tenant, user=members[Role.FACULTY])
+    client.force_login(members[Role.ADMIN])
+    client.post(url("member_update", tenant, pk=membership.pk), {"action": "deactivate"})
+    page = client.get(url("members", tenant))
+    assert 'name="action" value="activate"' in page.text and "アクセス権を戻す" in page.text
+    response = client.post(url("member_update", tenant, pk=membership.pk), {"action": "activate"})
+    assert flashed(response)[-1] == f"{members[Role.FACULTY]} さんのアクセス権を戻しました。"
+    membership.refresh_from_db()
+    assert (membership.is_active, membership.role) == (True, Role.FACULTY)
+
+
+def test_giving_access_back_to_an_active_member_is_refused(client, tenant, members):
+    with scopes_disabled():
+        membership = Membership.objects.get(tenant=tenant, user=members[Role.FACULTY])
+    client.force_login(members[Role.ADMIN])
+    response = client.post(url("member_update", tenant, pk=membership.pk), {"action": "activate"})
+    assert flashed(response) == [f"{members[Role.FACULTY]} さんはすでにアクセスできます。"]
+    membership.refresh_from_db()
+    assert membership.is_active is True
 
 
 @pytest.mark.parametrize(
