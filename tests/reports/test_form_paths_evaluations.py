@@ -29,6 +29,7 @@ NOV = datetime.date(2026, 11, 1)
 SCORES = {f"score_c{n}": str(n) for n in range(1, 6)}
 ANSWERS = {"answer_q1": "粘り強い", "answer_q2": "発表の練習"}
 REQUIRED = "このフィールドは必須です。"
+INVALID = "正しく選択してください。 %s は候補にありません。"
 
 
 def url(name, tenant, **kwargs):
@@ -344,11 +345,11 @@ def test_an_evaluation_link_ignores_a_month(
     ("change", "message"),
     [
         ({"purpose": "feedback", "month": ""}, "学生はまだこの月報を提出していません。"),
-        ({"purpose": "feedback", "month": "2026-10"}, "正しく選択してください。 2026-10 は候補にありません。"),
-        ({"purpose": "survey"}, "正しく選択してください。 survey は候補にありません。"),
-        ({"purpose": ""}, REQUIRED),
-        ({"contact": ""}, REQUIRED),
-        ({"contact": "999999"}, "正しく選択してください。選択したものは候補にありません。"),
+        ({"purpose": "feedback", "month": "2026-10"}, "対象月（フィードバックの場合）: " + INVALID % "2026-10"),
+        ({"purpose": "survey"}, "記入する様式: " + INVALID % "survey"),
+        ({"purpose": ""}, "記入する様式: " + REQUIRED),
+        ({"contact": ""}, "送信先: " + REQUIRED),
+        ({"contact": "999999"}, "送信先: 正しく選択してください。選択したものは候補にありません。"),
     ],
 )
 def test_link_send_refusals(
@@ -370,7 +371,7 @@ def test_a_contact_of_the_partner_who_does_not_supervise_gets_no_link(
     client.force_login(members[Role.STAFF])
     data = {"contact": stranger.pk, "purpose": "evaluation"}
     response = send(client, tenant, placement, data, django_capture_on_commit_callbacks)
-    assert flashed(response) == ["正しく選択してください。選択したものは候補にありません。"]
+    assert flashed(response) == ["送信先: 正しく選択してください。選択したものは候補にありません。"]
     assert links(placement) == []
 
 
