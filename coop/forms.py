@@ -5,11 +5,13 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeadlineSettings, Role, Tenant, User
+from .formfields import ScopedModelForm
+from .models import DeadlineSettings, Invitation, Role, Tenant, User
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    # The column's length (a form EmailField alone takes up to 320 characters).
+    email = forms.EmailField(label=_("Email address"), max_length=Invitation._meta.get_field("email").max_length)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, inviter_role, **kwargs):
@@ -52,7 +54,7 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
 
 
-class TenantSettingsForm(forms.ModelForm):
+class TenantSettingsForm(ScopedModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=())
 
     class Meta:
@@ -68,7 +70,7 @@ class ReminderChannelForm(forms.Form):
     reminder_channel = forms.ChoiceField(label=_("How do you want reminders?"), choices=User.ReminderChannel.choices)
 
 
-class DeadlineSettingsForm(forms.ModelForm):
+class DeadlineSettingsForm(ScopedModelForm):
     class Meta:
         model = DeadlineSettings
         fields = [

@@ -17,7 +17,8 @@ from .signals import membership_joined
 def invitation_create(*, tenant, email, role, by):
     """Creates an invitation and emails its link after commit. Returns (invitation, raw token)."""
     email = User.objects.normalize_email(email).lower()
-    if Membership.objects.filter(tenant=tenant, user__email=email).exists():
+    # A member whose access was removed may be invited back: accepting restores the membership.
+    if Membership.objects.filter(tenant=tenant, user__email=email, is_active=True).exists():
         raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
     with transaction.atomic():
         # A new invitation replaces any earlier pending one for the same address.
@@ -91,6 +92,15 @@ def membership_deactivate(*, membership, by):
     return membership
 
 
+def membership_activate(*, membership, by):
+    """Gives a removed member their access back, with the role they had."""
+    if membership.is_active:
+        raise ValidationError(_("%(name)s already has access.") % {"name": membership.user})
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
 def user_set_language(*, user, language):
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
@@ -103,6 +113,8 @@ def tenant_update(*, tenant, name, language, timezone_name):
     tenant.name = name
     tenant.language = language
     tenant.timezone = timezone_name
-    tenant.full_clean()
+    # Only what this changes is checked: a value stored long ago in another field (e.g. a
+    # kind no longer offered) must not block the administrator's settings.
+    tenant.full_clean(exclude=[f.name for f in tenant._meta.fields if f.name not in ("name", "language", "timezone")])
     tenant.save(update_fields=["name", "language", "timezone"])
     return tenant

@@ -109,6 +109,9 @@ def member_update(request, tenant_slug, pk):
         if action == "deactivate":
             services.membership_deactivate(membership=membership, by=request.user)
             messages.success(request, _("%(name)s no longer has access.") % {"name": membership.user})
+        elif action == "activate":
+            services.membership_activate(membership=membership, by=request.user)
+            messages.success(request, _("%(name)s has access again.") % {"name": membership.user})
         else:
             form = MembershipRoleForm(request.POST)
             if not form.is_valid():
@@ -205,14 +208,18 @@ def invitation_accept(request, tenant_slug, token):
 def tenant_settings(request, tenant_slug):
     form = TenantSettingsForm(request.POST or None, instance=request.tenant)
     if request.method == "POST" and form.is_valid():
-        services.tenant_update(
-            tenant=request.tenant,
-            name=form.cleaned_data["name"],
-            language=form.cleaned_data["language"],
-            timezone_name=form.cleaned_data["timezone"],
-        )
-        messages.success(request, _("Settings saved."))
-        return redirect("coop:tenant_settings", tenant_slug=tenant_slug)
+        try:
+            services.tenant_update(
+                tenant=request.tenant,
+                name=form.cleaned_data["name"],
+                language=form.cleaned_data["language"],
+                timezone_name=form.cleaned_data["timezone"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("coop:tenant_settings", tenant_slug=tenant_slug)
     return render(request, "coop/tenant_settings.html", {"form": form})
 
 

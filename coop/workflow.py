@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "outcome_recorded": gettext_lazy("Career outcome recorded"),
     # reports
     "revised": gettext_lazy("Changed after submission"),
+    "daily_changed": gettext_lazy("Daily reports changed after submission"),
     "unlocked": gettext_lazy("Unlocked for changes"),
     "feedback": gettext_lazy("Feedback from the partner"),
     "comment": gettext_lazy("Comment from the faculty supervisor"),

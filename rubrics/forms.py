@@ -18,7 +18,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TemplateForm(forms.Form):
-    template = forms.ChoiceField(label=_("Start from"), choices=[])
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[],
+        error_messages={"required": _("Choose a template."), "invalid_choice": _("Choose a template.")},
+    )
     name = forms.CharField(
         label=pgettext_lazy("of a thing", "Name"),
         max_length=200,

@@ -41,15 +41,19 @@ RATER_LABELS = dict(Rater.choices)
 # --- Rubrics ------------------------------------------------------------------------------------
 
 
-@require_GET
-@require_role(MANAGERS)
-def rubric_list(request, tenant_slug):
+def _rubric_list_page(request, template_form):
     context = {
         "rubrics": selectors.rubrics_current(request.tenant),
-        "template_form": TemplateForm(),
+        "template_form": template_form,
         "templates": TEMPLATES,
     }
     return render(request, "rubrics/rubric_list.html", context)
+
+
+@require_GET
+@require_role(MANAGERS)
+def rubric_list(request, tenant_slug):
+    return _rubric_list_page(request, TemplateForm())
 
 
 @require_POST
@@ -57,8 +61,8 @@ def rubric_list(request, tenant_slug):
 def rubric_create(request, tenant_slug):
     form = TemplateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a template."))
-        return redirect("rubrics:rubric_list", tenant_slug=tenant_slug)
+        # The list again with the form's own errors (a too long name is not "choose a template").
+        return _rubric_list_page(request, form)
     try:
         rubric = services.rubric_create_from_template(
             tenant=request.tenant,
@@ -67,8 +71,8 @@ def rubric_create(request, tenant_slug):
             by=request.user,
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("rubrics:rubric_list", tenant_slug=tenant_slug)
+        form.add_error(None, error)
+        return _rubric_list_page(request, form)
     messages.success(request, _("The rubric is made from the template: adjust it to your program."))
     return redirect("rubrics:rubric_edit", tenant_slug=tenant_slug, pk=rubric.pk)
 

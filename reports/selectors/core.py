@@ -86,17 +86,19 @@ def can_report_on(placement, day, today=None):
     return placement.state in REPORTING_STATES and placement.starts_on <= day <= min(placement.ends_on, today)
 
 
-def edit_deadline(day, settings):
-    """The last day on which the student may still change the report of `day`."""
-    return day + datetime.timedelta(days=settings.edit_days_after)
+def edit_deadline(day, settings, report=None):
+    """The last day on which the student may still change the report of `day`: the tenant's
+    cut-off, or the day a faculty unlock runs until when that is later."""
+    deadline = day + datetime.timedelta(days=settings.edit_days_after)
+    if report is not None and report.unlocked_until and report.unlocked_until > deadline:
+        return report.unlocked_until
+    return deadline
 
 
 def is_locked(day, report, settings, today=None):
-    """A report older than the tenant's cut-off is locked, unless it was unlocked until today or later."""
+    """A report is locked after its edit deadline (the cut-off, or a later unlock)."""
     today = today or timezone.localdate()
-    if today <= edit_deadline(day, settings):
-        return False
-    return not (report is not None and report.unlocked_until and report.unlocked_until >= today)
+    return today > edit_deadline(day, settings, report)
 
 
 def student_may_edit(user, placement, day, report, settings, today=None):

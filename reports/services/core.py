@@ -74,15 +74,18 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
         if name in values:
             setattr(report, name, values[name])
     report.full_clean(exclude=["tenant", "placement"], validate_constraints=False)
-    if submit and report.state == DailyReport.State.DRAFT:
+    was_submitted = report.state == DailyReport.State.SUBMITTED
+    if submit or was_submitted:
+        # A submitted report counts as a reported day: it keeps its hours and what was done.
         missing = []
         if report.hours is None:
             missing.append(str(DailyReport._meta.get_field("hours").verbose_name))
         if not report.done.strip():
             missing.append(str(DailyReport._meta.get_field("done").verbose_name))
+        if missing and was_submitted:
+            raise ValidationError(_("A submitted report needs: %(fields)s.") % {"fields": ", ".join(missing)})
         if missing:
             raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
-    was_submitted = report.state == DailyReport.State.SUBMITTED
     if submit and not was_submitted and report.pk is not None:
         # A draft submitted with one tap: its text and its state in one write.
         report.submitted_at = timezone.now()
@@ -94,6 +97,7 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
             action="daily_report.submitted",
             extra_fields=(*DailyReport.CONTENT_FIELDS, "submitted_at", "updated_at"),
         )
+        _record_monthly_change(report, by, today)
         return report
     report.save()
     if was_submitted:
@@ -115,7 +119,36 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
             allowed=DailyReport.TRANSITIONS,
             extra_fields=("submitted_at", "updated_at"),
         )
+    if report.state == DailyReport.State.SUBMITTED:
+        _record_monthly_change(report, by, today)
     return report
+
+
+def _hours_text(hours):
+    return f"{hours.normalize():f}"
+
+
+def _record_monthly_change(report, by, today):
+    """A daily report submitted or changed after its month's report was submitted: the
+    monthly report keeps the numbers that were submitted (and confirmed), and its history
+    says which day changed what the daily reports now add up to."""
+    monthly = _locked_monthly(report.placement, month_start(report.date))
+    if monthly is None or monthly.state == MonthlyReport.State.DRAFT:
+        return
+    rollup = month_rollup(report.placement, monthly.month, today)
+    if (rollup.days_reported, rollup.hours_total) == (monthly.days_reported, monthly.hours_total):
+        return
+    note = _(
+        "The daily report of %(day)s changed after this monthly report was submitted: the daily reports now "
+        "add up to %(days)s days / %(hours)s h (submitted: %(submitted_days)s days / %(submitted_hours)s h)."
+    ) % {
+        "day": report.date.isoformat(),
+        "days": rollup.days_reported,
+        "hours": _hours_text(rollup.hours_total),
+        "submitted_days": monthly.days_reported,
+        "submitted_hours": _hours_text(monthly.hours_total),
+    }
+    record(monthly, action="monthly_report.daily_changed", by=by, note=note)
 
 
 @transaction.atomic

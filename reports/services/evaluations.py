@@ -40,9 +40,12 @@ def _parse_lines(text, prefix):
         if not line.strip():
             continue
         label, _sep, description = line.partition("|")
-        items.append(
-            {"key": f"{prefix}{len(items) + 1}", "label": label.strip()[:200], "description": description.strip()}
-        )
+        if not label.strip():
+            # An item with only a description would be shown and scored without a name.
+            raise ValidationError(_("Write a label before the | on each line."))
+        if len(label.strip()) > 200:
+            raise ValidationError(_("A label is at most 200 characters."))
+        items.append({"key": f"{prefix}{len(items) + 1}", "label": label.strip(), "description": description.strip()})
     return items
 
 
@@ -142,7 +145,7 @@ def evaluation_save(*, placement, kind, by=None, submit=False, scores, answers, 
     evaluation.scores, evaluation.answers = _clean_scores(form, scores, answers, complete=submit)
     evaluation.comments = comments.strip()
     evaluation.rater = by
-    evaluation.rater_name = name or (str(by) if by else "")
+    evaluation.rater_name = (name or (str(by) if by else ""))[:150]  # the column's length
     evaluation.via_link = link
     created = evaluation.pk is None
     evaluation.save()

@@ -118,7 +118,7 @@ def daily_edit(request, tenant_slug, pk, day):
         "editable": editable,
         "is_student": placement.student_id == request.user.pk,
         "locked": selectors.is_locked(day, report, settings, today_),
-        "deadline": selectors.edit_deadline(day, settings),
+        "deadline": selectors.edit_deadline(day, settings, report),
         "working": day.weekday() in placement.weekday_numbers,
         "may_unlock": selectors.may_unlock(request.user, _role(request), placement),
         "unlock_form": UnlockForm(),
@@ -274,12 +274,18 @@ def monthly_detail(request, tenant_slug, pk, month):
     rollup = selectors.month_rollup(placement, month, today_)
     submitted_reports = [r for r in rollup.reports if r.state == DailyReport.State.SUBMITTED]
     answerable = report is not None and report.state != MonthlyReport.State.DRAFT
+    # A submitted month shows the numbers that were submitted (and answered); when the daily
+    # reports add up to something else now (a late report after an unlock), that is marked.
+    figures = report if answerable else rollup
+    changed = answerable and (rollup.days_reported, rollup.hours_total) != (report.days_reported, report.hours_total)
     context = {
         "placement": placement,
         "month": month,
         "report": report,
         "rollup": rollup,
         "entries": submitted_reports,
+        "figures": figures,
+        "rollup_changed": changed,
         "form": form,
         "student_may_write": student_may_write,
         "may_feedback": answerable and selectors.may_write_feedback(request.user, role, placement),

@@ -38,7 +38,10 @@ def link_send(request, tenant_slug, pk):
 
     def send():
         if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+            # Each message with its field's label: the form is a row of selects on another page.
+            raise ValidationError(
+                [f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors]
+            )
         services.access_link_send(
             placement=placement,
             contact=form.cleaned_data["contact"],
