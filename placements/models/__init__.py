@@ -1,0 +1,39 @@
+"""Partners and programs, themes, agreements, pre-education, applications, placements.
+
+The KIT co-op flow (seed 000) generalised: coordinator-run practical internships (002), exchange
+programs with outbound/inbound students (001) and high-school dual-system placements (003) run
+on the same rows. Every model is tenant-owned; states change only through services. One module
+per area; Django and the rest of the project import the models from here.
+"""
+
+from .agreements import Agreement, AgreementVersion, Signature
+from .education import Attendance, CourseSession, PreAssignment, Submission
+from .partners import Partner, PartnerContact, PartnerDepartment, PractitionerFaculty
+from .placements import CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
+from .programs import Program, Term, YearPlan
+from .selection import Application, Interview
+from .themes import Theme
+
+__all__ = [
+    "Partner",
+    "PartnerDepartment",
+    "PartnerContact",
+    "PractitionerFaculty",
+    "Program",
+    "Term",
+    "YearPlan",
+    "Theme",
+    "Agreement",
+    "AgreementVersion",
+    "Signature",
+    "CourseSession",
+    "Attendance",
+    "PreAssignment",
+    "Submission",
+    "Application",
+    "Interview",
+    "Placement",
+    "PlacementSupervisor",
+    "PlacementUserObjectPermission",
+    "CareerOutcome",
+]

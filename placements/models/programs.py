@@ -1,0 +1,93 @@
+"""Programs, their terms and the yearly plan of students sent and received (計画と実績)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import TenantOwned
+
+USER = settings.AUTH_USER_MODEL
+
+
+# --- Programs, terms and yearly plans -------------------------------------------------------
+
+
+class Program(TenantOwned):
+    class Kind(models.TextChoices):
+        COOP = "coop", _("Co-op education")
+        PRACTICAL_INTERNSHIP = "practical_internship", _("Practical internship")
+        EXCHANGE = "exchange", _("Exchange program")
+        DUAL_SYSTEM = "dual_system", _("Dual system")
+
+    # Default duration bounds in months per kind: co-op 4-12 (seed 000), practical internships
+    # 1-12 (seed 002), exchange 1-12, dual system a school year (seed 003).
+    DEFAULT_MONTHS = {
+        Kind.COOP: (4, 12),
+        Kind.PRACTICAL_INTERNSHIP: (1, 12),
+        Kind.EXCHANGE: (1, 12),
+        Kind.DUAL_SYSTEM: (1, 12),
+    }
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    min_months = models.PositiveSmallIntegerField(_("shortest placement (months)"), default=1)
+    max_months = models.PositiveSmallIntegerField(_("longest placement (months)"), default=12)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["tenant", "kind"], name="program_tenant_kind")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.min_months and self.max_months and self.min_months > self.max_months:
+            raise ValidationError({"max_months": _("The longest placement cannot be shorter than the shortest.")})
+
+
+class Term(TenantOwned):
+    """A term or academic year of a program, with its dates."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="terms", verbose_name=_("program"))
+    name = models.CharField(_("name"), max_length=100)
+    academic_year = models.PositiveSmallIntegerField(_("academic year"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["tenant", "program", "academic_year"], name="term_tenant_program_year")]
+
+    def __str__(self):
+        return f"{self.program} {self.name}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+
+
+class YearPlan(TenantOwned):
+    """Planned numbers of students sent and received by a program in an academic year (seed 001)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="year_plans")
+    academic_year = models.PositiveSmallIntegerField(_("academic year"))
+    planned_outbound = models.PositiveIntegerField(_("students to send"), default=0)
+    planned_inbound = models.PositiveIntegerField(_("students to receive"), default=0)
+
+    class Meta:
+        verbose_name = _("yearly plan")
+        verbose_name_plural = _("yearly plans")
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "program", "academic_year"], name="yearplan_one_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.academic_year}"

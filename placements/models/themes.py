@@ -1,0 +1,97 @@
+"""Themes (コーオプ教育テーマ / プロジェクト): what a partner and the institution set up together."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import TenantOwned
+
+from .partners import Partner, PractitionerFaculty
+from .programs import Program, Term
+
+USER = settings.AUTH_USER_MODEL
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+class Theme(TenantOwned):
+    """コーオプ教育テーマ / プロジェクト: set jointly by the tenant and a partner."""
+
+    class Track(models.TextChoices):
+        DONATED_COURSE = "donated_course", _("Donated course")
+        PROJECT_THEME = "project_theme", _("Project theme")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AGREED = "agreed", _("Agreed")
+        OPEN = "open", _("Open for applications")
+        SELECTING = "selecting", _("Selecting")
+        FILLED = "filled", _("Filled")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        State.DRAFT: {State.AGREED, State.CANCELLED},
+        State.AGREED: {State.OPEN, State.DRAFT, State.CANCELLED},
+        State.OPEN: {State.SELECTING, State.CANCELLED},
+        State.SELECTING: {State.FILLED, State.OPEN, State.CANCELLED},
+        State.FILLED: {State.CLOSED, State.SELECTING},
+        State.CLOSED: set(),
+        State.CANCELLED: set(),
+    }
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="themes", verbose_name=_("program"))
+    term = models.ForeignKey(
+        Term, on_delete=models.SET_NULL, null=True, blank=True, related_name="themes", verbose_name=_("term")
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="themes", verbose_name=_("partner"))
+    practitioner = models.ForeignKey(
+        PractitionerFaculty,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="themes",
+        verbose_name=_("practitioner faculty"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices, default=Track.PROJECT_THEME)
+    description = models.TextField(_("description"))
+    required_skills = models.TextField(_("required skills"), blank=True)
+    capacity = models.PositiveSmallIntegerField(_("students"), default=2, validators=[MinValueValidator(1)])
+    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=4)
+    pay = models.CharField(_("pay"), max_length=100, blank=True, help_text=_("For example: 時給 1,200円"))
+    place = models.CharField(_("place of work"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    is_public = models.BooleanField(_("shown on the public project index"), default=False)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["tenant", "state"], name="theme_tenant_state"),
+            models.Index(fields=["tenant", "partner"], name="theme_tenant_partner"),
+            models.Index(fields=["tenant", "program", "term"], name="theme_tenant_program_term"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("placements:theme_detail", kwargs={"tenant_slug": self.tenant_slug, "pk": self.pk})
+
+    def clean(self):
+        program = self.program if self.program_id else None
+        if program and self.duration_months and not (program.min_months <= self.duration_months <= program.max_months):
+            raise ValidationError(
+                {
+                    "duration_months": _("This program's placements last %(min)s to %(max)s months.")
+                    % {"min": program.min_months, "max": program.max_months}
+                }
+            )
