@@ -4,7 +4,7 @@ the tenant's scope."""
 from coop.tenant_tasks import tenant_task
 
 from .models import AgreementVersion
-from .services.agreements import agreement_version_render
+from .services.documents import agreement_version_render
 
 
 @tenant_task

@@ -35,7 +35,7 @@ def _bench_version(tenant):
     """A realistic agreement in the bench tenant (made once), and an unsaved version of it."""
     from coop.models import Membership, Role
     from placements.models import Agreement, AgreementVersion, Partner, PartnerContact, Program, Theme
-    from placements.services.agreements import agreement_snapshot
+    from placements.services.documents import agreement_snapshot
 
     staff = Membership.objects.filter(tenant=tenant, role=Role.STAFF).select_related("user").first().user
     partner, _ = Partner.objects.get_or_create(
@@ -79,7 +79,7 @@ def scenario_agreement_pdf(tenant, seconds, *, timed=30, soak=200):
     """Median render time over `timed` renders, then RSS over `soak` renders (first vs last 50)."""
     from django_scopes import scope
 
-    from placements.services.agreements import agreement_version_pdf_bytes
+    from placements.services.documents import agreement_version_pdf_bytes
 
     with scope(tenant=tenant):
         version = _bench_version(tenant)

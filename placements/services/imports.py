@@ -271,7 +271,7 @@ def _check_quote_closed(text, delimiter, line):
         if "unexpected end of data" in str(error):
             raise ImportFileError(
                 _(
-                    "Line %(line)s opens a quotation mark (\") that is never closed, so the rest of the file "
+                    'Line %(line)s opens a quotation mark (") that is never closed, so the rest of the file '
                     "was read as one cell. Close the quote or remove it, then upload the file again."
                 )
                 % {"line": line}

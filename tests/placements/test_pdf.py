@@ -14,6 +14,7 @@ from coop.models import Role
 from coop.pdf import STATIC_DIR, ResourceRefused, StaticOnlyFetcher, static_base_url, static_path_for_url
 from placements.models import Agreement, AgreementVersion
 from placements.services import agreements as services
+from placements.services import documents
 
 from ..factories import ApplicationFactory, PractitionerFacultyFactory, ThemeFactory, member
 
@@ -119,7 +120,7 @@ def _render(tenant, staff, kind, tmp_path):
             terms="学生の就業は週4日（月曜日から木曜日）とする。",
         )
         version = services.agreement_issue(agreement=agreement, by=staff)
-        data = services.agreement_version_pdf_bytes(AgreementVersion.objects.get(pk=version.pk))
+        data = documents.agreement_version_pdf_bytes(AgreementVersion.objects.get(pk=version.pk))
     path = tmp_path / f"{kind}.pdf"
     path.write_bytes(data)
     return agreement, path
