@@ -4,11 +4,17 @@ Adding a URL without classifying it here fails `test_every_url_is_classified`.
 Expected outcomes: anonymous -> redirect to login; a member of another tenant -> 404;
 inside the tenant, an allowed role -> 200 (GET) or 302 (POST action), any other role -> 403;
 an object id from another tenant, asked for by an allowed role -> 404.
+
+One test per URL builds the tenant, its members and the URL's objects once, then checks every
+expectation as a subtest (the report names the URL and who asked), each request in a savepoint
+that is rolled back so one role's POST cannot change what the next role sees.
 """
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
-from django_scopes import scopes_disabled
+from django_scopes import get_scope, scopes_disabled
 
 from coop import services
 from coop.access import ADMINS, EVERY_ROLE, MANAGERS
@@ -74,60 +80,67 @@ def test_every_url_is_classified():
     assert unclassified == [], f"classify these URLs in tests/test_permissions.py: {unclassified}"
 
 
-def _request(client, tenant, name, case, kwargs):
-    url = reverse(name, kwargs={"tenant_slug": tenant.slug, **kwargs})
-    return client.post(url, case.data) if case.method == "POST" else client.get(url)
+def _respond(client, name, case, *, slug, kwargs, user=None):
+    """One request by `user` (None: anonymous) from a freshly logged-in client, undone afterwards.
+
+    The URL's objects are built once per URL and shared by every check, so whatever a request
+    writes (rows, the session, a rate-limit counter in the cache) must not reach the next check.
+    The client itself is reused: a new one would set up the middleware again, which is slow.
+    """
+    assert get_scope() == {}, "a django-scopes scope leaked out of the previous check"
+    cache.clear()
+    with transaction.atomic():
+        client.logout()  # drops the previous check's session and every cookie
+        if user is not None:
+            client.force_login(user)
+        url = reverse(name, kwargs={"tenant_slug": slug, **kwargs})
+        response = client.post(url, case.data) if case.method == "POST" else client.get(url)
+        transaction.set_rollback(True)
+    cache.clear()
+    return response
+
+
+def _assert_status(response, expected, name, who):
+    got = response.status_code
+    assert got == expected, f"{name} as {who}: expected {expected}, got {got}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_anonymous_is_sent_to_login(client, tenant, name):
-    case = TENANT_URLS[name]
-    kwargs = case.build(tenant, {})
-    response = _request(client, tenant, name, case, kwargs)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_member_of_another_tenant_gets_404(client, tenant, members, outsider, name):
+def test_url_permissions(subtests, client, tenant, other_tenant, members, outsider, name):
+    """Every expectation for one URL, on one set of objects; a failure names the URL and who asked."""
     case = TENANT_URLS[name]
     kwargs = case.build(tenant, members)
-    client.force_login(outsider)
-    assert _request(client, tenant, name, case, kwargs).status_code == 404
 
+    with subtests.test(who="anonymous"):
+        response = _respond(client, name, case, slug=tenant.slug, kwargs=kwargs)
+        _assert_status(response, 302, name, "anonymous")
+        assert response["Location"].startswith(reverse("account_login")), f"{name} as anonymous: {response['Location']}"
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_unknown_tenant_is_404_not_403(client, tenant, members, outsider, name):
-    case = TENANT_URLS[name]
-    kwargs = case.build(tenant, members)
-    client.force_login(outsider)
-    url = reverse(name, kwargs={"tenant_slug": "no-such-tenant", **kwargs})
-    response = client.post(url, case.data) if case.method == "POST" else client.get(url)
-    assert response.status_code == 404
+    with subtests.test(who="member of another tenant"):
+        response = _respond(client, name, case, slug=tenant.slug, kwargs=kwargs, user=outsider)
+        _assert_status(response, 404, name, "member of another tenant")
 
+    with subtests.test(who="unknown tenant"):
+        response = _respond(client, name, case, slug="no-such-tenant", kwargs=kwargs, user=outsider)
+        _assert_status(response, 404, name, "member of another tenant, unknown tenant slug")
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_role_matrix(client, tenant, members, role, name):
-    case = TENANT_URLS[name]
-    kwargs = case.build(tenant, members)
-    client.force_login(members[role])
-    expected = case.expected(role)
-    assert _request(client, tenant, name, case, kwargs).status_code == expected
+    for role in Role:
+        with subtests.test(who=role.value):
+            response = _respond(client, name, case, slug=tenant.slug, kwargs=kwargs, user=members[role])
+            _assert_status(response, case.expected(role), name, role.value)
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(n for n, c in TENANT_URLS.items() if c.objects and c.names_object))
-def test_object_of_another_tenant_is_404(client, tenant, other_tenant, members, name):
-    case = TENANT_URLS[name]
-    foreign_kwargs = case.build(other_tenant, {role: member(other_tenant, role) for role in Role})
-    allowed_role = sorted(case.allowed)[0]
-    client.force_login(members[allowed_role])
-    assert _request(client, tenant, name, case, foreign_kwargs).status_code == 404
+    if case.objects and case.names_object:
+        allowed_role = sorted(case.allowed)[0]
+        with subtests.test(who=f"{allowed_role.value}, another tenant's object"):
+            # The other tenant's objects exist only for this check.
+            with transaction.atomic():
+                foreign_kwargs = case.build(other_tenant, {role: member(other_tenant, role) for role in Role})
+                response = _respond(
+                    client, name, case, slug=tenant.slug, kwargs=foreign_kwargs, user=members[allowed_role]
+                )
+                transaction.set_rollback(True)
+            _assert_status(response, 404, name, f"{allowed_role.value} with another tenant's object")
 
 
 @pytest.mark.django_db
