@@ -11,7 +11,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FAST_PASSWORD_HAS
 # Debian packages: chromium for browser tests, IPA fonts for Japanese PDFs, gettext, poppler.
 DEBIAN_PACKAGES := chromium fonts-ipafont-gothic fonts-ipafont-mincho gettext poppler-utils
 
-.PHONY: run test setup system-deps lint messages bench clean
+.PHONY: run test setup system-deps lint messages bench clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ test: setup lint
 # Refreshes the Japanese catalogue from the source; translate what it adds, then `make`.
 messages: setup
 	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+
+# The database and MEDIA_ROOT in one archive under backups/, checked again on restore.
+backup: setup
+	$(DEV_ENV) $(PY) manage.py backup --dir backups
+
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/coop-backup-....tar.gz"; exit 2; }
+	$(DEV_ENV) $(PY) manage.py restore "$(FILE)" --yes
 
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
