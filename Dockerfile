@@ -18,7 +18,7 @@ COPY . .
 RUN msgfmt --check -o locale/ja/LC_MESSAGES/django.mo locale/ja/LC_MESSAGES/django.po \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 
-RUN useradd --system --home /app coop && mkdir -p /app/media && chown coop /app/media
+RUN useradd --system --home /app coop && mkdir -p /app/media /app/backups && chown coop /app/media /app/backups
 USER coop
 EXPOSE 8000
 CMD ["gunicorn", "coop.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
