@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_scopes import scope
+
+from coop.clock import tenant_today
 
 from .models import Invitation, Tenant
 
@@ -63,7 +65,7 @@ def reminders_scan_tenant(*, tenant_id, today=None):
 
     tenant = Tenant.objects.get(pk=tenant_id)
     with scope(tenant=tenant):
-        day = date.fromisoformat(today) if today else timezone.localdate(timezone=reminders._zone(tenant))
+        day = date.fromisoformat(today) if today else tenant_today(tenant)
         return reminders.reminders_scan_tenant(tenant=tenant, today=day)
 
 
@@ -77,7 +79,7 @@ def digests_send():
             if not reminders.digest_is_due(tenant):
                 continue
             user_ids = reminders.digest_recipients(tenant)
-        day = timezone.localdate(timezone=reminders._zone(tenant)).isoformat()
+        day = tenant_today(tenant).isoformat()
         for start in range(0, len(user_ids), DIGEST_BATCH):
             digest_send_batch.delay(tenant_id=tenant.pk, user_ids=user_ids[start : start + DIGEST_BATCH], day=day)
 

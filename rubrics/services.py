@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from coop.clock import tenant_today, tenant_zone
 from coop.tokens import hash_token, new_token
 from coop.workflow import record
 from placements.models import PlacementSupervisor
@@ -336,14 +337,14 @@ def rater_link_send(*, window, placement, contact, by):
         raise ValidationError(_("Send links only to a partner supervisor of this placement."))
     if not contact.email:
         raise ValidationError(_("This person has no email address."))
-    if window.closes_on < timezone.localdate():
+    if window.closes_on < tenant_today():
         raise ValidationError(_("This assessment window is closed."))
     now = timezone.now()
     RaterLink.objects.filter(
         window=window, placement=placement, contact=contact, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     token = new_token()
-    closes = timezone.make_aware(datetime.combine(window.closes_on + timedelta(days=1), time.min))
+    closes = datetime.combine(window.closes_on + timedelta(days=1), time.min, tzinfo=tenant_zone())
     link = RaterLink.objects.create(
         tenant_id=window.tenant_id,
         window=window,

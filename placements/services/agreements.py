@@ -8,7 +8,6 @@ to draft; the next issue makes version n+1 and keeps the earlier versions and th
 """
 
 import logging
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.access import MANAGERS
+from coop.clock import tenant_today, tenant_zone
 from coop.models import HistoryEntry, Membership
 from coop.notifications import notify
 from coop.workflow import record, transition
@@ -193,7 +193,7 @@ def _placements_for(agreement):
 def agreement_snapshot(agreement, *, number, reason=""):
     """What version `number` says, as JSON: parties, theme, people, dates and terms."""
     tenant = agreement.tenant
-    tz = zoneinfo.ZoneInfo(tenant.timezone)
+    tz = tenant_zone(tenant)
     partner = agreement.partner
     theme = (
         Theme.objects.select_related("program", "term", "practitioner__contact").get(pk=agreement.theme_id)
@@ -232,7 +232,7 @@ def agreement_snapshot(agreement, *, number, reason=""):
         pre_assignments = [
             {"title": a.title, "when": _ja_datetime(a.due_at, tz)} for a in theme.pre_assignments.order_by("due_at")
         ]
-    issued_on = timezone.localdate(timezone=tz)
+    issued_on = tenant_today(tenant)
     return {
         "schema": 1,
         "kind": agreement.kind,
@@ -552,7 +552,7 @@ def _party_blocks(snapshot, signatures):
         signature = by_party.get(party)
         block["signed"] = signature is not None
         if signature is not None:
-            tz = tz or zoneinfo.ZoneInfo(signature.tenant.timezone)
+            tz = tz or tenant_zone(signature.tenant)
             block["signed_name"] = signature.signed_name
             block["signed_on"] = _ja_date(timezone.localtime(signature.signed_at, tz))
             block["method_text"] = (

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.access import ADMINS, require_role
+from coop.clock import tenant_today
 from coop.downloads import download_log
 from coop.summary import Scope, summary_csv, summary_pdf, summary_sections, summary_xlsx
 
@@ -37,7 +38,7 @@ class SummaryScopeForm(forms.Form):
 
 
 def _current_academic_year():
-    today = timezone.localdate()
+    today = tenant_today()
     return today.year if today.month >= 4 else today.year - 1
 
 

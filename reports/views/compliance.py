@@ -2,9 +2,9 @@
 evaluations, per theme and per partner, with a server-side SVG chart (no script)."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from coop.access import MANAGERS, require_role
+from coop.clock import tenant_today
 from coop.reminders import deadline_settings_for
 
 from .. import selectors
@@ -12,7 +12,7 @@ from .. import selectors
 
 @require_role(MANAGERS)
 def compliance(request, tenant_slug):
-    today = timezone.localdate()
+    today = tenant_today(request.tenant)
     deadlines = deadline_settings_for(request.tenant)
     data = selectors.compliance_groups_for_user(
         request.user,
