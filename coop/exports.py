@@ -16,6 +16,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_scopes import scope
 
+from .clock import tenant_zone
 from .downloads import download_log
 from .models import ExportJob
 from .registry import EXPORT_TABLES
@@ -56,7 +57,8 @@ def csv_export(request, *, name, header, rows, what):
 
     def stream():
         counter = [0]
-        with scope(tenant=tenant):
+        # Times in the tenant's zone: the middleware's zone is gone by the time this streams.
+        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
             yield from csv_chunks(header, rows, counter)
             download_log(tenant=tenant, user=user, what=what, filename=f"{name}.csv", rows=counter[0])
 
@@ -121,7 +123,8 @@ def export_job_run(*, job):
     rows = _counting(table.rows(queryset), job)
     name = f"{job.table}-{job.tenant.slug}.{job.fmt}"
     try:
-        with tempfile.TemporaryFile() as spool:
+        # A worker has no request zone: times are written in the tenant's.
+        with tempfile.TemporaryFile() as spool, timezone.override(tenant_zone(job.tenant)):
             if job.fmt == "csv":
                 counter = [0]
                 for chunk in csv_chunks(table.header(), rows, counter):
