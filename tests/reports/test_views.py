@@ -9,10 +9,12 @@ from django_scopes import scope, scopes_disabled
 from coop.models import Role
 from reports.models import DailyReport, FinalReport, FinalReportFile, MonthlyReport, PresentationSlot
 
+from ..clock import at
 from ..factories import member
 from .factories import DailyReportFactory, FinalPresentationFactory, MonthlyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements, reports and links count from today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 def url(name, tenant, **kwargs):
