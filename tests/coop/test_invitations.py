@@ -1,16 +1,15 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from coop import services
 from coop.models import Invitation, Membership, Role, User
 from coop.tokens import hash_token
 
+from ..clock import at, jst
 from ..factories import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +82,11 @@ def test_link_opened_by_someone_else_is_refused(client, invite, tenant, members)
     assert client.post(link).status_code == 403
 
 
+@at(2026, 11, 30, 10)
 def test_expired_and_revoked_links_are_gone(client, invite, tenant, members):
     link = invite(tenant, members[Role.STAFF])
     with scopes_disabled():
-        Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+        Invitation.objects.update(expires_at=jst(2026, 11, 30, 9, 59))
     assert client.get(link).status_code == 410
 
     link = invite(tenant, members[Role.STAFF], email="second@example.jp")

@@ -6,7 +6,6 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from coop import reminders
@@ -19,21 +18,19 @@ from ..factories import AgreementFactory, PartnerFactory, partner_person
 pytestmark = pytest.mark.django_db
 
 
-def issued_agreement(tenant, *, days_ago=None, issued_at=None):
+def issued_agreement(tenant, *, issued_at):
     agreement = AgreementFactory(partner=PartnerFactory(tenant=tenant), state=Agreement.State.ISSUED)
     with scopes_disabled():
         version = AgreementVersion.objects.create(tenant=tenant, agreement=agreement, number=1)
-        AgreementVersion.objects.filter(pk=version.pk).update(
-            created_at=issued_at or timezone.now() - datetime.timedelta(days=days_ago)
-        )
+        AgreementVersion.objects.filter(pk=version.pk).update(created_at=issued_at)
     return agreement
 
 
 @at(2026, 11, 30, 10)
 def test_scan_reminds_the_signers_once_however_often_it_runs(tenant, members):
-    agreement = issued_agreement(tenant, days_ago=10)
+    agreement = issued_agreement(tenant, issued_at=jst(2026, 11, 20, 10))
     partner = partner_person(agreement.partner, email="signer@partner.example.jp")
-    issued_agreement(tenant, days_ago=2)  # not waiting long enough yet
+    issued_agreement(tenant, issued_at=jst(2026, 11, 28, 10))  # not waiting long enough yet
     with scope(tenant=tenant):
         # the institution's signers (admin and staff) and the partner person
         assert reminders.reminders_scan_tenant(tenant=tenant) == 3
