@@ -42,6 +42,7 @@ run: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(VENV)/bin/lint-imports
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test: setup lint

@@ -30,8 +30,9 @@ def main():
     _setup_django(migrate=False)
     from django_scopes import scope
 
-    from coop.exports import csv_chunks, xlsx_write
+    from coop.exports import xlsx_table
     from coop.models import Tenant
+    from coop.spreadsheets import csv_chunks
     from placements.exports import TABLES
     from placements.models import Placement
 
@@ -60,7 +61,7 @@ def main():
                     sink.write(chunk)
         elif args.fmt == "xlsx":
             with tempfile.TemporaryFile() as spool:
-                count[0] = xlsx_write(spool, title="placements", header=table.header(), rows=table.rows(queryset))
+                count[0] = xlsx_table(spool, title="placements", header=table.header(), rows=table.rows(queryset))
         elif args.fmt == "iex-csv":
             # The same columns through django-import-export's default path (a tablib Dataset in memory).
             from import_export import resources

@@ -1,13 +1,12 @@
 """Streamed exports: CSV (UTF-8 with BOM, so Japanese Excel opens it) and XLSX, with flat memory.
 
 Rows come from a queryset's `values_list(...).iterator()`, never a list; CSV is written to
-the response as it is read, XLSX through openpyxl's write-only mode into a temporary file.
-Every cell that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading
-apostrophe. Each export is logged (who, what, how many rows) once it has been read to the end.
+the response as it is read, XLSX through openpyxl's write-only mode into a temporary file,
+both by the one writer in `coop.spreadsheets` (which escapes formula-like cells). Each export
+is logged (who, what, how many rows) once it has been read to the end.
 """
 
-import csv
-import io
+import itertools
 import tempfile
 
 from django.core.files import File
@@ -20,34 +19,9 @@ from .clock import tenant_zone
 from .downloads import download_log
 from .models import ExportJob
 from .registry import EXPORT_TABLES
+from .spreadsheets import csv_chunks, xlsx_write
 
 PROGRESS_EVERY = 1000
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_CHUNK_ROWS = 500
-
-
-def escape_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_chunks(header, rows, counter):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff".encode()
-    writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow([escape_cell(v) for v in row])
-        counter[0] = n
-        if n % CSV_CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
 
 
 def csv_export(request, *, name, header, rows, what):
@@ -67,24 +41,14 @@ def csv_export(request, *, name, header, rows, what):
     return response
 
 
-def xlsx_write(file, *, title, header, rows):
-    """Writes an XLSX workbook row by row (write-only: memory does not grow with rows)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append([escape_cell(v) for v in row])
-        count += 1
-    workbook.save(file)
-    return count
+def xlsx_table(file, *, title, header, rows):
+    """One sheet: a header and the rows; returns how many rows (without the header)."""
+    return xlsx_write(file, [(title, itertools.chain([header], rows))]) - 1
 
 
 def xlsx_export(request, *, name, header, rows, what):
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    count = xlsx_write(spool, title=name, header=header, rows=rows)
+    count = xlsx_table(spool, title=name, header=header, rows=rows)
     download_log(tenant=request.tenant, user=request.user, what=what, filename=f"{name}.xlsx", rows=count)
     spool.seek(0)
     return FileResponse(
@@ -131,7 +95,7 @@ def export_job_run(*, job):
                     spool.write(chunk)
                 count = counter[0]
             else:
-                count = xlsx_write(spool, title=job.table, header=table.header(), rows=rows)
+                count = xlsx_table(spool, title=job.table, header=table.header(), rows=rows)
             spool.seek(0)
             job.file.save(name, File(spool), save=False)
     except Exception as error:  # noqa: BLE001 - shown to the person on the job's page

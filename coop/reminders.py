@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from coop.clock import tenant_today, tenant_zone
-
+from .clock import tenant_today, tenant_zone
+from .mail import language_for, mail_send, site_url
 from .models import DeadlineSettings, DigestDelivery, Reminder, User
 from .registry import DEADLINE_PROVIDERS
 
@@ -103,11 +101,12 @@ def digest_send(*, tenant, user, day):
             return False  # today's digest was already sent (or is being sent by another worker)
         Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
     # Committed before sending: if this process dies now, the digest is lost, never doubled.
-    context = {"tenant": tenant, "recipient": user, "reminders": pending, "site_url": settings.SITE_URL}
-    with translation.override(user.language or tenant.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/reminders/digest_subject.txt", context).strip()
-        body = render_to_string("emails/reminders/digest_body.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    mail_send(
+        template="reminders/digest",
+        context={"tenant": tenant, "recipient": user, "reminders": pending},
+        to=[user.email],
+        language=language_for(user, tenant),
+    )
     return True
 
 
@@ -148,25 +147,24 @@ def calendar_token_reset(*, user):
     return user.calendar_token
 
 
-def _ics_escape(text):
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
 def calendar_ics(user, reminders):
-    """An iCalendar (RFC 5545) document with one all-day event per reminder."""
+    """An iCalendar (RFC 5545) document with one all-day event per reminder, built by the
+    `icalendar` package (escaping, line folding and CRLF are its job, not ours)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Co-op Portal//Deadlines//JA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     stamp = timezone.now().astimezone(UTC)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Co-op Portal//Deadlines//JA", "CALSCALE:GREGORIAN"]
     for reminder in reminders:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:reminder-{reminder.pk}@coop-portal",
-            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-            f"DTSTART;VALUE=DATE:{reminder.due_on:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{reminder.due_on + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_escape(reminder.title)}",
-        ]
+        event = Event()
+        event.add("uid", f"reminder-{reminder.pk}@coop-portal")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", reminder.due_on)
+        event.add("dtend", reminder.due_on + timedelta(days=1))
+        event.add("summary", reminder.title)
         if reminder.url:
-            lines.append(f"URL:{settings.SITE_URL}{reminder.url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+            event.add("url", site_url(reminder.url))
+        calendar.add_component(event)
+    return calendar.to_ical().decode()

@@ -28,6 +28,19 @@ def members_for_tenant(tenant, *, role=None):
     return qs
 
 
+def member_users(tenant, *, active_only=True):
+    """People of this tenant. The one way a view finds a user by email or id: a person of
+    another tenant is not found, so a page can neither record nor reveal them."""
+    memberships = Membership.objects.filter(tenant=tenant)
+    if active_only:
+        memberships = memberships.filter(is_active=True)
+    return User.objects.filter(pk__in=memberships.values("user_id"))
+
+
+def member_by_email(tenant, email, *, active_only=True):
+    return member_users(tenant, active_only=active_only).filter(email__iexact=(email or "").strip()).first()
+
+
 def member_counts_for_tenant(tenant):
     """Active members per role, in one query."""
     rows = Membership.objects.filter(tenant=tenant, is_active=True).values("role").annotate(n=Count("id"))

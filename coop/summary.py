@@ -3,12 +3,12 @@ each app contributes (coop.registry.register_summary_section), shown on screen, 
 as CSV/XLSX. A section is a small table with an optional server-side SVG chart, so the same
 object renders everywhere."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .registry import SUMMARY_SECTIONS
+from .spreadsheets import csv_bytes, xlsx_write
 
 # Characters Excel refuses in a sheet title.
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "・"))
@@ -59,33 +59,32 @@ def _cell(value):
     return str(value)
 
 
+def _summary_rows(scope, section):
+    yield [scope.label]
+    yield [_cell(c) for c in section.columns]
+    for row in section.rows:
+        yield [_cell(v) for v in row]
+
+
 def summary_csv(scope, sections):
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([scope.label])
-    for section in sections:
-        writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow([_cell(c) for c in section.columns])
-        writer.writerows([[_cell(v) for v in row] for row in section.rows])
-    return out.getvalue().encode()
+    def rows():
+        yield [scope.label]
+        for section in sections:
+            yield []
+            yield [section.title]
+            yield [_cell(c) for c in section.columns]
+            yield from ([_cell(v) for v in row] for row in section.rows)
+
+    return csv_bytes(rows())
 
 
 def summary_xlsx(scope, sections):
-    from openpyxl import Workbook
-
-    from .exports import escape_cell
-
-    workbook = Workbook(write_only=True)
-    for n, section in enumerate(sections, 1):
-        sheet = workbook.create_sheet(title=f"{n} {section.title}"[:31].translate(SHEET_TITLE_FORBIDDEN))
-        sheet.append([scope.label])
-        sheet.append([_cell(c) for c in section.columns])
-        for row in section.rows:
-            sheet.append([escape_cell(_cell(v)) for v in row])
+    sheets = [
+        (f"{n} {section.title}"[:31].translate(SHEET_TITLE_FORBIDDEN), _summary_rows(scope, section))
+        for n, section in enumerate(sections, 1)
+    ]
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(buffer, sheets)
     return buffer.getvalue()
 
 

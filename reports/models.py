@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from coop.models import TenantOwned
 from coop.tokens import SingleUseLink
@@ -238,6 +239,40 @@ class PresentationSlot(TenantOwned):
 # --- Evaluations (評価報告書) and the final result -------------------------------------------
 
 
+# The default form (seed 000's abilities). English msgids, translated when shown.
+DEFAULT_FORM_NAME = gettext_noop("Evaluation of the placement")
+DEFAULT_CRITERIA = [
+    (
+        gettext_noop("Finding problems"),
+        gettext_noop("Finds the problems that matter in the work and sets them as tasks."),
+    ),
+    (
+        gettext_noop("Putting it into practice"),
+        gettext_noop("Plans the work and carries it through with what was learned."),
+    ),
+    (
+        gettext_noop("Working with others"),
+        gettext_noop("Works with the people of the partner towards a shared goal."),
+    ),
+    (
+        gettext_noop("Reporting, informing and consulting"),
+        gettext_noop("Reports progress, shares information and asks for advice in time."),
+    ),
+    (
+        gettext_noop("Initiative"),
+        gettext_noop("Acts on their own, without waiting to be told."),
+    ),
+]
+DEFAULT_QUESTIONS = [
+    gettext_noop("Strengths shown during the placement"),
+    gettext_noop("What the student should work on next"),
+]
+
+
+def _form_items(pairs, prefix):
+    return [{"key": f"{prefix}{n}", "label": label, "description": text} for n, (label, text) in enumerate(pairs, 1)]
+
+
 class EvaluationForm(TenantOwned):
     """The scored form a tenant evaluates placements with: criteria on a score scale and
     free-text questions. Once an evaluation uses a version it is frozen (`is_used`); a change
@@ -268,6 +303,17 @@ class EvaluationForm(TenantOwned):
 
     def __str__(self):
         return f"{self.name} v{self.version}"
+
+    @classmethod
+    def default_for(cls, tenant):
+        """The default form (seed 000's abilities), not saved: shown until a tenant has its own."""
+        return cls(
+            tenant=tenant,
+            name=DEFAULT_FORM_NAME,
+            version=1,
+            criteria=_form_items(DEFAULT_CRITERIA, "c"),
+            questions=_form_items([(q, "") for q in DEFAULT_QUESTIONS], "q"),
+        )
 
     @property
     def scale(self):

@@ -5,10 +5,10 @@ No assessment in the scope: no section."""
 
 from django.utils.translation import gettext as _
 
+from coop import charts
 from coop.summary import Section
 from placements.summary import placements_in
 
-from . import charts
 from .models import AssessmentScore, Rater, Rubric
 from .selectors import cohort_growth
 

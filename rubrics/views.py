@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from coop import charts
 from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
 from coop.http import error_text, run_action
 from coop.models import Role
@@ -18,7 +19,7 @@ from placements.access import get_placement_for_user
 from placements.models import Theme
 from placements.selectors.visibility import placements_for_user
 
-from . import charts, selectors, services
+from . import selectors, services
 from .builtins import TEMPLATES
 from .forms import (
     AssessmentForm,

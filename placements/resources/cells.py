@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from import_export.widgets import ForeignKeyWidget, Widget
 
 from coop.models import Membership, Role, User
+from coop.spreadsheets import is_formula_like
 
 from ..models import Partner, Theme
 
@@ -19,7 +20,6 @@ LOOKUP_CHUNK = 500
 BATCH_SIZE = 1000
 # Django's bulk_update() writes one CASE per field whose cost grows with the batch: smaller is faster.
 UPDATE_BATCH_SIZE = 200
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE = re.compile(r"^\+\d[\d\s().-]*$")
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
 WEEKDAY_SPLIT = re.compile(r"[\s,、，/・]+")
@@ -80,7 +80,7 @@ def clean_text(value, *, required=False, phone=False):
         if required:
             raise ValueError(_("This column is required."))
         return ""
-    if text.startswith(FORMULA_STARTS) and not (phone and PHONE.match(text)):
+    if is_formula_like(text) and not (phone and PHONE.match(text)):
         raise ValueError(
             _(
                 "“%(value)s” starts with “%(char)s”, which a spreadsheet would run as a formula. "

@@ -1,5 +1,6 @@
 from coop.workflow import history_for
 
+from ..models import Agreement
 from .visibility import applications_for_user
 
 
@@ -10,9 +11,17 @@ def application_list_for_user(user, role, *, state=""):
     return qs.order_by("-created_at")
 
 
-def application_detail_context(application):
-    from ..services.selection import pledge_for
+def pledge_for(application):
+    """The application's current student pledge (実施誓約書), if the office has issued one."""
+    return (
+        Agreement.objects.filter(application=application, kind=Agreement.Kind.STUDENT_PLEDGE)
+        .exclude(state=Agreement.State.TERMINATED)
+        .order_by("-created_at")
+        .first()
+    )
 
+
+def application_detail_context(application):
     return {
         "interviews": application.interviews.select_related("interviewer"),
         "pledge": pledge_for(application),

@@ -41,6 +41,8 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from tablib import Dataset
 
+from coop.spreadsheets import csv_bytes
+
 from ..resources import KINDS
 
 logger = logging.getLogger(__name__)
@@ -558,8 +560,4 @@ def import_template(*, kind):
     """An example CSV for `kind`: UTF-8 with BOM (Excel opens it correctly), header row and
     one example row."""
     spec = KINDS[kind]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([column.key for column in spec.columns])
-    writer.writerow([column.example for column in spec.columns])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return csv_bytes([[column.key for column in spec.columns], [column.example for column in spec.columns]])

@@ -11,7 +11,7 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
-from .selection import pledge_for
+from ..selectors.selection import pledge_for
 
 PLACEMENT_FIELDS = (
     "faculty_supervisor",

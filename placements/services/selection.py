@@ -11,6 +11,7 @@ from coop.workflow import record, transition
 
 from ..models import Agreement, Application, Interview, Theme
 from ..selectors.people import partner_users, staff_users
+from ..selectors.selection import pledge_for
 
 
 def _lock(application):
@@ -128,15 +129,6 @@ def application_decline(*, application, by, note=""):
 @transaction.atomic
 def application_withdraw(*, application, by, note=""):
     return _student_leaves(application, to=Application.State.WITHDRAWN, by=by, note=note)
-
-
-def pledge_for(application):
-    return (
-        Agreement.objects.filter(application=application, kind=Agreement.Kind.STUDENT_PLEDGE)
-        .exclude(state=Agreement.State.TERMINATED)
-        .order_by("-created_at")
-        .first()
-    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from coop.access import EVERY_ROLE, MANAGERS, require_role
 from coop.http import run_action
-from coop.models import User
+from coop.selectors import member_by_email, member_users
 
 from ..access import get_placement_for_user
 from ..forms.placements import CareerOutcomeForm, GrantForm, PlacementForm, TransitionForm
@@ -147,7 +147,7 @@ def placement_outcome(request, tenant_slug, pk):
 def placement_grant(request, tenant_slug, pk):
     placement = get_object_or_404(Placement, pk=pk)
     form = GrantForm(request.POST)
-    user = User.objects.filter(email__iexact=form.data.get("email", "").strip()).first() if form.is_valid() else None
+    user = member_by_email(request.tenant, form.cleaned_data["email"]) if form.is_valid() else None
 
     def grant():
         if user is None:
@@ -161,7 +161,8 @@ def placement_grant(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def placement_revoke(request, tenant_slug, pk, user_pk):
     placement = get_object_or_404(Placement, pk=pk)
-    user = get_object_or_404(User, pk=user_pk)
+    # Members only, active or not (a grant outlives a deactivated membership until revoked).
+    user = get_object_or_404(member_users(request.tenant, active_only=False), pk=user_pk)
     return run_action(
         request,
         lambda: services.placement_revoke_access(placement=placement, user=user, by=request.user),

@@ -1,5 +1,4 @@
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.access import ADMINS, require_role
 from coop.clock import tenant_today
-from coop.downloads import download_log
+from coop.downloads import content_download
 from coop.summary import Scope, summary_csv, summary_pdf, summary_sections, summary_xlsx
 
 from ..models import Program, Term
@@ -79,16 +78,8 @@ def term_summary_download(request, tenant_slug, fmt):
         body = summary_xlsx(scope, sections)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = f"summary-{scope.program.pk}-{scope.term.pk if scope.term else scope.academic_year}.{fmt}"
-    download_log(
-        tenant=request.tenant,
-        user=request.user,
-        what="term_summary",
-        filename=name,
-        rows=sum(len(s.rows) for s in sections),
-    )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = sum(len(s.rows) for s in sections)
+    return content_download(request, body, filename=name, content_type=content_type, what="term_summary", rows=rows)
 
 
 urlpatterns = [

@@ -122,12 +122,3 @@ def compliance_groups_for_user(user, role, today, *, monthly_due_day, evaluation
         "partners": sorted(by_partner.values(), key=order),
         "behind": sorted(behind.values(), key=lambda b: (-b.missed, str(b.placement.student))),
     }
-
-
-def bar_chart(groups, *, width=320, bar=18, gap=10, label_width=0):
-    """Geometry of a horizontal SVG bar chart of the groups' report rates (0-100 %)."""
-    bars = []
-    for n, group in enumerate(groups):
-        y = n * (bar + gap)
-        bars.append({"group": group, "y": y, "text_y": y + bar - 4, "width": round(width * group.rate / 100)})
-    return {"bars": bars, "width": width, "height": max(len(groups) * (bar + gap), bar), "bar": bar}

@@ -2,9 +2,15 @@
 
 from django.utils.translation import gettext
 
-from ..models import AccessLink, Evaluation, MonthlyReport, PlacementResult
+from ..models import AccessLink, Evaluation, EvaluationForm, MonthlyReport, PlacementResult
 
 # --- Evaluations, the final result and emailed links ------------------------------------------
+
+
+def evaluation_form_for_tenant(tenant):
+    """The tenant's current evaluation form, or the default one unsaved (nothing is written)."""
+    found = EvaluationForm.objects.filter(tenant=tenant, is_current=True).order_by("-version").first()
+    return found or EvaluationForm.default_for(tenant)
 
 
 def evaluations_of_placement(placement):

@@ -4,7 +4,7 @@ faculty and the practitioner faculty."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from coop.notifications import notify
@@ -13,6 +13,7 @@ from coop.workflow import record, transition
 from ..models import Evaluation, EvaluationForm, PlacementResult
 from ..selectors import (
     EVALUATION_STATES,
+    evaluation_form_for_tenant,
     is_partner_supervisor,
     is_placement_faculty,
     partner_supervisor_users,
@@ -20,53 +21,15 @@ from ..selectors import (
     result_side,
 )
 
-# The default form (seed 000's abilities). English msgids, translated when shown.
-DEFAULT_FORM_NAME = gettext_noop("Evaluation of the placement")
-DEFAULT_CRITERIA = [
-    (
-        gettext_noop("Finding problems"),
-        gettext_noop("Finds the problems that matter in the work and sets them as tasks."),
-    ),
-    (
-        gettext_noop("Putting it into practice"),
-        gettext_noop("Plans the work and carries it through with what was learned."),
-    ),
-    (
-        gettext_noop("Working with others"),
-        gettext_noop("Works with the people of the partner towards a shared goal."),
-    ),
-    (
-        gettext_noop("Reporting, informing and consulting"),
-        gettext_noop("Reports progress, shares information and asks for advice in time."),
-    ),
-    (
-        gettext_noop("Initiative"),
-        gettext_noop("Acts on their own, without waiting to be told."),
-    ),
-]
-DEFAULT_QUESTIONS = [
-    gettext_noop("Strengths shown during the placement"),
-    gettext_noop("What the student should work on next"),
-]
-
-
-def _items(pairs, prefix):
-    return [{"key": f"{prefix}{n}", "label": label, "description": text} for n, (label, text) in enumerate(pairs, 1)]
-
 
 @transaction.atomic
 def evaluation_form_current(tenant, by=None):
-    """The tenant's current form; the default one is created on first use."""
-    found = EvaluationForm.objects.filter(tenant=tenant, is_current=True).order_by("-version").first()
-    if found is None:
-        found = EvaluationForm.objects.create(
-            tenant=tenant,
-            name=DEFAULT_FORM_NAME,
-            version=1,
-            criteria=_items(DEFAULT_CRITERIA, "c"),
-            questions=_items([(q, "") for q in DEFAULT_QUESTIONS], "q"),
-            created_by=by,
-        )
+    """The tenant's current form, for a write; the default one is saved on first use.
+    Pages that only show the form use selectors.evaluation_form_for_tenant (a GET never writes)."""
+    found = evaluation_form_for_tenant(tenant)
+    if found.pk is None:
+        found.created_by = by
+        found.save()
     return found
 
 

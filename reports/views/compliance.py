@@ -2,12 +2,18 @@
 evaluations, per theme and per partner, with a server-side SVG chart (no script)."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from coop import charts
 from coop.access import MANAGERS, require_role
 from coop.clock import tenant_today
 from coop.reminders import deadline_settings_for
 
 from .. import selectors
+
+
+def _rate_chart(chart_id, title, groups):
+    return charts.rate_bars(chart_id=chart_id, title=title, rows=[(g.label, g.rate) for g in groups]) if groups else ""
 
 
 @require_role(MANAGERS)
@@ -25,8 +31,10 @@ def compliance(request, tenant_slug):
     context = {
         **data,
         "today": today,
-        "theme_chart": selectors.bar_chart(data["themes"]),
-        "partner_chart": selectors.bar_chart(data["partners"]),
+        "theme_chart": _rate_chart("theme-chart", _("Share of working days reported, by theme"), data["themes"]),
+        "partner_chart": _rate_chart(
+            "partner-chart", _("Share of working days reported, by partner"), data["partners"]
+        ),
         "last_month": selectors.add_months(data["month"], -1),
     }
     return render(request, "reports/compliance.html", context)

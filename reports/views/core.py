@@ -1,10 +1,8 @@
 import datetime
-import logging
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import ADMINS, EVERY_ROLE, MANAGERS, require_role
 from coop.clock import tenant_today
+from coop.downloads import file_download
 from coop.http import error_text, run_action
 from coop.models import Role
 from coop.workflow import history_for
@@ -31,8 +30,6 @@ from ..forms import (
     UnlockForm,
 )
 from ..models import AccessLink, DailyReport, FinalReport, FinalReportFile, MonthlyReport
-
-logger = logging.getLogger(__name__)
 
 FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
 
@@ -398,16 +395,9 @@ def _final_file_for_user(request, pk):
 @require_role(EVERY_ROLE)
 def final_file(request, tenant_slug, pk):
     file = _final_file_for_user(request, pk)
-    logger.info(
-        "download tenant=%s user=%s what=final_report_file:%s file=%s",
-        request.tenant.slug,
-        request.user.pk,
-        file.pk,
-        Path(file.file.name).name,
+    return file_download(
+        request, file.file, filename=file.name, what=f"final_report_file:{file.pk}", as_attachment=True
     )
-    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @require_POST

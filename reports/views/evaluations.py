@@ -91,7 +91,7 @@ def evaluation_edit(request, tenant_slug, pk, kind):
     may_write = (evaluation is None or evaluation.state == Evaluation.State.DRAFT) and may_rate(
         request.user, kind, placement
     )
-    form = evaluation.form if evaluation else services.evaluation_form_current(request.tenant, request.user)
+    form = evaluation.form if evaluation else selectors.evaluation_form_for_tenant(request.tenant)
     values = (
         {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments}
         if evaluation
@@ -200,7 +200,7 @@ def result_agree(request, tenant_slug, pk):
 
 @require_role(ADMINS)
 def evaluation_form_settings(request, tenant_slug):
-    current = services.evaluation_form_current(request.tenant, request.user)
+    current = selectors.evaluation_form_for_tenant(request.tenant)
     initial = {
         "name": _(current.name),
         "criteria": "\n".join(

@@ -152,7 +152,7 @@ def _evaluation(request, found, context):
     evaluation = selectors.evaluations_of_placement(placement).get(Evaluation.Kind.PARTNER)
     if evaluation is not None and evaluation.state == Evaluation.State.SUBMITTED:
         return render(request, "reports/links/invalid.html", {"reason": "used", "link": found}, status=410)
-    form = evaluation.form if evaluation else services.evaluation_form_current(placement.tenant)
+    form = evaluation.form if evaluation else selectors.evaluation_form_for_tenant(placement.tenant)
     values = (
         {"scores": evaluation.scores, "answers": evaluation.answers, "comments": evaluation.comments}
         if evaluation

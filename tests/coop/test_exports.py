@@ -8,8 +8,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
-from coop.exports import escape_cell
 from coop.models import DownloadLog, Role
+from coop.spreadsheets import escape_cell
 from placements.models import Placement
 
 from ..factories import PartnerFactory, PlacementFactory, ThemeFactory, member
@@ -27,25 +27,30 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize("value", ["=SUM(A1)", "+81", "-1", "@cmd", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ["=SUM(A1)", "+81", "-1", "@cmd", "\tx", "\rx", "＝SUM(A1)", "＋81", "－1", "＠cmd"])
 def test_formula_like_cells_are_escaped(value):
     assert escape_cell(value) == "'" + value
-    assert escape_cell("株式会社①") == "株式会社①"
+
+
+@pytest.mark.parametrize("value", ["株式会社①", "a=b", "1-2", "", 42, -1])
+def test_other_cells_are_left_alone(value):
+    assert escape_cell(value) == value
 
 
 def test_csv_export_has_only_this_tenants_rows_escaped_and_logged(client, tenant, other_tenant, members):
     PartnerFactory(tenant=tenant, name='=HYPERLINK("http://evil")')
     PartnerFactory(tenant=tenant, name="株式会社①～")
+    PartnerFactory(tenant=tenant, name="＝HYPERLINK(“全角”)")
     PartnerFactory(tenant=other_tenant, name="他校だけの企業 MARKER-7f3a")
     client.force_login(members[Role.STAFF])
     rows = csv_rows(client.get(url(tenant, "partners", "csv")))
     names = [row[0] for row in rows[1:]]
     assert rows[0][0] == "連携先名"
-    assert sorted(names) == sorted(['\'=HYPERLINK("http://evil")', "株式会社①～"])
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://evil")', "株式会社①～", "'＝HYPERLINK(“全角”)"])
     assert "MARKER-7f3a" not in str(rows)
     with scopes_disabled():
         log = DownloadLog.objects.get()
-    assert (log.tenant_id, log.user_id, log.what, log.rows) == (tenant.pk, members[Role.STAFF].pk, "export:partners", 2)
+    assert (log.tenant_id, log.user_id, log.what, log.rows) == (tenant.pk, members[Role.STAFF].pk, "export:partners", 3)
 
 
 def test_xlsx_export_of_placements_with_labels_in_japanese(client, tenant, other_tenant, members):

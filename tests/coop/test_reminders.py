@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
+from icalendar import Calendar
 
 from coop import reminders
 from coop.models import DigestDelivery, Reminder, Role, User
@@ -97,14 +98,15 @@ def test_digest_waits_for_the_tenants_hour(tenant):
         assert reminders.digest_is_due(tenant, early + datetime.timedelta(minutes=1)) is True
 
 
-def test_reminders_page_and_calendar_feed(client, tenant, members, other_tenant):
+def test_reminders_page_and_calendar_feed(client, tenant, members, other_tenant, settings):
+    settings.SITE_URL = "https://coop.example.ac.jp"
     staff = members[Role.STAFF]
     with scopes_disabled():
         mine = Reminder.objects.create(
             tenant=tenant,
             user=staff,
             key="a",
-            title="署名をお願いします",
+            title="署名をお願いします; 実施計画書, 第2版",
             url="/t/hokuriku/",
             due_on=datetime.date(2026, 12, 1),
         )
@@ -126,7 +128,11 @@ def test_reminders_page_and_calendar_feed(client, tenant, members, other_tenant)
     response = client.get(feed)
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/calendar")
-    assert "BEGIN:VCALENDAR" in body and "DTSTART;VALUE=DATE:20261201" in body and "署名をお願いします" in body
+    assert "BEGIN:VCALENDAR" in body and "\r\nDTSTART;VALUE=DATE:20261201\r\n" in body
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    # Text with ; and , comes back as written (the format escapes them).
+    assert (str(event["summary"]), event.decoded("dtstart")) == ("署名をお願いします; 実施計画書, 第2版", mine.due_on)
+    assert str(event["url"]) == "https://coop.example.ac.jp/t/hokuriku/"
     assert "学生の締切" not in body
     assert client.get(reverse("coop:calendar_feed", kwargs={"token": "not-a-token"})).status_code == 404
     client.force_login(staff)

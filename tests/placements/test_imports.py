@@ -293,7 +293,11 @@ def test_broken_partner_rows_are_reported_in_words(tenant, staff):
     assert result.new == 1
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@A1", "\t=1+1", "\r=1+1", " =1+1"], ids=repr)
+@pytest.mark.parametrize(
+    "cell",
+    ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@A1", "\t=1+1", "\r=1+1", " =1+1", "＝1+1", "＋81", "－2", "＠A1"],
+    ids=repr,
+)
 def test_formula_like_text_is_rejected_everywhere(tenant, staff, cell):
     result = preview(tenant, staff, "partners", csv_bytes([PARTNER_HEADER, partner_row("株式会社式", notes=cell)]))
     assert not result.ok

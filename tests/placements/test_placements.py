@@ -220,3 +220,37 @@ def test_set_days_without_a_ticked_day_is_a_form_error_not_a_500(client, tenant,
     assert response.context["form"].errors == {"weekday_choices": ["就業する曜日を1つ以上選んでください。"]}
     placement.refresh_from_db()
     assert placement.schedule == "full_time"
+
+
+def _access_history(tenant, placement):
+    from django_scopes import scope
+
+    from coop.workflow import history_for
+
+    with scope(tenant=tenant):
+        return [(h.action, h.note) for h in history_for(placement) if h.action.startswith("placement.access")]
+
+
+def test_grant_gives_the_same_answer_for_another_institutions_account_as_for_no_account(
+    client, tenant, other_tenant, members
+):
+    # The form told staff whether an email had an account in another institution.
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    member(other_tenant, Role.ADMIN, email="admin@other.example.jp")
+    client.force_login(members[Role.STAFF])
+    answers = []
+    for email in ("admin@other.example.jp", "nobody@nowhere.example.jp"):
+        response = client.post(url("placement_grant", tenant, pk=placement.pk), {"email": email}, follow=True)
+        answers.append([str(m) for m in response.context["messages"]])
+    assert answers[0] == answers[1] == ["そのメールアドレスのメンバーはこの機関にいません。"]
+    assert _access_history(tenant, placement) == []
+
+
+def test_revoke_cannot_name_a_user_of_another_institution(client, tenant, other_tenant, members):
+    # Any tenant's staff could write any platform user's email into their placement's history.
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    stranger = member(other_tenant, Role.ADMIN, email="admin@other.example.jp")
+    client.force_login(members[Role.STAFF])
+    response = client.post(url("placement_revoke", tenant, pk=placement.pk, user_pk=stranger.pk))
+    assert response.status_code == 404
+    assert _access_history(tenant, placement) == []

@@ -6,6 +6,7 @@ from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import Application, Theme
+from placements.selectors.selection import pledge_for
 from placements.services import selection as services
 
 from ..factories import ApplicationFactory, PartnerFactory, ThemeFactory, member, partner_person
@@ -74,7 +75,7 @@ def test_only_the_student_accepts_then_the_office_issues_the_pledge(in_tenant, m
     services.application_prepare_pledge(application=application, by=members[Role.STAFF])
     with pytest.raises(ValidationError):
         services.application_prepare_pledge(application=application, by=members[Role.STAFF])
-    pledge = services.pledge_for(application)
+    pledge = pledge_for(application)
     assert pledge.kind == "student_pledge"
     assert pledge.state == "issued"
     assert pledge.versions.count() == 1

@@ -1,5 +1,6 @@
 """Term summary numbers against a hand-computed fixture."""
 
+import csv
 import datetime
 import io
 
@@ -96,3 +97,25 @@ def test_academic_year_scope_counts_placements_without_term_by_start_date(tenant
     with scope(tenant=tenant):
         sections = {s.key: s for s in summary_sections(Scope(tenant=tenant, program=theme.program, academic_year=2026))}
     assert sections["placements"].numbers == {"total": 2}
+
+
+def test_csv_and_xlsx_escape_formula_cells(client, tenant, members, fixture):
+    # A program named like a formula landed as a live formula in cell A1 of the summary.
+    program, term = fixture
+    with scopes_disabled():
+        program.name = '=HYPERLINK("http://evil.example/","研修")'
+        program.save()
+    client.force_login(members[Role.ADMIN])
+    query = f"?program={program.pk}&term={term.pk}"
+
+    def download(fmt):
+        return client.get(
+            reverse("placements:term_summary_download", kwargs={"tenant_slug": tenant.slug, "fmt": fmt}) + query
+        ).content
+
+    first_csv_cell = next(csv.reader(io.StringIO(download("csv").decode("utf-8-sig"))))[0]
+    assert first_csv_cell.startswith("'=HYPERLINK(")
+    workbook = load_workbook(io.BytesIO(download("xlsx")), read_only=True)
+    for sheet in workbook.worksheets:
+        first_xlsx_cell = next(sheet.iter_rows(values_only=True))[0]
+        assert first_xlsx_cell.startswith("'=HYPERLINK("), sheet.title

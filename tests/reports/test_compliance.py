@@ -2,11 +2,13 @@
 and a constant number of queries as rows grow."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from coop import charts
 from coop.models import DeadlineSettings, Role
 from placements.models import Placement
 from reports import selectors, services
@@ -76,9 +78,17 @@ def test_groups_and_who_is_behind(tenant, members, today):
 
 def test_chart_geometry():
     group = selectors.ComplianceGroup(1, "A", due=4, missed=1)
-    chart = selectors.bar_chart([group, selectors.ComplianceGroup(2, "B")], width=200)
-    assert [b["width"] for b in chart["bars"]] == [150, 200]
-    assert chart["height"] == 56
+    rows = [(g.label, g.rate) for g in (group, selectors.ComplianceGroup(2, "B"))]
+    svg = charts.rate_bars(chart_id="c", title="T", rows=rows, width=200)
+    filled = re.findall(r'<rect x="170" y="(\d+)" width="(\d+)" height="18" fill="(#\w+)"', svg)
+    # A pale track per row, then the rate: 75 % (fair, amber) and 100 % (good, green).
+    assert filled == [
+        ("0", "200", "#fbe9e7"),
+        ("0", "150", "#b26a00"),
+        ("28", "200", "#fbe9e7"),
+        ("28", "200", "#2e7d32"),
+    ]
+    assert 'viewBox="0 0 430 56"' in svg
 
 
 def test_page_draws_an_svg_chart_without_script(client, tenant, members):
@@ -86,7 +96,7 @@ def test_page_draws_an_svg_chart_without_script(client, tenant, members):
     client.force_login(members[Role.STAFF])
     response = client.get(url(tenant))
     assert response.status_code == 200
-    assert response.text.count('<svg class="bar-chart" role="img"') == 2
+    assert response.text.count('<div class="bar-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img"') == 2
     assert "<script" not in response.text.split("</head>")[1]
 
 

@@ -46,6 +46,18 @@ def test_default_form_is_made_on_first_use_with_the_seed_abilities(in_tenant):
     assert [c["label"] for c in form.criteria][0] == "Finding problems"
 
 
+def test_showing_the_form_writes_nothing(client, tenant, members, placement):
+    # A GET never writes: the default form was saved by merely opening these pages.
+    client.force_login(members[Role.ADMIN])
+    settings_page = client.get(url("evaluation_form", tenant))
+    assert "課題発見力" in settings_page.text
+    client.force_login(members[Role.FACULTY])
+    edit_page = client.get(url("evaluation_edit", tenant, pk=placement.pk, kind="faculty"))
+    assert edit_page.status_code == 200 and "課題発見力" in edit_page.text
+    with scopes_disabled():
+        assert not EvaluationForm.objects.exists()
+
+
 def test_a_used_form_is_frozen_and_a_change_makes_the_next_version(in_tenant, members, placement):
     faculty = members[Role.FACULTY]
     evaluation = services.evaluation_save(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from coop.models import Role
+from coop.models import DownloadLog, Role
 from reports.models import DailyReport, FinalReport, FinalReportFile, MonthlyReport, PresentationSlot
 
 from ..clock import at
@@ -179,8 +179,14 @@ def test_final_report_file_is_downloaded_through_the_access_check(
     client.force_login(members[Role.PARTNER])
     response = client.get(url("final_file", tenant, pk=file.pk))
     assert b"".join(response.streaming_content) == b"%PDF-1.4 slides"
+    assert (response["Content-Security-Policy"], response["X-Content-Type-Options"]) == ("sandbox", "nosniff")
+    assert response["Content-Disposition"].startswith("attachment")
     client.force_login(member(tenant, Role.STUDENT))  # another student
     assert client.get(url("final_file", tenant, pk=file.pk)).status_code == 404
+    # Every file download is logged, this one too (it was not); the refused one is not.
+    with scopes_disabled():
+        logged = list(DownloadLog.objects.values_list("tenant_id", "user_id", "what", "filename"))
+    assert logged == [(tenant.pk, members[Role.PARTNER].pk, f"final_report_file:{file.pk}", "slides.pdf")]
 
 
 def test_student_submits_the_final_report_with_a_file(client, tenant, members, placement, settings, tmp_path):

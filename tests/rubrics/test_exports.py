@@ -12,8 +12,8 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
+from coop import charts
 from coop.models import DownloadLog, Role
-from rubrics import charts
 
 from ..clock import at
 from ..factories import member

@@ -16,8 +16,9 @@ By hand, program only, self:
 import pytest
 from django_scopes import scope, scopes_disabled
 
+from coop import charts
 from coop.models import Role
-from rubrics import charts, selectors, services
+from rubrics import selectors, services
 
 from ..clock import at
 from ..factories import ProgramFactory, member

@@ -1,0 +1,26 @@
+"""The one templated-email sender. Every email the portal sends (invitations, notifications,
+digests, emailed links) is rendered here from `templates/emails/<name>_subject.txt` and
+`_body.txt`, in the recipient's language, with the subject prefix and links built from
+SITE_URL (never from a request's host)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def site_url(path=""):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def language_for(user, tenant):
+    """The recipient's own language, else the tenant's, else the portal's (ja)."""
+    return (getattr(user, "language", "") or "") or tenant.language or settings.LANGUAGE_CODE
+
+
+def mail_send(*, template, context, to, language):
+    context = {"site_url": site_url(), **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, to)
