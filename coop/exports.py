@@ -87,8 +87,7 @@ def export_job_run(*, job):
     rows = _counting(table.rows(queryset), job)
     name = f"{job.table}-{job.tenant.slug}.{job.fmt}"
     try:
-        # A worker has no request zone: times are written in the tenant's.
-        with tempfile.TemporaryFile() as spool, timezone.override(tenant_zone(job.tenant)):
+        with tempfile.TemporaryFile() as spool:
             if job.fmt == "csv":
                 counter = [0]
                 for chunk in csv_chunks(table.header(), rows, counter):

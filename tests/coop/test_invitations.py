@@ -149,3 +149,13 @@ def test_staff_cannot_invite_an_administrator(client, tenant, members):
     assert response.status_code == 200
     with scopes_disabled():
         assert not Invitation.objects.exists()
+
+
+@at(2026, 11, 30, 10)
+def test_emailed_expiry_is_in_the_tenants_zone(invite, tenant, members):
+    # The email is rendered after the request (in production by a worker): no request zone then.
+    tenant.timezone = "Pacific/Honolulu"
+    tenant.save()
+    invite(tenant, members[Role.STAFF])
+    # 10:00 in Tokyo is 15:00 the day before in Honolulu; the link works for 14 days.
+    assert "2026-12-13 15:00" in mail.outbox[-1].body
