@@ -15,6 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_scopes import scope
 
+from .clock import tenant_zone
 from .downloads import download_log
 from .models import ExportJob
 from .registry import EXPORT_TABLES
@@ -30,7 +31,8 @@ def csv_export(request, *, name, header, rows, what):
 
     def stream():
         counter = [0]
-        with scope(tenant=tenant):
+        # Times in the tenant's zone: the middleware's zone is gone by the time this streams.
+        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
             yield from csv_chunks(header, rows, counter)
             download_log(tenant=tenant, user=user, what=what, filename=f"{name}.csv", rows=counter[0])
 

@@ -1,5 +1,4 @@
 import re
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -9,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from .clock import tenant_zone
 from .models import Membership, Tenant
 
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-a-zA-Z0-9_]+)/")
@@ -65,7 +65,7 @@ class TenantMiddleware:
             if request.membership is None and not public:
                 raise Http404
             request.tenant = tenant
-            timezone.activate(zoneinfo.ZoneInfo(tenant.timezone))
+            timezone.activate(tenant_zone(tenant))
             try:
                 response = self.get_response(request)
             finally:

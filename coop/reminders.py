@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from .clock import tenant_today, tenant_zone
 from .mail import language_for, mail_send, site_url
 from .models import DeadlineSettings, DigestDelivery, Reminder, User
 from .registry import DEADLINE_PROVIDERS
@@ -42,14 +43,15 @@ def deadline_settings_for(tenant):
 def due_items(tenant, today):
     deadline_settings = deadline_settings_for(tenant)
     # Titles are stored once for everybody: in the tenant's language.
-    with translation.override(tenant.language or settings.LANGUAGE_CODE):
+    # Day lookups (`__date`) count in the tenant's zone, as its people do, also in a worker.
+    with translation.override(tenant.language or settings.LANGUAGE_CODE), timezone.override(tenant_zone(tenant)):
         for provider in DEADLINE_PROVIDERS:
             yield from provider(tenant, deadline_settings, today)
 
 
 def reminders_scan_tenant(*, tenant, today=None):
     """Inserts the reminders that are due and not yet recorded. Returns how many were new."""
-    today = today or timezone.localdate()
+    today = today or tenant_today(tenant)
     before = Reminder.objects.filter(tenant=tenant).count()
     batch = []
     for due in due_items(tenant, today):
@@ -109,14 +111,8 @@ def digest_send(*, tenant, user, day):
 
 
 def digest_is_due(tenant, now=None):
-    now = timezone.localtime(now or timezone.now(), timezone=_zone(tenant))
+    now = timezone.localtime(now or timezone.now(), tenant_zone(tenant))
     return now.hour >= deadline_settings_for(tenant).digest_hour
-
-
-def _zone(tenant):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(tenant.timezone)
 
 
 def deadline_settings_save(*, tenant, values):

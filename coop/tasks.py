@@ -2,9 +2,9 @@
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope
 
+from .clock import tenant_today
 from .health import heartbeat_write
 from .mail import language_for, mail_send, site_url
 from .models import Invitation, Tenant
@@ -59,7 +59,7 @@ def reminders_scan_tenant(*, tenant, today=None):
 
     from . import reminders
 
-    day = date.fromisoformat(today) if today else timezone.localdate(timezone=reminders._zone(tenant))
+    day = date.fromisoformat(today) if today else tenant_today(tenant)
     return reminders.reminders_scan_tenant(tenant=tenant, today=day)
 
 
@@ -73,7 +73,7 @@ def digests_send():
             if not reminders.digest_is_due(tenant):
                 continue
             user_ids = reminders.digest_recipients(tenant)
-        day = timezone.localdate(timezone=reminders._zone(tenant)).isoformat()
+        day = tenant_today(tenant).isoformat()
         for start in range(0, len(user_ids), DIGEST_BATCH):
             digest_send_batch.delay(tenant_id=tenant.pk, user_ids=user_ids[start : start + DIGEST_BATCH], day=day)
 

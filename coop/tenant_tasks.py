@@ -1,5 +1,5 @@
 """The one Celery base task for tenant work: a task gets a tenant id and runs inside that
-tenant's scope, so a task without a scope cannot exist (as pretix's EventTask).
+tenant's scope and time zone, so a task without a scope cannot exist (as pretix's EventTask).
 
     @tenant_task
     def send_rater_link(*, tenant, link_id, token): ...
@@ -17,12 +17,16 @@ class TenantTask(Task):
 
     def __call__(self, *args, tenant_id, **kwargs):
         # Imported here: the Celery app module loads before Django's apps are ready.
+        from django.utils import timezone
         from django_scopes import scope
 
+        from .clock import tenant_zone
         from .models import Tenant
 
         tenant = Tenant.objects.get(pk=tenant_id)
-        with scope(tenant=tenant):
+        # The tenant's time zone, as the middleware sets it for a request: dates and times in
+        # emails, exports and `__date` lookups are the tenant's, not the worker's default.
+        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
             return super().__call__(*args, tenant=tenant, **kwargs)
 
 

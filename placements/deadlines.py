@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from coop.clock import tenant_date
 from coop.models import Role
 from coop.reminders import Due
 
@@ -41,7 +42,7 @@ def agreements_waiting_for_signature(tenant, settings, today):
     ).values_list("partner_id", "user_id"):
         partner_people.setdefault(partner_id, set()).add(user_id)
     for agreement in waiting:
-        due_on = agreement.issued_at.date() + timedelta(days=settings.signature_waiting_days)
+        due_on = tenant_date(agreement.issued_at, tenant) + timedelta(days=settings.signature_waiting_days)
         title = _("Signature needed: %(title)s") % {"title": agreement.title}
         for party in agreement.parties:
             if (agreement.pk, agreement.version, party) in signed:

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from coop.clock import tenant_today
 from coop.models import Membership, Role, Tenant, User
 
 from .models import Agreement, Partner, Program, Theme
@@ -171,7 +172,7 @@ def seed(tenant, people):
 def _seed_university(tenant, people):
     staff, faculty, partner_user = people[Role.STAFF], people[Role.FACULTY], people[Role.PARTNER]
     students = _students(tenant, people, "univ", 8)
-    today = timezone.localdate()
+    today = tenant_today(tenant)
 
     coop = programs.program_save(
         tenant=tenant,
@@ -493,7 +494,7 @@ def _seed_university(tenant, people):
 def _seed_high_school(tenant, people):
     staff, faculty, partner_user = people[Role.STAFF], people[Role.FACULTY], people[Role.PARTNER]
     students = _students(tenant, people, "school", 3)
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     dual = programs.program_save(
         tenant=tenant,
         by=staff,

@@ -5,11 +5,9 @@ emailed link), the faculty's evaluation and the final result agreed by both facu
 emailed link still waiting. Made through the real services; idempotent."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
-from django.utils import timezone
-
+from coop.clock import tenant_today, tenant_zone
 from coop.models import Role
 from placements.models import Placement
 
@@ -40,7 +38,7 @@ def seed(tenant, people):
 
 def _reports(tenant, people):
     staff, faculty = people[Role.STAFF], people[Role.FACULTY]
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     running = Placement.objects.filter(tenant=tenant, state=Placement.State.ACTIVE).select_related("student")
     last_month = add_months(month_start(today), -1)
     for placement in running:
@@ -53,7 +51,7 @@ def _reports(tenant, people):
         placements=presenting,
         title="コーオプ教育 最終報告会" if tenant.kind != "high_school" else "デュアルシステム 成果発表会",
         starts_at=datetime.datetime.combine(
-            today + datetime.timedelta(days=60), datetime.time(13, 0), tzinfo=zoneinfo.ZoneInfo(tenant.timezone)
+            today + datetime.timedelta(days=60), datetime.time(13, 0), tzinfo=tenant_zone(tenant)
         ),
         place="本部棟 大会議室",
         attendees="受入企業のご担当者、指導教員、実務家教員、在学生",

@@ -4,10 +4,10 @@ report compliance, monthly reports, evaluations and final results."""
 import datetime
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.charts import bar_chart
+from coop.clock import tenant_today
 from coop.summary import Section
 from placements.summary import placements_in
 
@@ -25,7 +25,7 @@ def _months_due(placement, today):
 
 
 def sections(scope, today=None):
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     placements = list(placements_in(scope).filter(state__in=REPORTING_STATES))
     ids = [p.pk for p in placements]
     submitted = DailyReport.objects.filter(placement_id__in=ids, state=DailyReport.State.SUBMITTED)

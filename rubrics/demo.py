@@ -8,8 +8,7 @@ Idempotent: a tenant that already has rubrics is left alone.
 
 import datetime
 
-from django.utils import timezone
-
+from coop.clock import tenant_today
 from coop.models import Role, Tenant
 from placements.models import Program
 
@@ -59,7 +58,7 @@ def seed(tenant, people):
     if program is None:
         return
     staff = people[Role.STAFF]
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     for template in TEMPLATES_BY_KIND.get(tenant.kind, DEFAULT_TEMPLATES):
         rubric = rubric_create_from_template(tenant=tenant, template=template, by=staff)
         windows = {

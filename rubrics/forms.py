@@ -4,10 +4,10 @@ starts them empty), so no list can offer another tenant's objects."""
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coop.clock import tenant_today
 from coop.formfields import ScopedModelForm
 from placements.models import Placement, Program, Term
 
@@ -172,7 +172,7 @@ class WindowForm(ScopedModelForm):
         self.fields["program"].queryset = Program.objects.filter(tenant=tenant).order_by("name")
         self.fields["term"].queryset = Term.objects.filter(tenant=tenant).select_related("program")
         self.fields["placement"].queryset = Placement.objects.filter(tenant=tenant).select_related("student", "partner")
-        today = timezone.localdate()
+        today = tenant_today(tenant)
         self.initial.setdefault("opens_on", today)
         self.initial.setdefault("closes_on", today + datetime.timedelta(days=14))
 

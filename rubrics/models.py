@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.clock import tenant_today
 from coop.models import TenantOwned
 from coop.tokens import SingleUseLink
 
@@ -138,7 +139,7 @@ class AssessmentWindow(TenantOwned):
         return [rater for rater, on in asked.items() if on]
 
     def is_open(self, today=None):
-        today = today or timezone.localdate()
+        today = today or tenant_today()
         return self.opens_on <= today <= self.closes_on
 
     @property

@@ -6,10 +6,10 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from coop import links
 from coop.access import MANAGERS
+from coop.clock import tenant_today
 from coop.models import Role
 from placements.models import Placement
 from placements.selectors.visibility import placements_for_user
@@ -101,7 +101,7 @@ def window_rows(window):
 
 
 def windows_open(tenant, today=None):
-    today = today or timezone.localdate()
+    today = today or tenant_today(tenant)
     return AssessmentWindow.objects.filter(tenant=tenant, opens_on__lte=today, closes_on__gte=today)
 
 

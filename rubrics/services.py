@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coop import links
+from coop.clock import tenant_today, tenant_zone
 from coop.workflow import record
 from placements.models import PlacementSupervisor
 
@@ -325,9 +326,9 @@ def rater_link_send(*, window, placement, contact, by):
         raise ValidationError(_("Send links only to a partner supervisor of this placement."))
     if not contact.email:
         raise ValidationError(_("This person has no email address."))
-    if window.closes_on < timezone.localdate():
+    if window.closes_on < tenant_today():
         raise ValidationError(_("This assessment window is closed."))
-    closes = timezone.make_aware(datetime.combine(window.closes_on + timedelta(days=1), time.min))
+    closes = datetime.combine(window.closes_on + timedelta(days=1), time.min, tzinfo=tenant_zone())
     link, token = links.link_issue(
         RaterLink,
         replaces={"window": window, "placement": placement, "contact": contact},

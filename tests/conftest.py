@@ -43,6 +43,16 @@ def _tasks_in_process():
 
 
 @pytest.fixture
+def travel(time_machine):
+    """Moves the stopped clock to another instant within a test: `travel(jst(2026, 12, 1, 9))`."""
+
+    def move(when):
+        time_machine.move_to(when, tick=False)
+
+    return move
+
+
+@pytest.fixture
 def tenant(db):
     return TenantFactory(name="北陸テスト大学", slug="hokuriku")
 

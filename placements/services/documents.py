@@ -4,11 +4,12 @@ signatures recorded so far. The other half, drafting, issuing and signing, is ag
 """
 
 import logging
-import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from coop.clock import tenant_today, tenant_zone
 
 from ..models import Agreement, AgreementVersion, Placement, Signature, Theme
 from ..selectors.agreements import work_period_agreement
@@ -85,7 +86,7 @@ def _placements_for(agreement):
 def agreement_snapshot(agreement, *, number, reason=""):
     """What version `number` says, as JSON: parties, theme, people, dates and terms."""
     tenant = agreement.tenant
-    tz = zoneinfo.ZoneInfo(tenant.timezone)
+    tz = tenant_zone(tenant)
     partner = agreement.partner
     theme = (
         Theme.objects.select_related("program", "term", "practitioner__contact").get(pk=agreement.theme_id)
@@ -129,7 +130,7 @@ def agreement_snapshot(agreement, *, number, reason=""):
         pre_assignments = [
             {"title": a.title, "when": _ja_datetime(a.due_at, tz)} for a in theme.pre_assignments.order_by("due_at")
         ]
-    issued_on = timezone.localdate(timezone=tz)
+    issued_on = tenant_today(tenant)
     return {
         "schema": 1,
         "kind": agreement.kind,
@@ -242,7 +243,7 @@ def _party_blocks(snapshot, signatures):
         signature = by_party.get(party)
         block["signed"] = signature is not None
         if signature is not None:
-            tz = tz or zoneinfo.ZoneInfo(signature.tenant.timezone)
+            tz = tz or tenant_zone(signature.tenant)
             block["signed_name"] = signature.signed_name
             block["signed_on"] = _ja_date(timezone.localtime(signature.signed_at, tz))
             block["method_text"] = (

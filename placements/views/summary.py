@@ -1,10 +1,10 @@
 from django import forms
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.access import ADMINS, require_role
+from coop.clock import tenant_now, tenant_today
 from coop.downloads import content_download
 from coop.summary import Scope, summary_csv, summary_pdf, summary_sections, summary_xlsx
 
@@ -36,7 +36,7 @@ class SummaryScopeForm(forms.Form):
 
 
 def _current_academic_year():
-    today = timezone.localdate()
+    today = tenant_today()
     return today.year if today.month >= 4 else today.year - 1
 
 
@@ -70,7 +70,7 @@ def term_summary_download(request, tenant_slug, fmt):
         return render(request, "placements/summary/page.html", {"form": form}, status=400)
     sections = summary_sections(scope)
     if fmt == "pdf":
-        body, content_type = summary_pdf(scope, sections, generated_at=timezone.localtime()), "application/pdf"
+        body, content_type = summary_pdf(scope, sections, generated_at=tenant_now(request.tenant)), "application/pdf"
     elif fmt == "csv":
         body, content_type = summary_csv(scope, sections), "text/csv; charset=utf-8"
     else:

@@ -7,9 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from coop.access import MANAGERS
+from coop.clock import tenant_today
 from coop.models import Role
 from coop.workflow import history_for
 from placements.models import Placement, PlacementSupervisor
@@ -82,7 +81,7 @@ def report_settings_for(tenant):
 def can_report_on(placement, day, today=None):
     """Whether a daily report may exist for `day` at all: inside the placement period, not in
     the future, and the placement is running or finished."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     return placement.state in REPORTING_STATES and placement.starts_on <= day <= min(placement.ends_on, today)
 
 
@@ -97,7 +96,7 @@ def edit_deadline(day, settings, report=None):
 
 def is_locked(day, report, settings, today=None):
     """A report is locked after its edit deadline (the cut-off, or a later unlock)."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     return today > edit_deadline(day, settings, report)
 
 
@@ -201,7 +200,7 @@ class Rollup:
 def month_rollup(placement, month, today=None):
     """The month built from its daily reports: hours of submitted reports, days with a
     submitted report, and working days up to today without one (missed)."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     last = month_end(month)
     reports = list(DailyReport.objects.filter(placement=placement, date__gte=month, date__lte=last).order_by("date"))
     submitted = {r.date: r for r in reports if r.state == DailyReport.State.SUBMITTED}
@@ -221,7 +220,7 @@ def month_rollup(placement, month, today=None):
 
 def month_calendar(placement, month, reports, today=None):
     """Weeks (Monday first) of Day cells for the month view; days outside the month are None."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     by_date = {r.date: r for r in reports}
     weekdays = set(placement.weekday_numbers)
     weeks = []
@@ -287,7 +286,7 @@ def monthly_reports_for_user(user, role, *, waiting=False):
 
 def student_month_status(user, today=None):
     """For the student's dashboard: each running placement with today's report and the month so far."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     rows = []
     for placement in reporting_placements_for_student(user):
         rollup = month_rollup(placement, month_start(today), today)
@@ -376,7 +375,7 @@ def compliance_for_user(user, role, month, today=None, limit=300):
     """This month's daily-report compliance of every running placement the person may see.
     Three queries whatever the number of rows: placements, their submitted reports of the
     month, their monthly reports of the month (both through a subquery on the first)."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     last = month_end(month)
     placements = (
         placements_for_user(user, role)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.clock import tenant_today
 from coop.notifications import notify
 from coop.workflow import record, transition
 
@@ -60,7 +61,7 @@ def daily_report_save(*, placement, day, by, submit=False, today=None, **values)
     Open to the student until the tenant's cut-off (or an unlock). A change to a submitted
     report keeps the old values in the report's history.
     """
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     _check_student(placement, by)
     if not can_report_on(placement, day, today):
         raise ValidationError(_("There is no report to write for this day."))
@@ -154,7 +155,7 @@ def _record_monthly_change(report, by, today):
 @transaction.atomic
 def daily_report_unlock(*, placement, day, days, by, today=None):
     """Lets the student change (or write) the report of `day` for `days` more days."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     if not can_report_on(placement, day, today):
         raise ValidationError(_("There is no report to write for this day."))
     if not 1 <= days <= MAX_UNLOCK_DAYS:
@@ -192,7 +193,7 @@ def _locked_monthly(placement, month):
 def monthly_report_save(*, placement, month, by, submit=False, today=None, summary=None, reflection=None):
     """The student writes (and with `submit`, submits) the month's summary and reflection.
     On submission the roll-up of the daily reports is kept with the report."""
-    today = today or timezone.localdate()
+    today = today or tenant_today()
     _check_student(placement, by)
     _check_month(placement, month, today)
     report = _locked_monthly(placement, month)

@@ -2,11 +2,11 @@
 evaluations, per theme and per partner, with a server-side SVG chart (no script)."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop import charts
 from coop.access import MANAGERS, require_role
+from coop.clock import tenant_today
 from coop.reminders import deadline_settings_for
 
 from .. import selectors
@@ -18,7 +18,7 @@ def _rate_chart(chart_id, title, groups):
 
 @require_role(MANAGERS)
 def compliance(request, tenant_slug):
-    today = timezone.localdate()
+    today = tenant_today(request.tenant)
     deadlines = deadline_settings_for(request.tenant)
     data = selectors.compliance_groups_for_user(
         request.user,

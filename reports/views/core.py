@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import ADMINS, EVERY_ROLE, MANAGERS, require_role
+from coop.clock import tenant_today
 from coop.downloads import file_download
 from coop.http import error_text, run_action
 from coop.models import Role
@@ -49,7 +49,7 @@ def _placement_url(placement, month=None):
 @require_role(Role.STUDENT)
 def today(request, tenant_slug):
     """Phone first: straight to today's report of the student's running placement."""
-    day = timezone.localdate()
+    day = tenant_today(request.tenant)
     running = list(selectors.reporting_placements_for_student(request.user))
     reportable = [p for p in running if selectors.can_report_on(p, day, day)]
     if len(reportable) == 1:
@@ -75,7 +75,7 @@ def _neighbour_days(placement, day, today):
 @require_role(EVERY_ROLE)
 def daily_edit(request, tenant_slug, pk, day):
     placement = get_placement_for_user(request, pk)
-    today_ = timezone.localdate()
+    today_ = tenant_today(request.tenant)
     if not selectors.can_report_on(placement, day, today_):
         raise Http404
     if request.method == "POST":
@@ -154,7 +154,7 @@ def daily_unlock(request, tenant_slug, pk, day):
 
 def _month_param(request, placement):
     """The month asked for (?month=YYYY-MM), else this month clamped to the placement period."""
-    today_ = timezone.localdate()
+    today_ = tenant_today(request.tenant)
     months = selectors.placement_months(placement)
     try:
         month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007
@@ -170,7 +170,7 @@ def _month_param(request, placement):
 @require_role(EVERY_ROLE)
 def placement_reports(request, tenant_slug, pk):
     placement = get_placement_for_user(request, pk)
-    today_ = timezone.localdate()
+    today_ = tenant_today(request.tenant)
     month = _month_param(request, placement)
     rollup = selectors.month_rollup(placement, month, today_)
     months = selectors.placement_months(placement)
@@ -209,7 +209,7 @@ def placement_reports(request, tenant_slug, pk):
 
 @require_role(EVERY_ROLE)
 def overview(request, tenant_slug):
-    today_ = timezone.localdate()
+    today_ = tenant_today(request.tenant)
     try:
         month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007
     except ValueError:
@@ -249,7 +249,7 @@ def monthly_list(request, tenant_slug):
 @require_role(EVERY_ROLE)
 def monthly_detail(request, tenant_slug, pk, month):
     placement = get_placement_for_user(request, pk)
-    today_ = timezone.localdate()
+    today_ = tenant_today(request.tenant)
     if month not in selectors.placement_months(placement) or month > selectors.month_start(today_):
         raise Http404
     report = selectors.monthly_report_for(placement, month)

@@ -3,14 +3,13 @@ staff set a theme with a partner and issue the agreement PDF, the student does t
 pre-assignment and applies, the partner person selects, the student accepts and signs the
 pledge, and the staff create the placement and start it."""
 
-import datetime
-
 import pytest
 from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import Agreement, Placement
 
+from ..clock import at
 from ..factories import PartnerFactory, TermFactory, member, partner_person
 from .conftest import screenshot
 
@@ -36,6 +35,7 @@ def click(page, name):
     page.wait_for_load_state()
 
 
+@at(2026, 11, 18, 10)
 def test_theme_to_active_placement(browser, live_server):
     term = TermFactory(program__tenant__slug="kit", program__tenant__name="KIT", program__name="Co-op program")
     tenant, program = term.tenant, term.program
@@ -76,7 +76,7 @@ def test_theme_to_active_placement(browser, live_server):
     office.get_by_role("link", name="Add a pre-assignment").click()
     office.get_by_label("Title").fill("Log analysis")
     office.get_by_label("Instructions").fill("Find three anomalies.")
-    office.get_by_label("Due").fill((datetime.datetime.now() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
+    office.get_by_label("Due").fill("2026-11-25T10:00")
     click(office, "Save")
 
     # 4. The student does the pre-assignment and applies, on a phone.

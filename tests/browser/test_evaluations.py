@@ -13,6 +13,7 @@ from coop.models import Role
 from placements.models import PlacementSupervisor, PractitionerFaculty
 from reports.models import AccessLink, Evaluation, MonthlyReport, PlacementResult
 
+from ..clock import at
 from ..factories import PartnerContactFactory, PartnerFactory, member
 from ..reports.factories import MonthlyReportFactory, running_placement
 from .conftest import screenshot
@@ -27,6 +28,7 @@ def emailed_path(to):
     return re.search(r"https?://[^/\s]+(/t/\S+/reports/l/\S+/)", message.body).group(1)
 
 
+@at(2026, 11, 18, 10)
 def test_partner_uses_emailed_links_and_faculty_agree_the_result(browser, live_server):
     tenant = PartnerFactory(tenant__slug="kit", tenant__name="KIT", name="Hokuriku Data Systems").tenant
     staff = member(tenant, Role.STAFF, email="staff@kit.example.jp", full_name="Office Staff")

@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 from coop.models import Role
 from reports.models import DailyReport, MonthlyReport
 
+from ..clock import at
 from ..factories import PartnerFactory, member
 from ..reports.factories import running_placement
 from .conftest import screenshot
@@ -18,6 +19,7 @@ from .test_coop_flow import click, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@at(2026, 11, 18, 10)
 def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     tenant = PartnerFactory(tenant__slug="kit", tenant__name="KIT").tenant
     faculty = member(tenant, Role.FACULTY, email="faculty@kit.example.jp", full_name="Faculty Supervisor")

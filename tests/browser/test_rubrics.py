@@ -13,6 +13,7 @@ from coop.models import Role
 from placements.models import PlacementSupervisor
 from rubrics.models import Assessment, RaterLink, Rubric
 
+from ..clock import at
 from ..factories import PartnerContactFactory, TenantFactory, member
 from ..reports.factories import running_placement
 from .conftest import screenshot
@@ -39,6 +40,7 @@ def open_window(page, base, program, phase):
     return page.url
 
 
+@at(2026, 11, 18, 10)
 def test_staff_build_a_rubric_run_pre_and_post_and_see_growth(browser, live_server):
     tenant = TenantFactory(slug="kanazawa", name="Kanazawa Univ.")
     staff = member(tenant, Role.STAFF, email="staff@kanazawa.example.jp", full_name="Office Staff")

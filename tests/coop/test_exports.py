@@ -1,5 +1,7 @@
 import csv
+import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -127,3 +129,36 @@ def test_every_registered_table_exports_only_this_tenant(client, tenant, other_t
     assert "MARKER-foreign-9c1" not in str(rows)
     if table == "daily_reports":
         assert len(rows) == 2
+
+
+def test_exported_times_are_the_tenants_wall_clock(client, tenant, members):
+    """The CSV streams after the request's zone is gone, and a background export runs in a worker:
+    both still write the tenant's local time."""
+    from coop.models import ExportJob
+    from coop.tasks import export_job_run
+    from reports.models import DailyReport
+
+    tenant.timezone = "Pacific/Honolulu"
+    tenant.save()
+    placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
+    evening = datetime.datetime(2027, 3, 31, 20, 30, tzinfo=zoneinfo.ZoneInfo("Pacific/Honolulu"))
+    with scopes_disabled():
+        DailyReport.objects.create(
+            tenant=tenant,
+            placement=placement,
+            date=datetime.date(2027, 3, 31),
+            hours=8,
+            done="作業",
+            state=DailyReport.State.SUBMITTED,
+            submitted_at=evening,
+        )
+    client.force_login(members[Role.STAFF])
+    rows = csv_rows(client.get(url(tenant, "daily_reports", "csv")))
+    assert rows[1][-1] == "2027-03-31 20:30:00"
+    with scopes_disabled():
+        job = ExportJob.objects.create(tenant=tenant, user=members[Role.STAFF], table="daily_reports", fmt="xlsx")
+    export_job_run(tenant_id=tenant.pk, job_id=job.pk)
+    with scopes_disabled():
+        job.refresh_from_db()
+    workbook = load_workbook(job.file.open("rb"), read_only=True)
+    assert list(workbook.active.iter_rows(values_only=True))[1][-1] == datetime.datetime(2027, 3, 31, 20, 30)

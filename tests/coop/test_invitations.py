@@ -1,16 +1,15 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from coop import services
 from coop.models import Invitation, Membership, Role, User
 from coop.tokens import hash_token
 
+from ..clock import at, jst
 from ..factories import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +82,11 @@ def test_link_opened_by_someone_else_is_refused(client, invite, tenant, members)
     assert client.post(link).status_code == 403
 
 
+@at(2026, 11, 30, 10)
 def test_expired_and_revoked_links_are_gone(client, invite, tenant, members):
     link = invite(tenant, members[Role.STAFF])
     with scopes_disabled():
-        Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+        Invitation.objects.update(expires_at=jst(2026, 11, 30, 9, 59))
     assert client.get(link).status_code == 410
 
     link = invite(tenant, members[Role.STAFF], email="second@example.jp")
@@ -150,3 +150,13 @@ def test_staff_cannot_invite_an_administrator(client, tenant, members):
     assert response.status_code == 200
     with scopes_disabled():
         assert not Invitation.objects.exists()
+
+
+@at(2026, 11, 30, 10)
+def test_emailed_expiry_is_in_the_tenants_zone(invite, tenant, members):
+    # The email is rendered after the request (in production by a worker): no request zone then.
+    tenant.timezone = "Pacific/Honolulu"
+    tenant.save()
+    invite(tenant, members[Role.STAFF])
+    # 10:00 in Tokyo is 15:00 the day before in Honolulu; the link works for 14 days.
+    assert "2026-12-13 15:00" in mail.outbox[-1].body

@@ -1,11 +1,11 @@
 """Deadlines and reminders, with tasks run in-process (the real worker is in test_reminders_worker.py)."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from icalendar import Calendar
 
@@ -13,32 +13,53 @@ from coop import reminders
 from coop.models import DigestDelivery, Reminder, Role, User
 from placements.models import Agreement, AgreementVersion
 
+from ..clock import at, jst
 from ..factories import AgreementFactory, PartnerFactory, partner_person
 from ..html import body_rows
 
 pytestmark = pytest.mark.django_db
 
 
-def issued_agreement(tenant, *, days_ago):
+def issued_agreement(tenant, *, issued_at):
     agreement = AgreementFactory(partner=PartnerFactory(tenant=tenant), state=Agreement.State.ISSUED)
     with scopes_disabled():
         version = AgreementVersion.objects.create(tenant=tenant, agreement=agreement, number=1)
-        AgreementVersion.objects.filter(pk=version.pk).update(
-            created_at=timezone.now() - datetime.timedelta(days=days_ago)
-        )
+        AgreementVersion.objects.filter(pk=version.pk).update(created_at=issued_at)
     return agreement
 
 
+@at(2026, 11, 30, 10)
 def test_scan_reminds_the_signers_once_however_often_it_runs(tenant, members):
-    agreement = issued_agreement(tenant, days_ago=10)
+    agreement = issued_agreement(tenant, issued_at=jst(2026, 11, 20, 10))
     partner = partner_person(agreement.partner, email="signer@partner.example.jp")
-    issued_agreement(tenant, days_ago=2)  # not waiting long enough yet
+    issued_agreement(tenant, issued_at=jst(2026, 11, 28, 10))  # not waiting long enough yet
     with scope(tenant=tenant):
         # the institution's signers (admin and staff) and the partner person
         assert reminders.reminders_scan_tenant(tenant=tenant) == 3
         assert reminders.reminders_scan_tenant(tenant=tenant) == 0
         people = set(Reminder.objects.values_list("user_id", flat=True))
     assert people == {members[Role.STAFF].pk, members[Role.ADMIN].pk, partner.pk}
+
+
+def test_signature_is_due_a_week_after_the_tokyo_day_of_issue(tenant, members):
+    # 08:00 on 1 April in Tokyo is still 31 March in UTC: the week counts from 1 April.
+    issued_agreement(tenant, issued_at=jst(2027, 4, 1, 8))
+    with scope(tenant=tenant):
+        assert reminders.reminders_scan_tenant(tenant=tenant, today=datetime.date(2027, 4, 7)) == 0
+        assert reminders.reminders_scan_tenant(tenant=tenant, today=datetime.date(2027, 4, 8)) == 2
+        assert set(Reminder.objects.values_list("due_on", flat=True)) == {datetime.date(2027, 4, 8)}
+
+
+def test_signature_days_count_in_the_tenants_own_zone(tenant, members):
+    # A scan runs in a worker (no request, no active zone): 20:00 on 1 April in Honolulu is
+    # already 2 April in Tokyo, and the tenant's week still ends on 8 April.
+    tenant.timezone = "Pacific/Honolulu"
+    tenant.save()
+    honolulu = zoneinfo.ZoneInfo("Pacific/Honolulu")
+    issued_agreement(tenant, issued_at=datetime.datetime(2027, 4, 1, 20, tzinfo=honolulu))
+    with scope(tenant=tenant):
+        assert reminders.reminders_scan_tenant(tenant=tenant, today=datetime.date(2027, 4, 8)) == 2
+        assert set(Reminder.objects.values_list("due_on", flat=True)) == {datetime.date(2027, 4, 8)}
 
 
 def test_digest_is_one_email_a_day_in_the_persons_language(tenant, members):

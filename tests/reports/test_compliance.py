@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from coop import charts
@@ -15,19 +14,30 @@ from placements.models import Placement
 from reports import selectors, services
 from reports.models import Evaluation
 
+from ..clock import at
 from ..factories import PlacementFactory
 from ..html import body_rows
-from .factories import DailyReportFactory, running_placement
+from .factories import DailyReportFactory, MonthlyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements run relative to today: these tests choose their day (the module's by default).
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 def url(tenant):
     return reverse("reports:compliance", kwargs={"tenant_slug": tenant.slug})
 
 
-def test_groups_and_who_is_behind(tenant, members):
-    today = timezone.localdate()
+@pytest.mark.parametrize(
+    "today",
+    [
+        pytest.param(datetime.date(2026, 11, 18), marks=at(2026, 11, 18, 10), id="before-the-monthly-due-day"),
+        # Past the due day (28 here): last month's monthly report counts too.
+        pytest.param(datetime.date(2026, 11, 30), marks=at(2026, 11, 30, 23, 50), id="after-the-due-day-at-night"),
+        # 00:10 in Tokyo is still 28 February in UTC: the month has one working day so far.
+        pytest.param(datetime.date(2027, 3, 1), marks=at(2027, 3, 1, 0, 10), id="first-day-of-the-month"),
+    ],
+)
+def test_groups_and_who_is_behind(tenant, members, today):
     behind = running_placement(tenant, faculty=members[Role.FACULTY])
     with scopes_disabled():
         keeping_up = PlacementFactory(
@@ -36,6 +46,7 @@ def test_groups_and_who_is_behind(tenant, members):
     start = max(today.replace(day=1), keeping_up.starts_on)
     for day in selectors.working_days(keeping_up, start, today):
         DailyReportFactory(placement=keeping_up, date=day)
+    MonthlyReportFactory(placement=keeping_up, month=selectors.add_months(today.replace(day=1), -1))
     ended = running_placement(
         tenant,
         faculty=members[Role.FACULTY],
@@ -62,8 +73,8 @@ def test_groups_and_who_is_behind(tenant, members):
     behind_ids = {b.placement.pk: b for b in data["behind"]}
     assert keeping_up.pk not in behind_ids
     assert behind_ids[ended.pk].evaluations_missing == [Evaluation.Kind.PARTNER.label]
-    if working:
-        assert behind_ids[behind.pk].missed == working
+    assert working > 0
+    assert behind_ids[behind.pk].missed == working
 
 
 def test_chart_geometry():
@@ -91,8 +102,9 @@ def test_page_draws_an_svg_chart_without_script(client, tenant, members):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
+@at(2026, 11, 30, 12)
 def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
-    today = timezone.localdate()
+    today = datetime.date(2026, 11, 30)
     placements, ended_ones = [], []
     for _ in range(rows):
         placement = running_placement(tenant, faculty=members[Role.FACULTY])
@@ -109,7 +121,8 @@ def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_n
     due_day = DeadlineSettings._meta.get_field("monthly_report_due_day").default
     # session, user, tenant, membership, deadline settings, placements, their submitted reports,
     # their monthly reports, last month's late monthly reports, placements missing evaluations
-    with django_assert_num_queries(10 if today.day >= due_day else 9):
+    assert today.day >= due_day
+    with django_assert_num_queries(10):
         response = client.get(url(tenant))
     assert response.text.count('class="group-row"') == 2 * 2 * rows  # themes and partners
     shown = body_rows(response.text)

@@ -16,11 +16,13 @@ from reports import services
 from reports.deadlines import evaluations_due
 from reports.models import Evaluation, EvaluationForm, PlacementResult
 
+from ..clock import at
 from ..factories import partner_person
 from ..permission_cases.reports_evaluations import placement_with_practitioner
 from .factories import running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements, reports and links count from today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 FULL = {"c1": "4", "c2": "5", "c3": "3", "c4": "4", "c5": "5"}
 

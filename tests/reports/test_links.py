@@ -16,12 +16,14 @@ from coop.tokens import hash_token
 from reports import selectors, services
 from reports.models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 
+from ..clock import at, jst
 from ..factories import PartnerContactFactory, TenantFactory, member
 from ..html import body_rows
 from ..permission_cases.reports_evaluations import placement_with_practitioner
 from .factories import MonthlyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements, reports and links count from today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 SCORES = {f"score_c{n}": str(n) for n in range(1, 6)}
 
@@ -159,9 +161,10 @@ def _link(placement, contact, token, **fields):
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"expires_at": timezone.now() - datetime.timedelta(minutes=1)}, "It has expired."),
-        ({"revoked_at": timezone.now()}, "It was withdrawn"),
-        ({"used_at": timezone.now()}, "The form was submitted with it already."),
+        # Parameters are built at collection, outside the module's date: the instants are spelled out.
+        ({"expires_at": jst(2026, 11, 18, 9, 59)}, "It has expired."),
+        ({"revoked_at": jst(2026, 11, 17, 10)}, "It was withdrawn"),
+        ({"used_at": jst(2026, 11, 17, 10)}, "The form was submitted with it already."),
     ],
 )
 def test_expired_revoked_and_used_links_are_gone(client, tenant, placement, outside_boss, fields, reason):

@@ -17,10 +17,12 @@ from placements.models import Placement
 from reports import selectors, services
 from reports.models import DailyReport, FinalReport, MonthlyReport, ReportSettings
 
+from ..clock import at
 from ..factories import member, partner_person
 from .factories import DailyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements, reports and links count from today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 D = datetime.date
 SEPTEMBER = D(2026, 9, 1)

@@ -9,11 +9,13 @@ from django_scopes import scope, scopes_disabled
 from coop.models import DownloadLog, Role
 from reports.models import DailyReport, FinalReport, FinalReportFile, MonthlyReport, PresentationSlot
 
+from ..clock import at, jst
 from ..factories import member
 from ..html import body_rows
 from .factories import DailyReportFactory, FinalPresentationFactory, MonthlyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
+# Placements, reports and links count from today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 def url(name, tenant, **kwargs):
@@ -37,6 +39,14 @@ def test_today_goes_straight_to_todays_report_of_the_only_placement(client, tena
     response = client.get(url("today", tenant))
     assert response.status_code == 302
     assert response["Location"] == url("daily_edit", tenant, pk=placement.pk, day=today)
+
+
+def test_today_is_the_tokyo_day_just_after_midnight(client, tenant, members, travel):
+    travel(jst(2027, 4, 1, 0, 10))  # still 31 March in UTC
+    placement = running_placement(tenant, student=members[Role.STUDENT])
+    client.force_login(members[Role.STUDENT])
+    response = client.get(url("today", tenant))
+    assert response["Location"] == url("daily_edit", tenant, pk=placement.pk, day=datetime.date(2027, 4, 1))
 
 
 def test_today_lets_a_student_with_two_placements_pick(client, tenant, members, placement, today):

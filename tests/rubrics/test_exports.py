@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 from coop import charts
 from coop.models import DownloadLog, Role
 
+from ..clock import at
 from ..factories import member
 from .helpers import make_placement, make_rubric, make_window, rate, shared_setup
 
-pytestmark = pytest.mark.django_db
+# Assessment windows open and close relative to today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 def url(tenant, fmt):

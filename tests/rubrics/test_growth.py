@@ -20,10 +20,12 @@ from coop import charts
 from coop.models import Role
 from rubrics import selectors, services
 
+from ..clock import at
 from ..factories import ProgramFactory, member
 from .helpers import LEVELS, make_placement, make_rubric, make_window, rate
 
-pytestmark = pytest.mark.django_db
+# Assessment windows open and close relative to today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 @pytest.fixture

@@ -15,10 +15,12 @@ from coop.models import Role
 from placements.models import PlacementSupervisor
 from rubrics.models import Assessment, RaterLink
 
+from ..clock import at
 from ..factories import PartnerContactFactory, member
 from .helpers import make_placement, make_rubric, make_window, shared_setup
 
-pytestmark = pytest.mark.django_db
+# Assessment windows open and close relative to today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 SCORES = {"score_a": "3", "score_b": "4", "comment": "期待以上"}
 

@@ -18,10 +18,12 @@ from rubrics.deadlines import assessments_due
 from rubrics.exports import TABLES
 from rubrics.models import Assessment, AssessmentScore, Rubric
 
+from ..clock import at
 from ..factories import ProgramFactory, TermFactory, member
 from .helpers import LEVELS, make_placement, make_rubric, make_window, rate, shared_setup
 
-pytestmark = pytest.mark.django_db
+# Assessment windows open and close relative to today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 
 def test_templates_hold_the_seeds_ability_sets(tenant, in_tenant):

@@ -12,11 +12,13 @@ from django_scopes import scope, scopes_disabled
 from coop.models import Role
 from rubrics.models import Assessment, AssessmentWindow, Rubric
 
+from ..clock import at
 from ..factories import ProgramFactory, TermFactory
 from ..html import body_rows
 from .helpers import make_placement, make_rubric, make_window, rate, shared_setup
 
-pytestmark = pytest.mark.django_db
+# Assessment windows open and close relative to today: every test here runs on Wednesday 18 November 2026.
+pytestmark = [pytest.mark.django_db, at(2026, 11, 18, 10)]
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

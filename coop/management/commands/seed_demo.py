@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 from django_scopes import scope
 
 from coop import reminders
+from coop.clock import tenant_today
 from coop.models import Membership, Role, Tenant, User
 from coop.registry import DEMO_SEEDERS
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
     def send_reminders(self, tenant):
         """What the deadline scan and the daily digest would have done by now."""
         reminders.reminders_scan_tenant(tenant=tenant)
-        today = timezone.localdate()
+        today = tenant_today(tenant)
         for user in User.objects.filter(pk__in=reminders.digest_recipients(tenant)):
             reminders.digest_send(tenant=tenant, user=user, day=today)
 
