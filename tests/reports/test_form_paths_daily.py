@@ -21,9 +21,12 @@ from reports.models import DailyReport, MonthlyReport
 
 from .factories import DailyReportFactory, MonthlyReportFactory, running_placement
 
-pytestmark = pytest.mark.django_db
-
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
+# The day these paths were written for; tests that need another day travel from here.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(datetime.datetime(2026, 11, 30, 10, tzinfo=JST), tick=False),
+]
 NOV = datetime.date(2026, 11, 1)
 THU = datetime.date(2026, 11, 26)
 FORM = {"hours": "7.5", "done": "検査データを整理した。", "learned": "", "problems": "", "next_steps": ""}
