@@ -1,12 +1,14 @@
-"""Access helpers, one per object type: the object if this request may see it, else 404.
-
-A 404 (never 403) for an object the person may not see: it does not confirm that it exists.
+"""Who may do what in the placements app: the object getters (the object if this request may
+see it, else 404: never 403, which would confirm that it exists) and the rules of who signs.
+What each role sees in lists is in selectors/visibility.py; a page's roles are on its view.
 """
 
 from django.shortcuts import get_object_or_404
 
 from coop.access import MANAGERS, has_role
+from coop.models import Membership, Role
 
+from .models import Agreement, PartnerContact
 from .selectors import visibility
 
 
@@ -47,3 +49,37 @@ def get_agreement_for_user(request, pk):
     return get_object_or_404(
         visibility.agreements_for_user(request.user, _role(request)).select_related("partner", "theme"), pk=pk
     )
+
+
+def may_sign_as(agreement, party, user):
+    """Whether `user` is the person who signs for `party` of `agreement` in the portal.
+
+    institution: a staff member or administrator of the tenant; partner: a partner person
+    (PartnerContact.user) of the agreement's partner with an active partner membership;
+    student: the student of the agreement's application.
+    """
+    if user is None or not user.is_authenticated or party not in agreement.parties:
+        return False
+    memberships = Membership.objects.filter(tenant_id=agreement.tenant_id, user=user, is_active=True)
+    if party == "institution":
+        return memberships.filter(role__in=MANAGERS).exists()
+    if party == "partner":
+        return (
+            memberships.filter(role=Role.PARTNER).exists()
+            and PartnerContact.objects.filter(partner_id=agreement.partner_id, user=user).exists()
+        )
+    if party == "student":
+        return (
+            agreement.application_id is not None
+            and agreement.application.student_id == user.pk
+            and memberships.filter(role=Role.STUDENT).exists()
+        )
+    return False
+
+
+def signable_parties_for_user(agreement, version, user):
+    """Parties of the current version that `user` may still sign for, in the agreement's order."""
+    if agreement.state != Agreement.State.ISSUED or version is None:
+        return []
+    done = {s.party for s in version.signatures.all()}
+    return [party for party in agreement.parties if party not in done and may_sign_as(agreement, party, user)]

@@ -8,7 +8,6 @@ from operator import or_
 from django.db.models import Count, Q
 
 from coop import links
-from coop.access import MANAGERS
 from coop.clock import tenant_today
 from coop.models import Role
 from placements.models import Placement
@@ -150,16 +149,6 @@ def _in_window(window, placement):
     if placement.state not in ASSESSED_STATES or placement.theme.program_id != window.program_id:
         return False
     return not window.term_id or placement.theme.term_id == window.term_id
-
-
-def may_rate(request, placement, rater):
-    """Whether this person may enter the `rater` assessment of a placement they can see:
-    the student their own self-assessment, the faculty supervisor and the partner people
-    theirs; the office may enter the partner's and the faculty's (e.g. from a paper form)."""
-    role = request.membership.role
-    if role in MANAGERS:
-        return rater in (Rater.PARTNER, Rater.FACULTY)
-    return RATER_FOR_ROLE.get(role) == rater
 
 
 def assessment_detail(window, placement, rater):

@@ -21,6 +21,7 @@ from placements.models import Theme
 from placements.selectors.visibility import placements_for_user
 
 from . import selectors, services
+from .access import may_rate
 from .builtins import TEMPLATES
 from .forms import (
     AssessmentForm,
@@ -262,7 +263,7 @@ def assessment_fill(request, tenant_slug, pk, placement_pk, rater):
     placement = get_placement_for_user(request, placement_pk)
     if not selectors.window_placements(window).filter(pk=placement.pk).exists() or rater not in window.raters:
         raise Http404
-    if not selectors.may_rate(request, placement, rater):
+    if not may_rate(request, placement, rater):
         raise PermissionDenied
     assessment = selectors.assessment_detail(window, placement, rater)
     form = AssessmentForm(request.POST or None, rubric=window.rubric, initial=_initial(assessment))

@@ -4,10 +4,7 @@ every function relies on the active tenant scope."""
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from coop.access import MANAGERS
-from coop.models import Membership, Role
-
-from ..models import Agreement, AgreementVersion, PartnerContact, Signature
+from ..models import Agreement, AgreementVersion, Signature
 from . import visibility
 
 PARTY_LABELS = {"institution": _("Institution"), "partner": _("Partner"), "student": _("Student")}
@@ -61,40 +58,6 @@ def signed_parties(version):
     if version is None:
         return set()
     return set(Signature.objects.filter(version=version).values_list("party", flat=True))
-
-
-def may_sign_as(agreement, party, user):
-    """Whether `user` is the person who signs for `party` of `agreement` in the portal.
-
-    institution: a staff member or administrator of the tenant; partner: a partner person
-    (PartnerContact.user) of the agreement's partner with an active partner membership;
-    student: the student of the agreement's application.
-    """
-    if user is None or not user.is_authenticated or party not in agreement.parties:
-        return False
-    memberships = Membership.objects.filter(tenant_id=agreement.tenant_id, user=user, is_active=True)
-    if party == "institution":
-        return memberships.filter(role__in=MANAGERS).exists()
-    if party == "partner":
-        return (
-            memberships.filter(role=Role.PARTNER).exists()
-            and PartnerContact.objects.filter(partner_id=agreement.partner_id, user=user).exists()
-        )
-    if party == "student":
-        return (
-            agreement.application_id is not None
-            and agreement.application.student_id == user.pk
-            and memberships.filter(role=Role.STUDENT).exists()
-        )
-    return False
-
-
-def signable_parties_for_user(agreement, version, user):
-    """Parties of the current version that `user` may still sign for, in the agreement's order."""
-    if agreement.state != Agreement.State.ISSUED or version is None:
-        return []
-    done = {s.party for s in version.signatures.all()}
-    return [party for party in agreement.parties if party not in done and may_sign_as(agreement, party, user)]
 
 
 # The documents that set a theme's work period, the most specific first.

@@ -18,8 +18,9 @@ from coop.models import HistoryEntry, Membership
 from coop.notifications import notify
 from coop.workflow import record, transition
 
+from ..access import may_sign_as
 from ..models import Agreement, AgreementVersion, Signature
-from ..selectors.agreements import PARTY_LABELS, may_sign_as
+from ..selectors.agreements import PARTY_LABELS
 from ..selectors.people import partner_users, staff_users
 from .documents import DEFAULT_TITLES, agreement_snapshot
 

@@ -20,7 +20,7 @@ from coop.http import client_ip, error_text, run_action
 from coop.models import Role
 from coop.workflow import history_for
 
-from ..access import can_manage, get_agreement_for_user
+from ..access import can_manage, get_agreement_for_user, signable_parties_for_user
 from ..forms.agreements import AgreementForm, OutsideSignatureForm, ReasonForm, SignForm
 from ..models import Agreement
 from ..selectors import agreements as selectors
@@ -117,7 +117,7 @@ def agreement_detail(request, tenant_slug, pk):
     current = versions[0] if versions else None
     signed = {s.party: s for s in current.signatures.all()} if current else {}
     parties = [{"code": p, "label": PARTY_LABELS.get(p, p), "signature": signed.get(p)} for p in agreement.parties]
-    signable = selectors.signable_parties_for_user(agreement, current, request.user)
+    signable = signable_parties_for_user(agreement, current, request.user)
     manager = can_manage(request)
     unsigned = [p for p in agreement.parties if p not in signed]
     is_issued = agreement.state == Agreement.State.ISSUED

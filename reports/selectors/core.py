@@ -100,61 +100,10 @@ def is_locked(day, report, settings, today=None):
     return today > edit_deadline(day, settings, report)
 
 
-def student_may_edit(user, placement, day, report, settings, today=None):
-    return (
-        placement.student_id == user.pk
-        and can_report_on(placement, day, today)
-        and not is_locked(day, report, settings, today)
-    )
-
-
-def may_unlock(user, role, placement):
-    """The faculty supervisor (or a granted faculty reviewer) and the office may unlock reports."""
-    return role in MANAGERS or role == Role.FACULTY
-
-
-def is_partner_supervisor(user, placement):
-    return PlacementSupervisor.objects.filter(placement=placement, contact__user=user).exists()
-
-
-def may_write_feedback(user, role, placement):
-    return role == Role.PARTNER and is_partner_supervisor(user, placement)
-
-
-def may_comment(user, role, placement):
-    return role == Role.FACULTY
-
-
-def is_placement_faculty(user, placement):
-    """The faculty supervisor of the placement, or a faculty member granted access to it."""
-    if user is None or not user.is_authenticated:
-        return False
-    if placement.faculty_supervisor_id == user.pk:
-        return True
-    from placements.models import PlacementUserObjectPermission
-
-    return PlacementUserObjectPermission.objects.filter(user=user, content_object=placement).exists()
-
-
 def practitioner_user(placement):
     """The practitioner faculty's portal account, if the placement has one."""
     practitioner = placement.practitioner
     return practitioner.contact.user if practitioner is not None else None
-
-
-def is_practitioner(user, placement):
-    if user is None or not user.is_authenticated or placement.practitioner_id is None:
-        return False
-    return placement.practitioner.contact.user_id == user.pk
-
-
-def result_side(user, placement):
-    """For which side `user` decides the final result: "faculty", "practitioner" or None."""
-    if is_placement_faculty(user, placement):
-        return "faculty"
-    if is_practitioner(user, placement):
-        return "practitioner"
-    return None
 
 
 def reporting_placements_for_student(user):

@@ -16,12 +16,12 @@ from coop.clock import tenant_today
 from coop.notifications import notify
 from coop.workflow import record, transition
 
+from ..access import is_partner_supervisor
 from ..models import DailyReport, FinalPresentation, FinalReport, FinalReportFile, MonthlyReport, ReportSettings
 from ..selectors import (
     REPORTING_STATES,
     can_report_on,
     is_locked,
-    is_partner_supervisor,
     month_rollup,
     month_start,
     partner_supervisor_users,

@@ -10,15 +10,13 @@ from django.utils.translation import gettext as _
 from coop.notifications import notify
 from coop.workflow import record, transition
 
+from ..access import check_rater, result_side
 from ..models import Evaluation, EvaluationForm, PlacementResult
 from ..selectors import (
     EVALUATION_STATES,
     evaluation_form_for_tenant,
-    is_partner_supervisor,
-    is_placement_faculty,
     partner_supervisor_users,
     practitioner_user,
-    result_side,
 )
 
 
@@ -115,14 +113,6 @@ def _clean_scores(form, scores, answers, *, complete):
     if complete and len(clean_scores) < len(form.criteria):
         raise ValidationError(_("Give a score for every criterion before submitting."))
     return clean_scores, clean_answers
-
-
-def check_rater(placement, kind, by):
-    if kind == Evaluation.Kind.PARTNER:
-        if not is_partner_supervisor(by, placement):
-            raise ValidationError(_("Only a partner supervisor of this placement writes the partner evaluation."))
-    elif not is_placement_faculty(by, placement):
-        raise ValidationError(_("Only the faculty supervisor of this placement writes the faculty evaluation."))
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import (
     CommentForm,
     DailyReportForm,
@@ -29,7 +29,7 @@ from ..forms import (
     ReportSettingsForm,
     UnlockForm,
 )
-from ..models import AccessLink, DailyReport, FinalReport, FinalReportFile, MonthlyReport
+from ..models import AccessLink, DailyReport, FinalReport, MonthlyReport
 
 FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
 
@@ -107,7 +107,7 @@ def daily_edit(request, tenant_slug, pk, day):
         report = DailyReport.objects.filter(placement=placement, date=day).first()
         form = DailyReportForm(instance=report)
     settings = selectors.report_settings_for(request.tenant)
-    editable = selectors.student_may_edit(request.user, placement, day, report, settings, today_)
+    editable = access.student_may_edit(request.user, placement, day, report, settings, today_)
     previous_day, next_day = _neighbour_days(placement, day, today_)
     context = {
         "placement": placement,
@@ -120,7 +120,7 @@ def daily_edit(request, tenant_slug, pk, day):
         "locked": selectors.is_locked(day, report, settings, today_),
         "deadline": selectors.edit_deadline(day, settings, report),
         "working": day.weekday() in placement.weekday_numbers,
-        "may_unlock": selectors.may_unlock(request.user, _role(request), placement),
+        "may_unlock": access.may_unlock(request.user, _role(request), placement),
         "unlock_form": UnlockForm(),
         "previous_day": previous_day,
         "next_day": next_day,
@@ -288,8 +288,8 @@ def monthly_detail(request, tenant_slug, pk, month):
         "rollup_changed": changed,
         "form": form,
         "student_may_write": student_may_write,
-        "may_feedback": answerable and selectors.may_write_feedback(request.user, role, placement),
-        "may_comment": answerable and selectors.may_comment(request.user, role, placement),
+        "may_feedback": answerable and access.may_write_feedback(request.user, role, placement),
+        "may_comment": answerable and access.may_comment(request.user, role, placement),
         "may_return": report is not None
         and report.state == MonthlyReport.State.SUBMITTED
         and role in FACULTY_AND_MANAGERS,
@@ -305,7 +305,7 @@ def monthly_detail(request, tenant_slug, pk, month):
 @require_role(Role.PARTNER)
 def monthly_feedback(request, tenant_slug, pk, month):
     placement, report = _monthly_or_404(request, pk, month)
-    if not selectors.is_partner_supervisor(request.user, placement):
+    if not access.is_partner_supervisor(request.user, placement):
         raise PermissionDenied
     form = FeedbackForm(request.POST)
     return run_action(
@@ -389,18 +389,11 @@ def final_report(request, tenant_slug, pk):
     return render(request, "reports/final/detail.html", context)
 
 
-def _final_file_for_user(request, pk):
-    file = get_object_or_404(FinalReportFile.objects.select_related("report"), pk=pk)
-    # Visible when its placement is (404 otherwise, like the placement).
-    get_placement_for_user(request, file.report.placement_id)
-    return file
-
-
 @never_cache
 @require_GET
 @require_role(EVERY_ROLE)
 def final_file(request, tenant_slug, pk):
-    file = _final_file_for_user(request, pk)
+    file = access.get_final_file_for_user(request, pk)
     return file_download(
         request, file.file, filename=file.name, what=f"final_report_file:{file.pk}", as_attachment=True
     )
@@ -409,7 +402,7 @@ def final_file(request, tenant_slug, pk):
 @require_POST
 @require_role(Role.STUDENT)
 def final_file_delete(request, tenant_slug, pk):
-    file = _final_file_for_user(request, pk)
+    file = access.get_final_file_for_user(request, pk)
     report = file.report
     return run_action(
         request,

@@ -14,7 +14,7 @@ from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import EvaluationFormSettingsForm, ReasonForm, ResultForm
 from ..models import Evaluation
 
@@ -27,14 +27,6 @@ def evaluation_values(post, form):
     scores = {c["key"]: post.get(f"score_{c['key']}", "") for c in form.criteria}
     answers = {q["key"]: post.get(f"answer_{q['key']}", "") for q in form.questions}
     return {"scores": scores, "answers": answers, "comments": post.get("comments", "")}
-
-
-def may_rate(user, kind, placement):
-    try:
-        services.check_rater(placement, kind, user)
-    except ValidationError:
-        return False
-    return True
 
 
 def _evaluations_url(placement):
@@ -56,10 +48,10 @@ def evaluations(request, tenant_slug, pk):
                 "evaluation": evaluation,
                 "rows": selectors.scored_rows(evaluation) if evaluation else [],
                 "may_write": (evaluation is None or evaluation.state == Evaluation.State.DRAFT)
-                and may_rate(request.user, kind, placement),
+                and access.may_rate(request.user, kind, placement),
             }
         )
-    side = selectors.result_side(request.user, placement)
+    side = access.result_side(request.user, placement)
     initial = (
         {"grade": result.grade, "passed": "1" if result.passed else "0", "comments": result.comments} if result else {}
     )
@@ -88,7 +80,7 @@ def evaluation_edit(request, tenant_slug, pk, kind):
         raise Http404
     placement = get_placement_for_user(request, pk)
     evaluation = selectors.evaluations_of_placement(placement).get(kind)
-    may_write = (evaluation is None or evaluation.state == Evaluation.State.DRAFT) and may_rate(
+    may_write = (evaluation is None or evaluation.state == Evaluation.State.DRAFT) and access.may_rate(
         request.user, kind, placement
     )
     form = evaluation.form if evaluation else selectors.evaluation_form_for_tenant(request.tenant)
@@ -154,7 +146,7 @@ def evaluation_reopen(request, tenant_slug, pk, kind):
 
 
 def _side_or_403(request, placement):
-    side = selectors.result_side(request.user, placement)
+    side = access.result_side(request.user, placement)
     if side is None:
         raise PermissionDenied
     return side
