@@ -1,5 +1,54 @@
-"""Reads of the reports app, one module per area; every name is importable from here."""
+"""Reads of the reports app, one module per area; the names other modules use are listed here."""
 
-from .compliance import *  # noqa: F403
-from .core import *  # noqa: F403
-from .evaluations import *  # noqa: F403
+from .compliance import (  # noqa: F401
+    EVALUATION_LOOKBACK_DAYS,
+    Behind,
+    ComplianceGroup,
+    compliance_groups_for_user,
+    evaluations_missing_for_user,
+)
+from .core import (  # noqa: F401
+    EVALUATION_STATES,
+    REPORTING_STATES,
+    ComplianceRow,
+    Day,
+    Rollup,
+    add_months,
+    can_report_on,
+    compliance_for_user,
+    daily_report_context,
+    edit_deadline,
+    final_presentations_for_user,
+    final_report_for,
+    is_locked,
+    month_calendar,
+    month_end,
+    month_rollup,
+    month_start,
+    monthly_report_for,
+    monthly_reports_for_user,
+    monthly_reports_of_placement,
+    partner_supervisor_users,
+    placement_months,
+    placement_report_summary,
+    practitioner_user,
+    presentable_placements,
+    presentation_list_for_user,
+    presentation_slots,
+    report_settings_for,
+    reporting_placements_for_student,
+    student_month_status,
+    working_days,
+)
+from .evaluations import (  # noqa: F401
+    access_link_for_token,
+    access_links_for_tenant,
+    access_links_of_placement,
+    evaluation_form_for_tenant,
+    evaluations_of_placement,
+    feedback_months,
+    form_rows,
+    link_targets,
+    result_for,
+    scored_rows,
+)
