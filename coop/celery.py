@@ -11,6 +11,6 @@ app.autodiscover_tasks()
 
 @signals.worker_init.connect
 def _refuse_without_secret_key(**kwargs):
-    from coop.checks import require_secret_key
+    from coop.checks import require_secret_key  # Django's settings are read once the worker starts
 
     require_secret_key()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(Tags.security, deploy=True)
@@ -17,7 +18,6 @@ def secret_key_is_set(app_configs, **kwargs):
 
 def require_secret_key():
     """Called by the web and worker entry points: a production process needs a real key."""
-    from django.core.exceptions import ImproperlyConfigured
 
     if not settings.DEBUG and not settings.SECRET_KEY_FROM_ENVIRONMENT:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a development machine).")

@@ -66,7 +66,7 @@ def export_job_start(*, tenant, user, table, fmt):
     if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
         raise ValueError("unknown export")
     job = ExportJob.objects.create(tenant=tenant, user=user, table=table, fmt=fmt)
-    from .tasks import export_job_run
+    from .tasks import export_job_run  # coop.tasks imports this module for the worker's side
 
     transaction.on_commit(lambda: export_job_run.delay(tenant_id=tenant.pk, job_id=job.pk))
     return job

@@ -11,6 +11,7 @@ that runs it writes the time to Redis, so a fresh heartbeat proves beat, broker 
 
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -21,7 +22,6 @@ HEARTBEAT_STALE_AFTER = 3 * HEARTBEAT_EVERY
 
 
 def _redis():
-    import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
 

@@ -255,7 +255,7 @@ class HistoryEntry(TenantOwned):
 
     @property
     def action_label(self):
-        from .workflow import action_label
+        from .workflow import action_label  # coop.workflow imports these models
 
         return action_label(self.action)
 

@@ -4,13 +4,14 @@ recipient's language. Templates: templates/emails/<event>_subject.txt and _body.
 
 from django.db import transaction
 
+from .tasks import send_notification
+
 
 def notify(*, obj, event, users, note=""):
     """Queues one email per user about `obj` (a tenant-owned row) once the transaction commits."""
     user_ids = sorted({u.pk for u in users if u is not None and u.is_active})
     if not user_ids:
         return
-    from .tasks import send_notification
 
     label = obj._meta.label
     transaction.on_commit(

@@ -150,7 +150,7 @@ def calendar_token_reset(*, user):
 def calendar_ics(user, reminders):
     """An iCalendar (RFC 5545) document with one all-day event per reminder, built by the
     `icalendar` package (escaping, line folding and CRLF are its job, not ours)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event  # loaded by the calendar feed only
 
     calendar = Calendar()
     calendar.add("prodid", "-//Co-op Portal//Deadlines//JA")

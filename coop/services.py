@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import links
 from .models import Invitation, Membership, User
 from .signals import membership_joined
+from .tasks import send_invitation_email
 
 
 def invitation_create(*, tenant, email, role, by):
@@ -31,7 +32,6 @@ def invitation_create(*, tenant, email, role, by):
             invited_by=by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        from .tasks import send_invitation_email
 
         transaction.on_commit(
             lambda: send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)

@@ -57,7 +57,7 @@ def csv_bytes(rows):
 def xlsx_write(file, sheets):
     """Writes a workbook of `sheets` ([(title, rows)], rows including any header) into `file`;
     returns the number of rows written to the last sheet."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded when a workbook is written, not by every process
 
     workbook = Workbook(write_only=True)
     count = 0

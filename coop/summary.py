@@ -89,6 +89,6 @@ def summary_xlsx(scope, sections):
 
 
 def summary_pdf(scope, sections, *, generated_at):
-    from .pdf import render_pdf
+    from .pdf import render_pdf  # WeasyPrint is loaded where PDFs are made, not by every web process
 
     return render_pdf("coop/summary_pdf.html", {"scope": scope, "sections": sections, "generated_at": generated_at})

@@ -1,13 +1,17 @@
 """Celery tasks take ids and a tenant id, and run inside that tenant's scope (coop.tenant_tasks)."""
 
+from datetime import date
+
 from celery import shared_task
+from django.apps import apps
 from django.urls import reverse
 from django_scopes import scope
 
+from . import exports, reminders
 from .clock import tenant_today
 from .health import heartbeat_write
 from .mail import language_for, mail_send, site_url
-from .models import Invitation, Tenant
+from .models import ExportJob, Invitation, Tenant, User
 from .tenant_tasks import tenant_task
 
 
@@ -25,9 +29,6 @@ def send_invitation_email(*, tenant, invitation_id, token):
 
 @tenant_task
 def send_notification(*, tenant, model, object_id, event, user_ids, note=""):
-    from django.apps import apps
-
-    from .models import User
 
     obj = apps.get_model(model).objects.get(pk=object_id, tenant=tenant)
     url = site_url(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
@@ -55,9 +56,6 @@ def reminders_scan(*, today=None):
 
 @tenant_task
 def reminders_scan_tenant(*, tenant, today=None):
-    from datetime import date
-
-    from . import reminders
 
     day = date.fromisoformat(today) if today else tenant_today(tenant)
     return reminders.reminders_scan_tenant(tenant=tenant, today=day)
@@ -66,7 +64,6 @@ def reminders_scan_tenant(*, tenant, today=None):
 @shared_task
 def digests_send():
     """Beat, hourly: tenants past their digest hour get their digests sent in batches."""
-    from . import reminders
 
     for tenant in Tenant.objects.filter(is_active=True):
         with scope(tenant=tenant):
@@ -80,10 +77,6 @@ def digests_send():
 
 @tenant_task
 def digest_send_batch(*, tenant, user_ids, day):
-    from datetime import date
-
-    from . import reminders
-    from .models import User
 
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
@@ -93,8 +86,6 @@ def digest_send_batch(*, tenant, user_ids, day):
 
 @tenant_task
 def export_job_run(*, tenant, job_id):
-    from . import exports
-    from .models import ExportJob
 
     job = ExportJob.objects.filter(pk=job_id, tenant=tenant).first()
     if job is not None and job.state == ExportJob.State.QUEUED:

@@ -8,6 +8,11 @@ tenant's scope and time zone, so a task without a scope cannot exist (as pretix'
 """
 
 from celery import Task, shared_task
+from django.utils import timezone
+from django_scopes import scope
+
+from .clock import tenant_zone
+from .models import Tenant
 
 
 class TenantTask(Task):
@@ -16,12 +21,6 @@ class TenantTask(Task):
     typing = False
 
     def __call__(self, *args, tenant_id, **kwargs):
-        # Imported here: the Celery app module loads before Django's apps are ready.
-        from django.utils import timezone
-        from django_scopes import scope
-
-        from .clock import tenant_zone
-        from .models import Tenant
 
         tenant = Tenant.objects.get(pk=tenant_id)
         # The tenant's time zone, as the middleware sets it for a request: dates and times in

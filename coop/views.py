@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, reminders, selectors, services
 from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
+from .downloads import file_download
 from .forms import (
     DeadlineSettingsForm,
     InvitationForm,
@@ -266,9 +267,7 @@ def calendar_feed(request, token):
     found = selectors.calendar_reminders_for_token(token)
     if found is None:
         raise Http404
-    from .models import User as UserModel
-
-    user = UserModel.objects.get(calendar_token=token)
+    user = User.objects.get(calendar_token=token)
     response = HttpResponse(reminders.calendar_ics(user, found), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response
@@ -334,7 +333,6 @@ def export_job(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def export_job_file(request, tenant_slug, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, state=ExportJob.State.DONE)
-    from .downloads import file_download
 
     return file_download(
         request,

@@ -21,7 +21,7 @@ DEMO_IP = "127.0.0.1"
 
 def _students(tenant, people, suffix, count):
     """The demo student plus `count` more, with the demo password."""
-    from coop.management.commands.seed_demo import DEMO_PASSWORD
+    from coop.management.commands.seed_demo import DEMO_PASSWORD  # the command module imports the registry
 
     password = make_password(DEMO_PASSWORD)
     extra = []

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from coop.reminders import Due
 from placements.models import Placement, PlacementSupervisor
 
-from .models import DailyReport, MonthlyReport
+from .models import DailyReport, Evaluation, MonthlyReport
 from .selectors import REPORTING_STATES, add_months, month_end, month_start
 
 FULL_TIME = (0, 1, 2, 3, 4)
@@ -87,7 +87,6 @@ def evaluations_due(tenant, settings, today):
     """From the placement's last day on, the partner supervisors (with an account) and the
     faculty supervisor are reminded of the evaluation they have not submitted; it is due
     `evaluation_due_days` after the end. Placements that ended long ago are left alone."""
-    from .models import Evaluation
 
     window_start = today - datetime.timedelta(days=settings.evaluation_due_days + WINDOW_DAYS * 3)
     ended = Placement.objects.filter(

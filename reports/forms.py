@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -169,7 +171,6 @@ class LinkSendForm(forms.Form):
         value = self.cleaned_data.get("month")
         if not value:
             return None
-        import datetime
 
         year, month = value.split("-")
         return datetime.date(int(year), int(month), 1)

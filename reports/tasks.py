@@ -5,11 +5,12 @@ from django.urls import reverse
 from coop.mail import language_for, mail_send, site_url
 from coop.tenant_tasks import tenant_task
 
+from .models import AccessLink
+
 
 @tenant_task
 def send_access_link(*, tenant, link_id, token):
     """Emails a partner supervisor their link, in the tenant's language (they may have no account)."""
-    from .models import AccessLink
 
     link = AccessLink.objects.select_related(
         "placement__student", "placement__partner", "placement__theme", "contact__user", "created_by"

@@ -20,6 +20,7 @@ from placements.models import PlacementSupervisor
 from .builtins import TEMPLATES
 from .models import Assessment, AssessmentScore, AssessmentWindow, Phase, Rater, RaterLink, Rubric
 from .selectors import window_placements
+from .tasks import send_rater_link
 
 KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 
@@ -341,7 +342,6 @@ def rater_link_send(*, window, placement, contact, by):
         expires_at=min(timezone.now() + timedelta(days=RaterLink.VALID_DAYS), closes),
     )
     record(window, action="window.link_sent", by=by, note=f"{placement.student} → {contact.email}")
-    from .tasks import send_rater_link
 
     tenant_id, link_id = window.tenant_id, link.pk
     transaction.on_commit(lambda: send_rater_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))

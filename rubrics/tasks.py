@@ -5,11 +5,12 @@ from django.urls import reverse
 from coop.mail import language_for, mail_send, site_url
 from coop.tenant_tasks import tenant_task
 
+from .models import RaterLink
+
 
 @tenant_task
 def send_rater_link(*, tenant, link_id, token):
     """Emails a partner person their assessment link, in their language or the tenant's."""
-    from .models import RaterLink
 
     link = RaterLink.objects.select_related(
         "window__rubric", "placement__student", "placement__theme", "contact__user"

@@ -22,6 +22,7 @@ from ..access import may_sign_as
 from ..models import Agreement, AgreementVersion, Signature
 from ..selectors.agreements import PARTY_LABELS
 from ..selectors.people import partner_users, staff_users
+from ..tasks import render_agreement_version
 from .documents import DEFAULT_TITLES, agreement_snapshot
 
 logger = logging.getLogger(__name__)
@@ -162,7 +163,6 @@ def _signers_of(agreement, *, with_staff=False, without=None):
 
 
 def _queue_render(version):
-    from ..tasks import render_agreement_version
 
     tenant_id, version_id = version.tenant_id, version.pk
     transaction.on_commit(lambda: render_agreement_version.delay(tenant_id=tenant_id, version_id=version_id))

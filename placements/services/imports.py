@@ -181,7 +181,7 @@ def _cell_text(value):
 
 
 def _decode_xlsx(data):
-    import openpyxl
+    import openpyxl  # loaded when a workbook is read, not by every process
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

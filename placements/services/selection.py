@@ -12,6 +12,7 @@ from coop.workflow import record, transition
 from ..models import Agreement, Application, Interview, Theme
 from ..selectors.people import partner_users, staff_users
 from ..selectors.selection import pledge_for
+from .agreements import agreement_create, agreement_issue
 
 
 def _lock(application):
@@ -92,7 +93,6 @@ def application_accept(*, application, by):
 @transaction.atomic
 def application_prepare_pledge(*, application, by):
     """The placement office issues the student pledge (実施誓約書) of an accepted application."""
-    from .agreements import agreement_create, agreement_issue
 
     application = _lock(application)
     if application.state != Application.State.ACCEPTED:

@@ -4,6 +4,8 @@ core.compliance_for_user, and the geometry of its server-side SVG bar chart."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from placements.models import Placement
 from placements.selectors.visibility import placements_for_user
 
@@ -42,7 +44,6 @@ class Behind:
 def evaluations_missing_for_user(user, role, today, due_days):
     """Placements that ended (within the lookback) and lack a submitted partner or faculty
     evaluation once it is due: one query with two EXISTS subqueries."""
-    from django.db.models import Exists, OuterRef
 
     submitted = Evaluation.objects.filter(placement=OuterRef("pk"), state=Evaluation.State.SUBMITTED)
     due_before = today - datetime.timedelta(days=due_days)

@@ -1,8 +1,10 @@
 """Reads of evaluations, final results and emailed links."""
 
+from django.db.models import Count
 from django.utils.translation import gettext
 
 from coop import links
+from placements.models import PartnerContact
 
 from ..models import AccessLink, Evaluation, EvaluationForm, MonthlyReport, PlacementResult
 
@@ -38,7 +40,6 @@ def result_for(placement):
 
 def access_links_of_placement(placement):
     """The placement's emailed links, newest first, with how often each was opened."""
-    from django.db.models import Count
 
     return (
         AccessLink.objects.filter(placement=placement)
@@ -50,7 +51,6 @@ def access_links_of_placement(placement):
 
 def link_targets(placement):
     """The placement's partner supervisors with an email address (the people a link goes to)."""
-    from placements.models import PartnerContact
 
     return PartnerContact.objects.filter(supervised__placement=placement).exclude(email="").order_by("full_name", "pk")
 
@@ -101,7 +101,6 @@ def form_rows(form, scores=None, answers=None):
 
 def access_links_for_tenant(tenant):
     """Every emailed link of the tenant, newest first, with its placement, person and open count."""
-    from django.db.models import Count
 
     return (
         AccessLink.objects.filter(tenant=tenant)

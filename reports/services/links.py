@@ -14,6 +14,7 @@ from coop.workflow import record
 
 from ..models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
 from ..selectors import EVALUATION_STATES
+from ..tasks import send_access_link
 from .core import write_feedback
 from .evaluations import evaluation_save
 
@@ -53,7 +54,6 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
         expires_at=timezone.now() + timedelta(days=AccessLink.VALID_DAYS),
     )
     record(placement, action="placement.link_sent", by=by, note=f"{link.get_purpose_display()} → {contact.email}")
-    from ..tasks import send_access_link
 
     tenant_id, link_id = placement.tenant_id, link.pk
     transaction.on_commit(lambda: send_access_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))

@@ -30,6 +30,7 @@ from ..forms import (
     UnlockForm,
 )
 from ..models import AccessLink, DailyReport, FinalReport, MonthlyReport
+from .links import link_send_form
 
 FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
 
@@ -196,8 +197,6 @@ def placement_reports(request, tenant_slug, pk):
     result = selectors.result_for(placement)
     context["result"] = result if role != Role.STUDENT or (result is not None and result.is_final) else None
     if role in MANAGERS:
-        from .links import link_send_form
-
         context["links"] = selectors.access_links_of_placement(placement)
         context["link_form"] = link_send_form(placement)
         context["link_valid_days"] = AccessLink.VALID_DAYS
