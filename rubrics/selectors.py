@@ -281,3 +281,8 @@ def rater_link_for_token(tenant, token):
         ),
         token,
     )
+
+
+def rubric_is_used(rubric):
+    """A rubric is frozen once an assessment used it (a change then makes a new version)."""
+    return Assessment.objects.filter(rubric=rubric).exists()

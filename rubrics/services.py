@@ -123,10 +123,6 @@ def rubric_create_from_template(*, tenant, template, by, name=""):
     )
 
 
-def rubric_is_used(rubric):
-    return Assessment.objects.filter(rubric=rubric).exists()
-
-
 @transaction.atomic
 def rubric_update(*, rubric, by, name, description, levels, criteria):
     """Changes a rubric. A version that an assessment uses is frozen: the change becomes the

@@ -88,7 +88,7 @@ def rubric_detail(request, tenant_slug, pk):
     rubric = _rubric(pk)
     context = {
         "rubric": rubric,
-        "is_used": services.rubric_is_used(rubric),
+        "is_used": selectors.rubric_is_used(rubric),
         "versions": selectors.rubric_versions(rubric),
         "history": history_for(rubric)[:30],
     }
@@ -125,7 +125,7 @@ def rubric_edit(request, tenant_slug, pk):
             else:
                 messages.success(request, _("Saved."))
             return redirect(saved)
-    context = {"rubric": rubric, "form": form, "is_used": services.rubric_is_used(rubric)}
+    context = {"rubric": rubric, "form": form, "is_used": selectors.rubric_is_used(rubric)}
     return render(request, "rubrics/rubric_edit.html", context)
 
 
