@@ -110,20 +110,24 @@ def test_dual_system_one_day_a_week(browser, live_server):
         sign_document(office, "School Office")
         assert badge(office, "In force").is_visible()
 
-        # 2. The school registers the placement: Thursdays only (木), May to mid-July.
+        # 2. The school registers the placement, in Japanese as the school office works:
+        #    曜日指定, 木 only, May to mid-July.
         menu(office, "Applications")
         follow(office, "Pupil One")
-        follow(office, "Create the placement")
-        office.get_by_label("Faculty supervisor").select_option(label="Class Teacher")
-        choose(office.get_by_label("Practitioner faculty"), "Industry Mentor")
-        office.get_by_label("Starts on").fill("2027-05-06")
-        office.get_by_label("Ends on").fill("2027-07-15")
-        office.get_by_label("Schedule").select_option(value="weekly_days")
-        office.get_by_label("Thu", exact=True).check()
+        press(office, "日本語")
+        follow(office, "就業を登録する")
+        office.get_by_label("指導教員").select_option(label="Class Teacher")
+        choose(office.get_by_label("実務家教員"), "Industry Mentor")
+        office.get_by_label("開始日").fill("2027-05-06")
+        office.get_by_label("終了日").fill("2027-07-15")
+        office.get_by_label("勤務形態").select_option(label="曜日指定")
+        office.get_by_label("木", exact=True).check()
         office.get_by_label("Industry Mentor").check()
-        press(office, "Save")
-        sees(office, "The placement was created.", "2027-05-06", "2027-07-15")
-        screenshot(office, "journey-dual-01-placement-thursdays")
+        press(office, "保存")
+        sees(office, "就業を登録しました。", "曜日指定: 木", "2027-05-06", "2027-07-15")
+        screenshot(office, "journey-dual-01-placement-thursdays-ja")
+        press(office, "English")
+        sees(office, "Set days of the week: Thu")
         with scopes_disabled():
             placement = Placement.objects.get()
         assert (placement.schedule, placement.weekday_numbers) == ("weekly_days", [3])
@@ -191,6 +195,12 @@ def test_dual_system_one_day_a_week(browser, live_server):
         assert rollup.locator("div", has_text="Days reported").locator("dd").inner_text() == "1"
         assert rollup.locator("div", has_text="Days missed").locator("dd").inner_text() == "1"
         screenshot(pupil, "journey-dual-03-thursdays-calendar-phone")
+        # The class teacher sees the same: 1 of the 2 Thursdays so far reported, 1 missed.
+        teacher = sign_in(browser, live_server, "teacher@meister.example.jp")
+        menu(teacher, "Reports")
+        row = teacher.get_by_role("row", name=re.compile("Pupil One"))
+        sees(row, "50% (1 / 2)")
+        assert row.locator("td[data-label='Days missed']").inner_text() == "1"
 
         # 7. The pupil catches up on the 20th and 27th; on 1 June May's monthly report is written,
         #    the industry practitioner teacher answers and the teacher comments.
