@@ -251,6 +251,12 @@ def test_coop_program_from_partner_to_final_result(browser, live_server):
         assert badge(student, "Submitted").is_visible()
         screenshot(student, "journey-coop-03-applied-phone")
 
+        # ... and the office sees the pre-assignment answer.
+        menu(office, "Themes")
+        follow(office, "Quality prediction from factory data")
+        follow(office, "Log analysis")
+        sees(office, "Student One", "Three anomalies: a gap at 03:00, a spike, a duplicated lot.")
+
         # 7. The partner person reads the application and selects the student.
         menu(boss, "Dashboard")
         sees(boss, "1 applicant")
