@@ -268,6 +268,7 @@ def test_exchange_with_partner_universities_plan_actual_and_growth(browser, live
 
         # The faculty supervisor: the growth of their own students.
         prof = sign_in(browser, live_server, "prof@kanazawa.example.jp")
+        assert not prof.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").count()
         menu(prof, "Growth")
         sees(prof, "3 students assessed.")
         menu(prof, "Assessments")
