@@ -37,7 +37,8 @@ def at(year, month, day, hour=10):
 
 @pytest.fixture(autouse=True)
 def _last_pages(browser):
-    """After a failure, the last page of every browser is in tests/screenshots/ to look at."""
+    """After each journey (passed or failed) the last page of every browser is saved as
+    tests/screenshots/debug-<n>.png: where a failed step left each person."""
     yield
     for n, context in enumerate(browser.contexts):
         for page in context.pages:
