@@ -222,7 +222,7 @@ def test_coop_program_from_partner_to_final_result(browser, live_server):
             sees(boss, "Office Staff")  # the institution has signed
             sign_document(boss, "Partner Boss")
             assert badge(boss, "In force").is_visible()
-        screenshot(boss, "journey-coop-02-plan-signed-by-partner")
+        screenshot(boss, "journey-coop-02-agreement-signed-by-partner")
         menu(office, "Agreements")
         assert office.locator("tbody .badge", has_text="In force").count() == 2
 
