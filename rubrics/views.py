@@ -350,7 +350,8 @@ def _growth_charts(growth, placement):
                     "rows": [
                         {
                             "name": c["name"],
-                            "cells": [c["cells"][(phase, rater)] for phase in phases],
+                            # (column label, value): on a phone each cell is shown under its label.
+                            "cells": [(PHASE_LABELS[phase], c["cells"][(phase, rater)]) for phase in phases],
                             "change": c["changes"][rater],
                         }
                         for c in item["criteria"]
@@ -380,7 +381,10 @@ def _growth_charts(growth, placement):
                     scale_max=rubric.scale_max,
                 ),
                 "rows": [
-                    {"name": c["name"], "cells": [c["cells"][(last, rater)] for rater in raters]}
+                    {
+                        "name": c["name"],
+                        "cells": [(RATER_LABELS[rater], c["cells"][(last, rater)]) for rater in raters],
+                    }
                     for c in item["criteria"]
                 ],
             }

@@ -53,8 +53,9 @@ def program_detail(request, tenant_slug, pk):
             "program": program,
             "terms": program.terms.all(),
             "plans": plan_vs_actual(program),
-            "term_form": TermForm(),
-            "plan_form": YearPlanForm(),
+            # Both forms have an academic year: prefixes keep their field ids (and labels) apart.
+            "term_form": TermForm(prefix="term"),
+            "plan_form": YearPlanForm(prefix="plan"),
         },
     )
 
@@ -63,7 +64,7 @@ def program_detail(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def term_add(request, tenant_slug, pk):
     program = get_object_or_404(Program, pk=pk)
-    form = TermForm(request.POST)
+    form = TermForm(request.POST, prefix="term")
     if form.is_valid():
         try:
             services.term_save(program=program, by=request.user, **form.cleaned_data)
@@ -80,7 +81,7 @@ def term_add(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def year_plan_set(request, tenant_slug, pk):
     program = get_object_or_404(Program, pk=pk)
-    form = YearPlanForm(request.POST)
+    form = YearPlanForm(request.POST, prefix="plan")
     if form.is_valid():
         services.year_plan_set(program=program, by=request.user, **form.cleaned_data)
         messages.success(request, _("Yearly plan saved."))

@@ -56,3 +56,25 @@ def test_dashboard_fits_a_phone(phone):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page is {width}px wide on a 390px screen"
     screenshot(phone, "04-dashboard-phone")
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_office_menu_opens_within_the_screen(browser, live_server, width):
+    """Every link of the Office menu can be seen and clicked, on a laptop and on a phone."""
+    tenant = TenantFactory(name="北陸工科大学", slug="hokuriku-tech")
+    member(tenant, Role.ADMIN, email="admin@example.jp")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, "admin@example.jp")
+    page.wait_for_url("**/t/hokuriku-tech/")
+    nav = page.get_by_role("navigation", name="メイン")
+    nav.locator("summary", has_text="事務局").click()
+    links = nav.locator(".nav-tools ul a")
+    assert links.count() >= 5
+    for n in range(links.count()):
+        box = links.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (links.nth(n).inner_text(), box)
+    screenshot(page, f"05-office-menu-{width}")
+    links.first.click()
+    page.wait_for_load_state()
+    assert "/t/hokuriku-tech/" in page.url and page.url.rstrip("/") != f"{live_server.url}/t/hokuriku-tech"

@@ -99,9 +99,19 @@ def program(tenant):
     return ProgramFactory(tenant=tenant)
 
 
+def term_data(data):
+    """The term form's fields as the program page posts them (the form has the prefix "term")."""
+    return {f"term-{name}": value for name, value in data.items()}
+
+
+def plan_data(data):
+    """The yearly-plan form's fields as the program page posts them (prefix "plan")."""
+    return {f"plan-{name}": value for name, value in data.items()}
+
+
 def test_a_term_is_added(staff_client, tenant, program):
     data = {"name": "2026年度後期", "academic_year": 2026, "starts_on": "2026-10-01", "ends_on": "2027-03-31"}
-    response = post(staff_client, url("term_add", tenant, pk=program.pk), data)
+    response = post(staff_client, url("term_add", tenant, pk=program.pk), term_data(data))
     assert shown(response) == ["期を追加しました。"]
     [term] = rows(Term)
     assert (term.program, term.starts_on, term.ends_on) == (
@@ -121,7 +131,7 @@ def test_a_term_is_added(staff_client, tenant, program):
 )
 def test_term_refusals_say_what_is_wrong(staff_client, tenant, program, overrides, message):
     data = {"name": "後期", "academic_year": 2026, "starts_on": "2026-10-01", "ends_on": "2027-03-31", **overrides}
-    response = post(staff_client, url("term_add", tenant, pk=program.pk), data)
+    response = post(staff_client, url("term_add", tenant, pk=program.pk), term_data(data))
     assert shown(response) == [message]
     assert rows(Term) == []
 
@@ -131,9 +141,11 @@ def test_term_refusals_say_what_is_wrong(staff_client, tenant, program, override
 
 def test_a_yearly_plan_is_set_then_changed(staff_client, tenant, program):
     plan_url = url("year_plan_set", tenant, pk=program.pk)
-    response = post(staff_client, plan_url, {"academic_year": 2026, "planned_outbound": 5, "planned_inbound": 3})
+    response = post(
+        staff_client, plan_url, plan_data({"academic_year": 2026, "planned_outbound": 5, "planned_inbound": 3})
+    )
     assert shown(response) == ["年度計画を保存しました。"]
-    post(staff_client, plan_url, {"academic_year": 2026, "planned_outbound": 6, "planned_inbound": 2})
+    post(staff_client, plan_url, plan_data({"academic_year": 2026, "planned_outbound": 6, "planned_inbound": 2}))
     assert [(p.academic_year, p.planned_outbound, p.planned_inbound) for p in rows(YearPlan)] == [(2026, 6, 2)]
 
 
@@ -151,7 +163,7 @@ def test_a_yearly_plan_is_set_then_changed(staff_client, tenant, program):
     ],
 )
 def test_yearly_plan_refusals(staff_client, tenant, program, data, message):
-    response = post(staff_client, url("year_plan_set", tenant, pk=program.pk), data)
+    response = post(staff_client, url("year_plan_set", tenant, pk=program.pk), plan_data(data))
     assert shown(response) == [message]
     assert rows(YearPlan) == []
 
@@ -166,7 +178,7 @@ def test_plan_and_actual_of_each_direction(staff_client, tenant, program):
     post(
         staff_client,
         url("year_plan_set", tenant, pk=program.pk),
-        {"academic_year": 2026, "planned_outbound": 4, "planned_inbound": 2},
+        plan_data({"academic_year": 2026, "planned_outbound": 4, "planned_inbound": 2}),
     )
     plans = staff_client.get(url("program_detail", tenant, pk=program.pk)).context["plans"]
     assert plans == [

@@ -175,6 +175,40 @@ def test_plan_vs_actual_counts_outbound_and_inbound_by_academic_year(in_tenant, 
     assert rows[2027]["actual_outbound"] == 1 and rows[2027]["planned_outbound"] == 0
 
 
+def test_program_page_term_and_plan_forms_have_their_own_field_ids(client, tenant, members):
+    """The program page holds the term form and the yearly-plan form, both with an academic
+    year: each label must point at its own form's field, and each form must still save."""
+    import re
+
+    from django_scopes import scopes_disabled
+
+    program = ThemeFactory(tenant=tenant).program
+    client.force_login(members[Role.STAFF])
+    page = client.get(url("program_detail", tenant, pk=program.pk)).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="id_plan-academic_year"' in page and 'for="id_term-academic_year"' in page
+
+    client.post(
+        url("term_add", tenant, pk=program.pk),
+        {
+            "term-name": "2027年度",
+            "term-academic_year": "2027",
+            "term-starts_on": "2027-04-01",
+            "term-ends_on": "2028-03-31",
+        },
+    )
+    client.post(
+        url("year_plan_set", tenant, pk=program.pk),
+        {"plan-academic_year": "2027", "plan-planned_outbound": "3", "plan-planned_inbound": "1"},
+    )
+    with scopes_disabled():
+        assert list(program.terms.values_list("name", "academic_year")) == [("2027年度", 2027)]
+        assert list(program.year_plans.values_list("academic_year", "planned_outbound", "planned_inbound")) == [
+            (2027, 3, 1)
+        ]
+
+
 def test_career_outcome_is_recorded_when_the_placement_has_ended(client, tenant, members):
     placement = PlacementFactory(theme=ThemeFactory(tenant=tenant), student=members[Role.STUDENT])
     outcome_url = url("placement_outcome", tenant, pk=placement.pk)

@@ -116,6 +116,23 @@ def test_student_growth_pre_post_and_raters(tenant, cohort):
     assert own["raters"] == ["self"]
 
 
+def test_growth_tables_label_every_cell_for_the_phone_layout(client, tenant, cohort):
+    """On a phone a table row is a stack of cells, each introduced by its data-label: the
+    numbers of the growth tables must say which phase (or rater) they are."""
+    import re
+
+    from django.urls import reverse
+
+    p1 = cohort["p"][0]
+    client.force_login(cohort["staff"])
+    page = client.get(reverse("rubrics:placement_growth", kwargs={"tenant_slug": tenant.slug, "pk": p1.pk}))
+    html = page.content.decode()
+    cells = re.findall(r"<td([^>]*)>", html)
+    assert cells and [c for c in cells if "data-label=" not in c] == []
+    # Criterion a of p1: self 1 before, 3 after, +2; the partner's 2 after, in the raters compared.
+    assert re.search(r'data-label="事前">1</td><td [^>]*data-label="事後">3</td><td [^>]*data-label="変化">\+2<', html)
+
+
 def test_the_latest_assessment_wins_when_a_phase_is_rated_twice(tenant, cohort):
     p2 = cohort["p"][1]
     again = make_window(tenant, cohort["rubric"], placement=p2, phase="post", opens=-1, closes=5)
