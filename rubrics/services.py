@@ -19,7 +19,7 @@ from placements.models import PlacementSupervisor
 
 from .builtins import TEMPLATES
 from .models import Assessment, AssessmentScore, AssessmentWindow, Phase, Rater, RaterLink, Rubric
-from .selectors import window_placements
+from .selectors import rubric_is_used, window_placements
 from .tasks import send_rater_link
 
 KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
