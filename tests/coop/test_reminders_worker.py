@@ -28,6 +28,7 @@ from ..factories import AgreementFactory, PartnerFactory, TenantFactory, member,
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
     # The suite runs tasks in-process; these tests publish to the real broker on purpose.
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.skipif(
