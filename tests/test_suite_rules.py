@@ -30,12 +30,11 @@ CLOCK_FUNCTIONS = {"tenant_today", "tenant_now"}
 # Files that may read the clock unfrozen, and why.
 ALLOWED = {
     "test_suite_rules.py": "names the clock calls it looks for",
-    # The permission matrix is being rewritten on another branch: its cases build links and
-    # reports relative to one clock read per case, not frozen yet (see the report of h/time).
-    "test_permissions.py": "permission matrix: rewritten on another branch",
 }
 ALLOWED_FOLDERS = {
-    "permission_cases": "permission matrix cases: rewritten on another branch",
+    # Not tests: the URL cases of the matrix, which reads them at the date it chooses
+    # (tests/test_permissions.py's pytestmark).
+    "permission_cases": "cases built inside tests/test_permissions.py, which freezes the clock",
 }
 
 
