@@ -20,6 +20,7 @@ def production(settings):
     settings.ALLOWED_HOSTS = ["coop.example.ac.jp"]
     settings.SECURE_SSL_REDIRECT = True
     settings.DEBUG = False
+    settings.REDIS_URL = ""  # the embedded set-up: tasks in-process (CI sets REDIS_URL)
 
 
 @pytest.fixture
