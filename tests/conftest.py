@@ -1,5 +1,9 @@
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 
 from coop.celery import app as celery_app
 from coop.models import Role
@@ -16,6 +20,20 @@ def pytest_collection_modifyitems(items):
             getattr(item, "fixturenames", ())
         )
         item.add_marker(pytest.mark.integration if needs_db else pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_this_worker():
+    # `make test` runs the suite in parallel processes (pytest-xdist). A Redis cache (CI) is
+    # cleared before every test, so each process gets a Redis database of its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if not (worker.startswith("gw") and str(location).startswith("redis://")):
+        yield
+        return
+    own = {"default": {**settings.CACHES["default"], "LOCATION": f"{location.rsplit('/', 1)[0]}/{8 + int(worker[2:])}"}}
+    with override_settings(CACHES=own):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from coop import health
 from coop.tasks import worker_heartbeat
 
 pytestmark = pytest.mark.django_db
-TEST_REDIS = "redis://127.0.0.1:6379/14"
+TEST_REDIS = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture

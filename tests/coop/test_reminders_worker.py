@@ -29,6 +29,8 @@ from ..factories import AgreementFactory, PartnerFactory, TenantFactory, member,
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.slow,
+    # One broker queue for these tests: in parallel runs they share a process (--dist loadgroup).
+    pytest.mark.xdist_group("real-celery-worker"),
     # The suite runs tasks in-process; these tests publish to the real broker on purpose.
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.skipif(
