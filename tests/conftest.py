@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
+from django.utils import translation
 
 from coop.celery import app as celery_app
 from coop.models import Role
@@ -33,6 +34,14 @@ def _cache_of_this_worker():
         return
     own = {"default": {**settings.CACHES["default"], "LOCATION": f"{location.rsplit('/', 1)[0]}/{8 + int(worker[2:])}"}}
     with override_settings(CACHES=own):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _portal_language():
+    # Every test starts in the portal's language (ja): a request by an English-speaking user
+    # activates English in the thread, which must not leak into the next test's services.
+    with translation.override(settings.LANGUAGE_CODE):
         yield
 
 
