@@ -45,10 +45,11 @@ lint: setup
 	$(TEST_ENV) $(VENV)/bin/lint-imports
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# One test process per core (pytest-xdist); tests that share a broker queue share a process.
+# One test process per core (pytest-xdist), then the real-worker tests alone.
 TEST_WORKERS ?= 2
 test: setup lint
-	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not real_worker" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -m real_worker $(PYTEST_ARGS)
 
 # The date-sensitive tests with the machine clock (libfaketime) at awkward instants, given in UTC:
 # 30 Nov 12:00 JST (a 30th), 31 Jan 23:50 JST, 31 Mar 23:50 JST (fiscal-year end),

@@ -29,8 +29,9 @@ from ..factories import AgreementFactory, PartnerFactory, TenantFactory, member,
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.slow,
-    # One broker queue for these tests: in parallel runs they share a process (--dist loadgroup).
-    pytest.mark.xdist_group("real-celery-worker"),
+    # A real worker process on the real broker: `make test` runs these after the parallel run,
+    # alone, so that the worker is not starved by browser tests in the other process.
+    pytest.mark.real_worker,
     # The suite runs tasks in-process; these tests publish to the real broker on purpose.
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.skipif(
