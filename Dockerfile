@@ -4,7 +4,7 @@ FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fonts-ipafont-gothic fonts-ipafont-mincho gettext \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-client \
+      libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

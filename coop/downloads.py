@@ -13,7 +13,9 @@ def download_log(*, tenant, user, what, filename="", rows=None):
     )
 
 
-def file_download(request, file, *, filename, what, as_attachment=False, rows=None):
+def file_download(request, file, *, filename, what, as_attachment=True, rows=None):
+    """Uploaded files are always attachments; only a document the portal rendered itself (an
+    agreement PDF) may be shown inline, still sandboxed."""
     if not file:
         raise Http404
     download_log(tenant=request.tenant, user=request.user, what=what, filename=filename, rows=rows)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
-from placements.forms.selection import check_upload
+from coop.uploads import DOCUMENT, UploadField
 from placements.models import PartnerContact, Placement
 
 from .models import (
@@ -67,9 +67,9 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(UploadField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -81,7 +81,10 @@ class MultipleFileField(forms.FileField):
 
 class FinalReportForm(ScopedModelForm):
     files = MultipleFileField(
-        label=_("Attach files"), required=False, help_text=_("Up to 5 files of up to 10 MB each (slides, PDF).")
+        label=_("Attach files"),
+        rule=DOCUMENT,
+        required=False,
+        help_text=_("Up to 5 files of up to 10 MB each (slides, PDF)."),
     )
 
     class Meta:
@@ -93,7 +96,7 @@ class FinalReportForm(ScopedModelForm):
         files = self.cleaned_data.get("files") or []
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("Attach at most 5 files at a time."))
-        return [check_upload(f) for f in files]
+        return files
 
 
 class PresentationForm(ScopedModelForm):

@@ -1,17 +1,13 @@
 """Forms of the agreement pages. They validate input; the services do the writing."""
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
+from coop.uploads import SCAN, UploadField
 
 from ..models import Agreement, Application, Partner, Theme
 from ..selectors.agreements import PARTY_LABELS
-
-SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
-SCAN_MAX_BYTES = 20 * 1024 * 1024
 
 
 def party_choices(parties):
@@ -97,19 +93,11 @@ class SignForm(forms.Form):
 class OutsideSignatureForm(forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=())
     signed_name = forms.CharField(label=_("Name of the person who signed"), max_length=150)
-    scan = forms.FileField(label=_("Scan of the signed document"), help_text=_("PDF, JPEG or PNG, up to 20 MB."))
+    scan = UploadField(label=_("Scan of the signed document"), rule=SCAN, help_text=_("PDF, JPEG or PNG, up to 20 MB."))
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = party_choices(parties)
-
-    def clean_scan(self):
-        scan = self.cleaned_data["scan"]
-        if Path(scan.name).suffix.lower() not in SCAN_EXTENSIONS:
-            raise forms.ValidationError(_("Upload a PDF, JPEG or PNG file."))
-        if scan.size > SCAN_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return scan
 
 
 class ReasonForm(forms.Form):

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
+from coop.uploads import DOCUMENT, UploadField
 
 from ..models import CourseSession, PreAssignment, Submission
-from .selection import check_upload
 
 
 class CourseSessionForm(ScopedModelForm):
@@ -27,10 +28,9 @@ class PreAssignmentForm(ScopedModelForm):
 
 
 class SubmissionForm(ScopedModelForm):
+    file = UploadField(label=_("file"), rule=DOCUMENT, required=False)
+
     class Meta:
         model = Submission
         fields = ["text", "file"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
-
-    def clean_file(self):
-        return check_upload(self.cleaned_data.get("file"))

@@ -2,26 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
+from coop.uploads import DOCUMENT, UploadField
 
 from ..models import Application, Interview
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def check_upload(file):
-    if file and file.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("The file is larger than 10 MB."))
-    return file
-
 
 class ApplicationForm(ScopedModelForm):
+    file = UploadField(label=_("attachment"), rule=DOCUMENT, required=False)
+
     class Meta:
         model = Application
         fields = ["motivation", "file"]
         widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
-
-    def clean_file(self):
-        return check_upload(self.cleaned_data.get("file"))
 
 
 class InterviewForm(ScopedModelForm):

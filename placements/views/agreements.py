@@ -252,8 +252,8 @@ def agreement_version_rerender(request, tenant_slug, pk):
     return redirect(version.agreement.get_absolute_url())
 
 
-def _download(request, file, filename, what):
-    return file_download(request, file, filename=filename, what=what)
+def _download(request, file, filename, what, *, as_attachment=True):
+    return file_download(request, file, filename=filename, what=what, as_attachment=as_attachment)
 
 
 @never_cache
@@ -264,7 +264,9 @@ def agreement_version_pdf(request, tenant_slug, pk):
         selectors.agreement_versions_for_user(request.user, _role(request)).select_related("agreement"), pk=pk
     )
     reference = version.context.get("reference") or f"agreement-{version.agreement_id}"
-    return _download(request, version.pdf, f"{reference}-v{version.number}.pdf", f"agreement_version:{version.pk}")
+    # Rendered by the portal from its own template: shown in the browser's PDF viewer.
+    filename, what = f"{reference}-v{version.number}.pdf", f"agreement_version:{version.pk}"
+    return _download(request, version.pdf, filename, what, as_attachment=False)
 
 
 @never_cache

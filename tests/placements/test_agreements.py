@@ -464,6 +464,9 @@ def test_record_a_paper_signature_through_the_page(
     download = client.get(url("agreement_signature_scan", tenant, pk=signature.pk))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 scan"
+    # An uploaded scan is never shown in the portal's origin: an attachment, not sniffed, sandboxed.
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert (download["X-Content-Type-Options"], download["Content-Security-Policy"]) == ("nosniff", "sandbox")
     # A scan that is not a PDF or an image is refused.
     bad = SimpleUploadedFile("signed.html", b"<script>", content_type="text/html")
     client.post(

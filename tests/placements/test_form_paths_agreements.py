@@ -17,6 +17,7 @@ from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import Agreement, AgreementVersion, Application, Signature
+from tests import files
 
 from ..factories import AgreementFactory, ApplicationFactory, PartnerFactory, TermFactory, ThemeFactory, partner_person
 
@@ -307,7 +308,7 @@ def outside(client, tenant, agreement, capture, scan=None, **data):
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("signed.pdf", b"%PDF-1.4 signed"), ("signed.JPG", b"\xff\xd8\xff scan"), ("signed.png", b"\x89PNG scan")],
+    [("signed.pdf", files.PDF), ("signed.JPG", files.JPEG), ("signed.png", files.PNG)],
 )
 def test_paper_signatures_with_each_scan_type(
     staff_client, tenant, co_op_agreement, django_capture_on_commit_callbacks, name, content
@@ -342,7 +343,7 @@ def test_paper_signatures_with_each_scan_type(
         (
             SimpleUploadedFile("signed.docx", b"PK\x03\x04"),
             {"party": "partner", "signed_name": "企業 代表"},
-            "PDF・JPEG・PNGファイルをアップロードしてください。",
+            "ファイルの内容が許可された形式ではありません。許可されている形式：PDF、PNG、JPEG。",
         ),
         (
             SimpleUploadedFile("huge.pdf", b"%PDF" + b"0" * (20 * 1024 * 1024)),
@@ -350,12 +351,12 @@ def test_paper_signatures_with_each_scan_type(
             "ファイルが20MBを超えています。",
         ),
         (
-            SimpleUploadedFile("s.pdf", b"%PDF"),
+            SimpleUploadedFile("s.pdf", files.PDF),
             {"party": "student", "signed_name": "学生"},
             "正しく選択してください。 student は候補にありません。",
         ),
         (
-            SimpleUploadedFile("s.pdf", b"%PDF"),
+            SimpleUploadedFile("s.pdf", files.PDF),
             {"party": "partner", "signed_name": "   "},
             "このフィールドは必須です。",
         ),
@@ -381,7 +382,7 @@ def test_only_the_office_records_paper_signatures(
         tenant,
         co_op_agreement,
         django_capture_on_commit_callbacks,
-        SimpleUploadedFile("s.pdf", b"%PDF"),
+        SimpleUploadedFile("s.pdf", files.PDF),
         party="partner",
         signed_name="企業",
     )
@@ -519,12 +520,12 @@ def test_a_pledge_signed_on_paper_by_each_of_its_parties(
     capture = django_capture_on_commit_callbacks
     pledge, version = prepare_pledge(staff_client, tenant, application, capture)
     response = outside(
-        staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", b"%PDF"), party="partner", signed_name="x"
+        staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", files.PDF), party="partner", signed_name="x"
     )
     assert shown(response) == ["正しく選択してください。 partner は候補にありません。"]  # not a party of a pledge
     for party, name in (("student", "学生 一郎"), ("institution", "学長")):
         response = outside(
-            staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", b"%PDF"), party=party, signed_name=name
+            staff_client, tenant, pledge, capture, SimpleUploadedFile("p.pdf", files.PDF), party=party, signed_name=name
         )
         assert shown(response) == ["ポータル外での署名を記録しました。"]
     with scopes_disabled():

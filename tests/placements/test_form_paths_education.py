@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import Attendance, CourseSession, PreAssignment, Submission
+from tests import files
 
 from ..factories import ApplicationFactory, ThemeFactory, member
 from .pages import post, shown, url
@@ -169,12 +170,12 @@ def test_a_text_answer_then_a_file_before_the_deadline(student_client, tenant, m
     response = submit(student_client, tenant, assignment, DUE - datetime.timedelta(days=1), text="分析結果です。")
     assert shown(response) == ["解答を提出しました。"]
     response = submit(
-        student_client, tenant, assignment, DUE, text="", file=SimpleUploadedFile("answer.pdf", b"%PDF answer")
+        student_client, tenant, assignment, DUE, text="", file=SimpleUploadedFile("answer.pdf", files.PDF)
     )
     assert shown(response) == ["解答を提出しました。"]
     [submission] = rows(Submission)
     assert (submission.student, submission.text, submission.submitted_at) == (members[Role.STUDENT], "", DUE)
-    assert submission.file.read() == b"%PDF answer"
+    assert submission.file.read() == files.PDF
 
 
 @pytest.mark.parametrize(
@@ -190,6 +191,11 @@ def test_a_text_answer_then_a_file_before_the_deadline(student_client, tenant, m
             DUE,
             {"file": SimpleUploadedFile("big.pdf", b"%" * (10 * 1024 * 1024 + 1))},
             {"file": ["ファイルが10MBを超えています。"]},
+        ),
+        (
+            DUE,
+            {"file": files.upload("answer.png", files.TEXT)},
+            {"file": [files.NOT_A_DOCUMENT]},
         ),
     ],
 )

@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import Agreement, Application, Interview, Theme
+from tests import files
 
 from ..factories import ApplicationFactory, ThemeFactory, member, partner_person
 from .pages import post, shown, url
@@ -50,12 +51,12 @@ def applications():
 
 def test_a_student_applies_with_a_file(client, tenant, theme, student):
     client.force_login(student)
-    data = {"motivation": "現場でデータ分析を学びたい。", "file": SimpleUploadedFile("cv.pdf", b"%PDF cv")}
+    data = {"motivation": "現場でデータ分析を学びたい。", "file": SimpleUploadedFile("cv.pdf", files.PDF)}
     response = post(client, url("theme_apply", tenant, pk=theme.pk), data)
     assert shown(response) == ["応募を送信しました。"]
     [application] = applications()
     assert (application.theme, application.student, application.state) == (theme, student, "submitted")
-    assert application.file.read() == b"%PDF cv"
+    assert application.file.read() == files.PDF
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,16 @@ def test_a_student_applies_with_a_file(client, tenant, theme, student):
             {"motivation": "学びたい", "file": SimpleUploadedFile("big.pdf", b"%" * (10 * 1024 * 1024 + 1))},
             {"file": ["ファイルが10MBを超えています。"]},
         ),
+        (
+            {"motivation": "学びたい", "file": files.upload("cv.pdf", files.HTML)},
+            {"file": [files.NOT_A_DOCUMENT]},
+        ),
+        (
+            {"motivation": "学びたい", "file": files.upload("cv.exe", files.EXE)},
+            {"file": [files.NOT_A_DOCUMENT]},
+        ),
     ],
+    ids=["no-motivation", "too-large", "html-named-pdf", "exe"],
 )
 def test_application_refusals(client, tenant, theme, student, data, errors):
     client.force_login(student)

@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from coop.models import Role
 from placements.models import Placement
 from reports.models import FinalPresentation, FinalReport, FinalReportFile, ReportSettings
+from tests import files
 
 from .factories import FinalPresentationFactory, running_placement
 
@@ -54,7 +55,7 @@ def placement(tenant, members):
 
 
 def pdf(name="slides.pdf", size=100):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"x" * size, content_type="application/pdf")
+    return SimpleUploadedFile(name, files.PDF + b"x" * size, content_type="application/pdf")
 
 
 def final(placement):
@@ -92,7 +93,16 @@ def test_final_report_draft_with_files_then_submitted(client, tenant, members, p
             {"text": "x", "files": [pdf(size=10 * 1024 * 1024)], "action": "save"},
             {"files": ["ファイルが10MBを超えています。"]},
         ),
+        (
+            {"text": "x", "files": [pdf("a.pdf"), files.upload("chart.svg", files.SVG_SCRIPT)], "action": "save"},
+            {"files": [files.NOT_A_DOCUMENT]},
+        ),
+        (
+            {"text": "x", "files": [files.upload("slides.pdf", files.POLYGLOT)], "action": "save"},
+            {"files": ["ウェブページのコードを含むファイルは受け付けられません。"]},
+        ),
     ],
+    ids=["empty", "six-files", "too-large", "svg-with-script", "pdf-html-polyglot"],
 )
 def test_final_report_refusals(client, tenant, members, placement, data, errors):
     client.force_login(members[Role.STUDENT])
