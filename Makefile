@@ -9,8 +9,9 @@ DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FAST_PASSWORD_HASHER=1 STATIC_MANIFEST=0 \
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 # Debian packages: chromium for browser tests, IPA fonts for Japanese PDFs, gettext, poppler,
-# faketime for the suite at other dates (test-dates), libmagic1 for upload content checks.
-DEBIAN_PACKAGES := chromium faketime fonts-ipafont-gothic fonts-ipafont-mincho gettext libmagic1 poppler-utils
+# faketime for the suite at other dates (test-dates), libmagic1 for upload content checks, nginx
+# to run the compose proxy's configuration in tests/coop/test_proxy.py.
+DEBIAN_PACKAGES := chromium faketime fonts-ipafont-gothic fonts-ipafont-mincho gettext libmagic1 nginx poppler-utils
 
 .PHONY: run test test-dates setup system-deps lint messages bench clean backup restore
 

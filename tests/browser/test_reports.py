@@ -84,7 +84,7 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
         assert (report.state, report.days_reported) == (MonthlyReport.State.REVIEWED, 1)
 
     office.goto(f"/t/{tenant.slug}/reports/")
-    assert office.locator("span.meter").count() == 1
+    assert office.locator("svg.meter").count() == 1
     screenshot(office, "28-reports-overview")
 
     # 6. The student sees both answers on the phone.
