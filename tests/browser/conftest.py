@@ -71,3 +71,10 @@ def phone(browser, live_server):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def unfold_menu(page):
+    """On a phone the main menu is folded behind its button (static/js/app.js): open it."""
+    toggle = page.locator("nav.mainnav .nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()

@@ -3,7 +3,7 @@ import pytest
 from coop.models import Role
 
 from ..factories import PASSWORD, MembershipFactory, TenantFactory, member
-from .conftest import screenshot
+from .conftest import screenshot, unfold_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +68,7 @@ def test_office_menu_opens_within_the_screen(browser, live_server, width):
     sign_in(page, "admin@example.jp")
     page.wait_for_url("**/t/hokuriku-tech/")
     nav = page.get_by_role("navigation", name="メイン")
+    unfold_menu(page)
     nav.locator("summary", has_text="事務局").click()
     links = nav.locator(".nav-tools ul a")
     assert links.count() >= 5

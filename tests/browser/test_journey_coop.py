@@ -24,7 +24,7 @@ from coop.models import Role
 from placements.models import Placement
 
 from ..factories import PASSWORD, TermFactory, member
-from .conftest import screenshot
+from .conftest import screenshot, unfold_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +77,8 @@ def menu(page, label):
     """A link of the main navigation, or of its Office menu."""
     nav = page.get_by_role("navigation", name="Main")
     link = nav.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        unfold_menu(page)
     if not link.is_visible():
         nav.locator("summary", has_text="Office").click()
     link.click()

@@ -23,7 +23,7 @@ from placements.models import Application
 from reports.models import DailyReport, Evaluation, MonthlyReport
 
 from ..factories import PASSWORD, PartnerFactory, ProgramFactory, TenantFactory, TermFactory, member, partner_person
-from .conftest import screenshot
+from .conftest import screenshot, unfold_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -76,12 +76,14 @@ def follow(page, name, *, within=None):
 
 
 def nav(page, name):
+    unfold_menu(page)
     follow(page, name, within=page.locator("nav.mainnav"))
 
 
 def office_tool(page, name):
     """An entry of the office tools menu (事務局) of the main navigation."""
     menu = page.locator("nav.mainnav")
+    unfold_menu(page)
     menu.locator("summary").click()
     follow(page, name, within=menu)
 
