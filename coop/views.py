@@ -25,7 +25,7 @@ from .forms import (
 from .health import health_response
 from .links import link_refused
 from .models import ExportJob, Invitation, Membership, Reminder, Role, User
-from .registry import EXPORT_TABLES, dashboard_panels
+from .registry import EXPORT_TABLES, dashboard_panels, waiting_items
 
 
 def _error_text(error):
@@ -71,7 +71,7 @@ def healthz(request):
 @require_role(EVERY_ROLE)
 def dashboard(request, tenant_slug):
     role = request.membership.role
-    context = {"role": role, "panels": dashboard_panels(request)}
+    context = {"role": role, "waiting": waiting_items(request), "panels": dashboard_panels(request)}
     if role in MANAGERS:
         counts = selectors.member_counts_for_tenant(request.tenant)
         context["member_stats"] = [(label, counts.get(code, 0)) for code, label in Role.choices]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
 from coop.notifications import notify
-from coop.workflow import record, transition
+from coop.workflow import all_or_none, record, transition
 
 from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
 from ..selectors.agreements import work_period_agreement
@@ -74,6 +74,30 @@ def placement_create(*, theme, student, by, application=None, supervisors=(), **
         transition(application, to=Application.State.PLACED, by=by, allowed=Application.TRANSITIONS)
     notify(obj=placement, event="placements/created", users=_people(placement))
     return placement
+
+
+def placements_create_for_applications(*, applications, by, starts_on=None, ends_on=None, faculty_supervisor=None):
+    """Registers the placements of several accepted applications whose pledge is in force, all
+    or none (coop.workflow.ItemsRefused names each refused student and why). Dates left empty
+    come from each theme's implementation plan or agreement."""
+
+    def create(application):
+        governing = work_period_agreement(application.theme)
+        start = starts_on or (governing.valid_from if governing else None)
+        end = ends_on or (governing.valid_until if governing else None)
+        if start is None or end is None:
+            raise ValidationError(_("Enter the dates: no agreement of this theme states its work period."))
+        return placement_create(
+            theme=application.theme,
+            student=application.student,
+            by=by,
+            application=application,
+            starts_on=start,
+            ends_on=end,
+            faculty_supervisor=faculty_supervisor,
+        )
+
+    return all_or_none(applications, create)
 
 
 @transaction.atomic

@@ -44,11 +44,13 @@ from .evaluations import (  # noqa: F401
     access_link_for_token,
     access_links_for_tenant,
     access_links_of_placement,
+    access_links_unopened,
     evaluation_form_for_tenant,
     evaluations_of_placement,
     feedback_months,
     form_rows,
     link_targets,
     result_for,
+    results_to_agree,
     scored_rows,
 )
