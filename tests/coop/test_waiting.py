@@ -1,4 +1,4 @@
-""""Waiting for you" on every dashboard: each role sees what waits on them, with a count and a
+""" "Waiting for you" on every dashboard: each role sees what waits on them, with a count and a
 link that leads there, in a fixed number of queries however many rows wait."""
 
 import datetime

@@ -150,6 +150,7 @@ TENANT_URLS = {
     "placements:assignment_detail": Case("GET", EVERY_ROLE, assignment),
     "placements:theme_apply": Case("GET", {Role.STUDENT}, theme),
     "placements:application_list": Case("GET", APPLICANT_VIEWERS),
+    "placements:accepted_students": Case("GET", MANAGERS),
     "placements:application_detail": Case("GET", APPLICANT_VIEWERS, application),
     "placements:application_file": Case("GET", APPLICANT_VIEWERS, application_with_file),
     "placements:application_action": Case("POST", SELECTORS, application_shortlist),
