@@ -109,7 +109,8 @@ def test_staff_see_links_not_opened(client, tenant, members):
     placement = running_placement(tenant)
     with scopes_disabled():
         contact = placement.theme.partner.contacts.create(tenant=tenant, full_name="担当", email="t@example.jp")
-        common = dict(tenant=tenant, placement=placement, contact=contact, email=contact.email, purpose="feedback")
+        common = {"tenant": tenant, "placement": placement, "contact": contact, "purpose": "feedback"}
+        common["email"] = contact.email
         later = timezone.now() + datetime.timedelta(days=7)
         AccessLink.objects.create(token_hash="a" * 64, expires_at=later, **common)
         AccessLink.objects.create(token_hash="b" * 64, expires_at=later, opened_at=timezone.now(), **common)
