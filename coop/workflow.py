@@ -44,6 +44,10 @@ ACTION_LABELS = {
     "final": gettext_lazy("Result final"),
     "link_sent": gettext_lazy("Emailed link sent"),
     "link_revoked": gettext_lazy("Emailed link revoked"),
+    # themes set together
+    "confirmed_institution": gettext_lazy("Confirmed by the institution"),
+    "confirmed_partner": gettext_lazy("Confirmed by the partner"),
+    "confirmation_withdrawn": gettext_lazy("Changed: the other side's confirmation was withdrawn"),
 }
 
 

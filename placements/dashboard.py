@@ -17,6 +17,7 @@ from .selectors.waiting import (
     agreements_waiting_for_party,
     applications_to_review,
     count_and_first,
+    draft_themes_to_confirm,
 )
 
 
@@ -98,6 +99,14 @@ def waiting(request):
             "?state=issued",
         )
         items.append(Waiting(_("Agreements to countersign"), count, url))
+        count, url = _one_or_list(
+            request,
+            count_and_first(draft_themes_to_confirm(user, role, "institution")),
+            "placements:theme_detail",
+            "placements:theme_list",
+            "?state=draft",
+        )
+        items.append(Waiting(_("Themes the partner confirmed, waiting for yours"), count, url))
     elif role == Role.PARTNER:
         count, url = _one_or_list(
             request,
@@ -115,6 +124,14 @@ def waiting(request):
             "?state=submitted",
         )
         items.append(Waiting(_("Applicants to review"), count, url))
+        count, url = _one_or_list(
+            request,
+            count_and_first(draft_themes_to_confirm(user, role, "partner")),
+            "placements:theme_detail",
+            "placements:theme_list",
+            "?state=draft",
+        )
+        items.append(Waiting(_("Draft themes waiting for your confirmation"), count, url))
     elif role == Role.STUDENT:
         count, url = _one_or_list(
             request,

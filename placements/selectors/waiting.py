@@ -3,7 +3,7 @@ agreements a party has not signed, applicants to review. Each read is one query.
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
-from ..models import Agreement, AgreementVersion, Application, Signature
+from ..models import Agreement, AgreementVersion, Application, Signature, Theme
 from . import visibility
 
 # Applications that wait for a decision by the partner or the office.
@@ -60,3 +60,12 @@ def count_and_first(queryset):
 
 def applications_to_review(user, role):
     return visibility.applications_for_user(user, role).filter(state__in=TO_REVIEW)
+
+
+def draft_themes_to_confirm(user, role, side):
+    """Draft themes `user` may see that wait for `side`'s confirmation: for the office, those
+    the partner has confirmed; for the partner's people, every draft they have not confirmed."""
+    drafts = visibility.themes_for_user(user, role).filter(state=Theme.State.DRAFT)
+    if side == "institution":
+        return drafts.filter(institution_confirmed_at__isnull=True, partner_confirmed_at__isnull=False)
+    return drafts.filter(partner_confirmed_at__isnull=True)

@@ -220,10 +220,10 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
             issued(AgreementFactory(partner=application.theme.partner), "partner")
         running_placement(tenant)
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
-    # deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
+    # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
     # late evaluations), links not opened; panels: applications waiting, theme states,
     # placement states, open assessment windows, member counts per role, pending invitations
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 19)
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 20)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements to countersign"] == rows
 
@@ -242,9 +242,9 @@ def test_partner_dashboard_queries(client, tenant, members, django_assert_num_qu
         with scopes_disabled():
             placement.partner.contacts.filter(user=person).update(partner=theme.partner)
     # session, user, tenant, membership; waiting: agreements to sign, applicants to review,
-    # feedback to give, evaluations to write, results to agree, (rubrics: open windows);
+    # draft themes to confirm, feedback to give, evaluations to write, results to agree, (rubrics: open windows);
     # panels: themes, placements, monthly reports waiting
-    found = _dashboard(client, tenant, person, django_assert_num_queries, 13)
+    found = _dashboard(client, tenant, person, django_assert_num_queries, 14)
     assert found["Agreements to sign"] == rows
     assert found["Applicants to review"] == rows
 
