@@ -98,7 +98,7 @@ def waiting(request):
             "placements:agreement_list",
             "?state=issued",
         )
-        items.append(Waiting(_("Agreements to countersign"), count, url))
+        items.append(Waiting(_("Agreements waiting for the institution's signature"), count, url))
         count, url = _one_or_list(
             request,
             count_and_first(draft_themes_to_confirm(user, role, "institution")),

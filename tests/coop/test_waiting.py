@@ -96,7 +96,7 @@ def test_staff_see_accepted_students_agreements_to_countersign_and_links_not_ope
     bulk = reverse("placements:accepted_students", kwargs={"tenant_slug": tenant.slug})
     assert found["Accepted students waiting for their pledge"] == (1, bulk)
     assert found["Signed pledges waiting for a placement"] == (1, bulk)
-    count, url = found["Agreements to countersign"]
+    count, url = found["Agreements waiting for the institution's signature"]
     assert count == 2  # the student's pledge and the partner-signed agreement
     assert url == reverse("placements:agreement_list", kwargs={"tenant_slug": tenant.slug}) + "?state=issued"
     assert "Emailed links not opened yet" not in found
@@ -225,7 +225,7 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
     # placement states, open assessment windows, member counts per role, pending invitations
     found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 20)
     assert found["Accepted students waiting for their pledge"] == rows
-    assert found["Agreements to countersign"] == rows
+    assert found["Agreements waiting for the institution's signature"] == rows
 
 
 @at(2026, 11, 30, 10)
