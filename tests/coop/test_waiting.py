@@ -157,11 +157,15 @@ def test_student_is_asked_to_sign_only_a_pledge_that_exists(client, tenant, memb
     assert "Your student pledge to sign" not in waiting(client, tenant)
     agreement = pledge(application)
     assert waiting(client, tenant)["Your student pledge to sign"] == (1, agreement.get_absolute_url())
+    assert "Sign the student pledge" in client.get(application.get_absolute_url(), **EN).text
     with scopes_disabled():
         Signature.objects.create(
             tenant=tenant, version=agreement.versions.get(), party="student", method="portal", signed_name="学生"
         )
     assert "Your student pledge to sign" not in waiting(client, tenant)
+    detail = client.get(application.get_absolute_url(), **EN).text
+    assert "You signed the student pledge. The placement office signs it next" in detail
+    assert "Sign the student pledge" not in detail
 
 
 @at(2026, 11, 30, 10)  # a Monday
