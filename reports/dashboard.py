@@ -13,11 +13,11 @@ from coop.models import Role
 from coop.registry import Waiting
 from coop.reminders import deadline_settings_for
 
-from .models import DailyReport, Evaluation
+from .models import DailyReport
 from .selectors import (
     access_links_unopened,
     compliance_groups_for_user,
-    evaluations_missing_for_user,
+    evaluations_to_write,
     monthly_reports_for_user,
     results_to_agree,
     student_month_status,
@@ -114,11 +114,9 @@ def waiting(request):
                 _url(request, "reports:monthly_list", "?waiting=1"),
             )
         )
-        kind = Evaluation.Kind.PARTNER if role == Role.PARTNER else Evaluation.Kind.FACULTY
-        missing = evaluations_missing_for_user(user, role, today, 0).filter(
-            **{"has_partner" if kind == Evaluation.Kind.PARTNER else "has_faculty": False}
+        items.append(
+            _one(request, _("Evaluations to write"), evaluations_to_write(user, role, today), "reports:evaluations")
         )
-        items.append(_one(request, _("Evaluations to write"), missing, "reports:evaluations"))
         items.append(
             _one(
                 request,

@@ -6,6 +6,7 @@ from .compliance import (  # noqa: F401
     ComplianceGroup,
     compliance_groups_for_user,
     evaluations_missing_for_user,
+    evaluations_to_write,
 )
 from .core import (  # noqa: F401
     EVALUATION_STATES,

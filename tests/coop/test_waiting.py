@@ -18,6 +18,7 @@ from ..clock import at
 from ..factories import (
     AgreementFactory,
     ApplicationFactory,
+    PartnerFactory,
     PractitionerFacultyFactory,
     ThemeFactory,
     member,
@@ -284,3 +285,34 @@ def test_student_dashboard_queries(client, tenant, members, django_assert_num_qu
     found = _dashboard(client, tenant, student, django_assert_num_queries, 11)
     assert found["Your student pledge to sign"] == rows
     assert found["Today's report to write"] == 1
+
+
+@at(2026, 11, 30, 10)
+def test_evaluations_wait_on_the_supervisors_who_write_them(client, tenant, members):
+    boss = partner_person(PartnerFactory(tenant=tenant))
+    ended = running_placement(
+        tenant,
+        faculty=members[Role.FACULTY],
+        partner_user=boss,
+        starts_on=datetime.date(2026, 6, 1),
+        ends_on=datetime.date(2026, 11, 20),
+    )
+    with scopes_disabled():
+        colleague = partner_person(ended.partner)  # of the same partner, not a supervisor
+    evaluations = reverse("reports:evaluations", kwargs={"tenant_slug": tenant.slug, "pk": ended.pk})
+    client.force_login(boss)
+    assert waiting(client, tenant)["Evaluations to write"] == (1, evaluations)
+    client.force_login(colleague)
+    assert "Evaluations to write" not in waiting(client, tenant)
+    client.force_login(members[Role.FACULTY])
+    assert waiting(client, tenant)["Evaluations to write"] == (1, evaluations)
+
+
+@at(2026, 11, 30, 10)
+def test_staff_see_the_placements_behind_with_reports(client, tenant, members):
+    behind = running_placement(tenant)  # forty days in, not one daily report
+    client.force_login(members[Role.STAFF])
+    count, url = waiting(client, tenant)["Placements behind with reports"]
+    assert count == 1
+    with scopes_disabled():
+        assert str(behind.student) in client.get(url).text
