@@ -153,3 +153,18 @@ def test_empty_dates_come_from_each_themes_implementation_plan(client, tenant, m
     with scopes_disabled():
         placement = Placement.objects.get(application=application)
     assert (placement.starts_on, placement.ends_on) == (datetime.date(2026, 12, 1), datetime.date(2027, 5, 31))
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_page_reads_a_fixed_number_of_queries(client, tenant, members, django_assert_num_queries, rows):
+    students = [accepted(tenant) for _ in range(rows)]
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, the accepted applications with student, theme,
+    # partner and their pledges' states (two EXISTS subqueries)
+    with django_assert_num_queries(5):
+        page = client.get(page_url(tenant), **EN)
+    shown = body_rows(page.text)
+    assert len(shown) == rows
+    with scopes_disabled():
+        for application in students:
+            assert any(str(application.student) in row and application.theme.partner.name in row for row in shown)
