@@ -7,6 +7,7 @@ so a foreign id is a 404; too little role inside the right tenant is a 403.
 
 from functools import cache, wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import URLResolver, get_resolver
 
@@ -37,6 +38,26 @@ def require_role(*roles):
         return wrapper
 
     return decorator
+
+
+def is_operator(user):
+    """A platform operator: a superuser (the same people the Django admin lets in)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def require_operator(view):
+    """View decorator for the operator's pages outside any tenant: sign in first, then only
+    platform operators (403 for everyone else)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_operator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def tenant_public(view):

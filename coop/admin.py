@@ -1,9 +1,13 @@
 """The Django admin is for platform operators (superusers) only; TenantMiddleware lifts the
 tenant scope for them there, on purpose, and nobody else gets in."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django_scopes import scope
 
+from . import services
 from .models import Invitation, Membership, Tenant, User
 
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -37,7 +41,47 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class InvitationAddForm(forms.ModelForm):
+    """A new invitation in the admin: who, where, which role. The link, its expiry and the
+    email come from coop.services.invitation_create, as on the portal's own pages."""
+
+    class Meta:
+        model = Invitation
+        fields = ["tenant", "email", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("tenant") and cleaned.get("email"):
+            try:
+                cleaned["email"] = services.invitation_check(tenant=cleaned["tenant"], email=cleaned["email"])
+            except ValidationError as error:
+                self.add_error("email", error)
+        return cleaned
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "tenant", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     exclude = ["token_hash"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = InvitationAddForm
+            kwargs["fields"] = InvitationAddForm.Meta.fields
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": InvitationAddForm.Meta.fields})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Through the service: a token, an expiry, and the email queued after commit.
+        with scope(tenant=obj.tenant):
+            invitation, _token = services.invitation_create(
+                tenant=obj.tenant, email=obj.email, role=obj.role, by=request.user
+            )
+        obj.pk, obj.expires_at, obj._state.adding = invitation.pk, invitation.expires_at, False
+        return None

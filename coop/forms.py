@@ -80,3 +80,22 @@ class DeadlineSettingsForm(ScopedModelForm):
             "signature_waiting_days",
             "digest_hour",
         ]
+
+
+class TenantCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the institution"), max_length=Tenant._meta.get_field("name").max_length)
+    slug = forms.SlugField(
+        label=_("Short name in addresses"),
+        max_length=Tenant._meta.get_field("slug").max_length,
+        help_text=_("Letters, digits and hyphens, e.g. kit-coop: the portal's pages are at /t/kit-coop/."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Tenant.Kind.choices)
+    admin_email = forms.EmailField(
+        label=_("Email address of its first administrator"),
+        max_length=Invitation._meta.get_field("email").max_length,
+        help_text=_("They receive an invitation by email and choose their own password."),
+    )
+
+
+class AdminInvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=Invitation._meta.get_field("email").max_length)

@@ -40,6 +40,31 @@ def dashboard_panels(request):
     return panels
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One kind of thing that waits on the person signed in: what it is, how many, where to
+    act on it. Every app says what waits in its own rows; the dashboard shows them together."""
+
+    label: object  # translated text
+    count: int
+    url: str
+
+
+WAITING_PROVIDERS = []
+
+
+def register_waiting_provider(provider):
+    """`provider(request)` returns a list of Waiting for the request's member, in a fixed
+    number of queries whatever the number of rows."""
+    if provider not in WAITING_PROVIDERS:
+        WAITING_PROVIDERS.append(provider)
+
+
+def waiting_items(request):
+    """What waits on the request's member, from every app; kinds with nothing waiting are left out."""
+    return [item for provider in WAITING_PROVIDERS for item in provider(request) if item.count]
+
+
 def register_demo_seeder(seeder):
     """`seeder(tenant, people)` fills a demo tenant; `people` maps role to the demo user."""
     if seeder not in DEMO_SEEDERS:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from . import links
-from .models import Invitation, Membership, Reminder, User
+from .models import Invitation, Membership, Reminder, Tenant, User
 
 
 def memberships_for_user(user):
@@ -89,3 +89,12 @@ def calendar_reminders_for_token(token):
                 tenant_id__in=Membership.objects.filter(user=user, is_active=True).values("tenant_id"),
             ).order_by("due_on", "id")[:1000]
         )
+
+
+def tenants_for_operator():
+    """Every institution with its number of active administrators and members, for the
+    platform operator's page: one query."""
+    return Tenant.objects.annotate(
+        members=Count("membership", filter=Q(membership__is_active=True)),
+        admins=Count("membership", filter=Q(membership__is_active=True, membership__role="admin")),
+    ).order_by("name")

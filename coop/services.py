@@ -8,19 +8,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from . import links
-from .models import Invitation, Membership, User
+from .access import is_operator
+from .models import Invitation, Membership, Role, Tenant, User
 from .signals import membership_joined
 from .tasks import send_invitation_email
 
 
-def invitation_create(*, tenant, email, role, by):
-    """Creates an invitation and emails its link after commit. Returns (invitation, raw token)."""
+def invitation_check(*, tenant, email):
+    """Refuses to invite a present member; returns the address as it is stored."""
     email = User.objects.normalize_email(email).lower()
     # A member whose access was removed may be invited back: accepting restores the membership.
     if Membership.objects.filter(tenant=tenant, user__email=email, is_active=True).exists():
         raise ValidationError(_("%(email)s is already a member of this institution.") % {"email": email})
+    return email
+
+
+def invitation_create(*, tenant, email, role, by):
+    """Creates an invitation and emails its link after commit. Returns (invitation, raw token)."""
+    email = invitation_check(tenant=tenant, email=email)
     with transaction.atomic():
         # A new invitation replaces any earlier pending one for the same address.
         invitation, token = links.link_issue(
@@ -118,3 +126,28 @@ def tenant_update(*, tenant, name, language, timezone_name):
     tenant.full_clean(exclude=[f.name for f in tenant._meta.fields if f.name not in ("name", "language", "timezone")])
     tenant.save(update_fields=["name", "language", "timezone"])
     return tenant
+
+
+def _check_operator(by):
+    if not is_operator(by):
+        raise ValidationError(_("Only a platform operator can do this."), code="not_operator")
+
+
+def tenant_create(*, name, slug, kind, admin_email, by):
+    """A platform operator creates an institution and invites its first administrator; the
+    invitation email goes out after commit. Returns (tenant, invitation)."""
+    _check_operator(by)
+    tenant = Tenant(name=name.strip(), slug=slug.strip().lower(), kind=kind)
+    tenant.full_clean()
+    with transaction.atomic():
+        tenant.save()
+        invitation = tenant_invite_admin(tenant=tenant, email=admin_email, by=by)
+    return tenant, invitation
+
+
+def tenant_invite_admin(*, tenant, email, by):
+    """A platform operator invites an administrator of `tenant` (e.g. its first one)."""
+    _check_operator(by)
+    with scope(tenant=tenant):
+        invitation, _token = invitation_create(tenant=tenant, email=email, role=Role.ADMIN, by=by)
+    return invitation

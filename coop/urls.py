@@ -33,6 +33,8 @@ coop_patterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("operator/institutions/", views.operator_tenants, name="operator_tenants"),
+    path("operator/institutions/<int:pk>/invite/", views.operator_invite_admin, name="operator_invite_admin"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
 

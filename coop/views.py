@@ -11,21 +11,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, reminders, selectors, services
-from .access import ADMINS, EVERY_ROLE, MANAGERS, require_role, tenant_public
+from .access import ADMINS, EVERY_ROLE, MANAGERS, is_operator, require_operator, require_role, tenant_public
 from .downloads import file_download
 from .forms import (
+    AdminInvitationForm,
     DeadlineSettingsForm,
     InvitationForm,
     InvitationSignupForm,
     LanguageForm,
     MembershipRoleForm,
     ReminderChannelForm,
+    TenantCreateForm,
     TenantSettingsForm,
 )
 from .health import health_response
+from .http import run_action
 from .links import link_refused
-from .models import ExportJob, Invitation, Membership, Reminder, Role, User
-from .registry import EXPORT_TABLES, dashboard_panels
+from .models import ExportJob, Invitation, Membership, Reminder, Role, Tenant, User
+from .registry import EXPORT_TABLES, dashboard_panels, waiting_items
 
 
 def _error_text(error):
@@ -36,9 +39,56 @@ def _error_text(error):
 def home(request):
     """After login: straight to the only tenant, or a picker when there are several."""
     memberships = selectors.memberships_for_user(request.user)
-    if len(memberships) == 1:
+    operator = is_operator(request.user)
+    if len(memberships) == 1 and not operator:
         return redirect("coop:dashboard", tenant_slug=memberships[0].tenant.slug)
-    return render(request, "coop/tenant_picker.html", {"memberships": memberships})
+    return render(request, "coop/tenant_picker.html", {"memberships": memberships, "is_operator": operator})
+
+
+@require_operator
+def operator_tenants(request):
+    """The platform operator's page: every institution; create one and invite its first
+    administrator (no Django admin, no password typed for someone else)."""
+    form = TenantCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenant, invitation = services.tenant_create(
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"],
+                kind=form.cleaned_data["kind"],
+                admin_email=form.cleaned_data["admin_email"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(tenant)s was created; an invitation was sent to %(email)s.")
+                % {"tenant": tenant.name, "email": invitation.email},
+            )
+            return redirect("coop:operator_tenants")
+    return render(
+        request,
+        "coop/operator_tenants.html",
+        {"form": form, "tenants": selectors.tenants_for_operator(), "invite_form": AdminInvitationForm()},
+    )
+
+
+@require_POST
+@require_operator
+def operator_invite_admin(request, pk):
+    tenant = get_object_or_404(Tenant, pk=pk)
+    form = AdminInvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid email address."))
+        return redirect("coop:operator_tenants")
+    return run_action(
+        request,
+        lambda: services.tenant_invite_admin(tenant=tenant, email=form.cleaned_data["email"], by=request.user),
+        success=_("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        redirect_to="coop:operator_tenants",
+    )
 
 
 @require_POST
@@ -71,7 +121,7 @@ def healthz(request):
 @require_role(EVERY_ROLE)
 def dashboard(request, tenant_slug):
     role = request.membership.role
-    context = {"role": role, "panels": dashboard_panels(request)}
+    context = {"role": role, "waiting": waiting_items(request), "panels": dashboard_panels(request)}
     if role in MANAGERS:
         counts = selectors.member_counts_for_tenant(request.tenant)
         context["member_stats"] = [(label, counts.get(code, 0)) for code, label in Role.choices]

@@ -5,6 +5,7 @@ Services call `transition()` inside their transaction and queue notifications on
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +44,10 @@ ACTION_LABELS = {
     "final": gettext_lazy("Result final"),
     "link_sent": gettext_lazy("Emailed link sent"),
     "link_revoked": gettext_lazy("Emailed link revoked"),
+    # themes set together
+    "confirmed_institution": gettext_lazy("Confirmed by the institution"),
+    "confirmed_partner": gettext_lazy("Confirmed by the partner"),
+    "confirmation_withdrawn": gettext_lazy("Changed: the other side's confirmation was withdrawn"),
 }
 
 
@@ -86,3 +91,32 @@ def history_for(obj):
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+class ItemsRefused(ValidationError):
+    """A bulk action refused for some items: `refused` maps each refused item to its
+    ValidationError. Nothing of the action was saved."""
+
+    def __init__(self, refused):
+        self.refused = refused
+        super().__init__(
+            _("Nothing was saved: %(count)s of the chosen rows cannot be done.") % {"count": len(refused)},
+            code="items_refused",
+        )
+
+
+def all_or_none(items, action):
+    """Runs `action(item)` for each item in one transaction and returns the results. When any
+    item is refused (ValidationError), every item is tried, nothing is saved (notifications
+    queued on commit are dropped too) and ItemsRefused names each refused item and why."""
+    done, refused = [], {}
+    with transaction.atomic():
+        for item in items:
+            try:
+                with transaction.atomic():
+                    done.append(action(item))
+            except ValidationError as error:
+                refused[item] = error
+        if refused:
+            raise ItemsRefused(refused)
+    return done

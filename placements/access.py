@@ -83,3 +83,18 @@ def signable_parties_for_user(agreement, version, user):
         return []
     done = {s.party for s in version.signatures.all()}
     return [party for party in agreement.parties if party not in done and may_sign_as(agreement, party, user)]
+
+
+def theme_side(theme, user):
+    """For which side `user` confirms `theme`: "institution" (staff, administrators),
+    "partner" (a partner person of the theme's partner) or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    roles = set(
+        Membership.objects.filter(tenant_id=theme.tenant_id, user=user, is_active=True).values_list("role", flat=True)
+    )
+    if roles & MANAGERS:
+        return "institution"
+    if Role.PARTNER in roles and PartnerContact.objects.filter(partner_id=theme.partner_id, user=user).exists():
+        return "partner"
+    return None

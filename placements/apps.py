@@ -14,6 +14,7 @@ class PlacementsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_waiting_provider,
         )
         from coop.signals import membership_joined
 
@@ -30,6 +31,7 @@ class PlacementsConfig(AppConfig):
         register_nav(70, "placements:import_start", _("Imports"))
         register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
+        register_waiting_provider(dashboard.waiting)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)

@@ -1,14 +1,24 @@
 """Dashboard panels of the placements app, per role (registered in apps.ready)."""
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coop.access import MANAGERS
 from coop.models import Role
+from coop.registry import Waiting
 
 from .models import Application, Theme
 from .selectors.placements import placement_list_for_user, placement_state_counts
 from .selectors.selection import application_list_for_user
 from .selectors.themes import theme_list_for_user, theme_state_counts
+from .selectors.waiting import (
+    accepted_waiting_counts,
+    agreements_waiting_for_party,
+    applications_to_review,
+    count_and_first,
+    draft_themes_to_confirm,
+)
 
 
 def panels(request):
@@ -56,3 +66,78 @@ def panels(request):
     if role == Role.FACULTY:
         return [("placements/dashboard/placements.html", {"placements": placement_list_for_user(user, role)[:10]})]
     return []
+
+
+def _url(request, name, query="", **kwargs):
+    return reverse(name, kwargs={"tenant_slug": request.tenant.slug, **kwargs}) + query
+
+
+def _one_or_list(request, found, detail, listing, query=""):
+    """(count, url): straight to the row when there is one, else to the list."""
+    count, first = found
+    if count == 1:
+        return count, _url(request, detail, pk=first)
+    return count, _url(request, listing, query)
+
+
+def waiting(request):
+    """What waits on the member in this app (coop.registry.Waiting), one query per kind."""
+    user, role = request.user, request.membership.role
+    items = []
+    if role in MANAGERS:
+        accepted = accepted_waiting_counts()
+        bulk = _url(request, "placements:accepted_students")
+        items += [
+            Waiting(_("Accepted students waiting for their pledge"), accepted["pledge"], bulk),
+            Waiting(_("Signed pledges waiting for a placement"), accepted["placement"], bulk),
+        ]
+        count, url = _one_or_list(
+            request,
+            count_and_first(agreements_waiting_for_party(user, role, "institution")),
+            "placements:agreement_detail",
+            "placements:agreement_list",
+            "?state=issued",
+        )
+        items.append(Waiting(_("Agreements waiting for the institution's signature"), count, url))
+        count, url = _one_or_list(
+            request,
+            count_and_first(draft_themes_to_confirm(user, role, "institution")),
+            "placements:theme_detail",
+            "placements:theme_list",
+            "?state=draft",
+        )
+        items.append(Waiting(_("Themes the partner confirmed, waiting for yours"), count, url))
+    elif role == Role.PARTNER:
+        count, url = _one_or_list(
+            request,
+            count_and_first(agreements_waiting_for_party(user, role, "partner")),
+            "placements:agreement_detail",
+            "placements:agreement_list",
+            "?state=issued",
+        )
+        items.append(Waiting(_("Agreements to sign"), count, url))
+        count, url = _one_or_list(
+            request,
+            count_and_first(applications_to_review(user, role)),
+            "placements:application_detail",
+            "placements:application_list",
+            "?state=submitted",
+        )
+        items.append(Waiting(_("Applicants to review"), count, url))
+        count, url = _one_or_list(
+            request,
+            count_and_first(draft_themes_to_confirm(user, role, "partner")),
+            "placements:theme_detail",
+            "placements:theme_list",
+            "?state=draft",
+        )
+        items.append(Waiting(_("Draft themes waiting for your confirmation"), count, url))
+    elif role == Role.STUDENT:
+        count, url = _one_or_list(
+            request,
+            count_and_first(agreements_waiting_for_party(user, role, "student")),
+            "placements:agreement_detail",
+            "placements:agreement_list",
+        )
+        items.append(Waiting(_("Your student pledge to sign"), count, url))
+    return items

@@ -101,6 +101,46 @@ def _theme(
     return theme
 
 
+def _themes_set_together(tenant, staff, program, term, partner, partner_user):
+    """A theme agreed by both sides in the portal (both confirmations recorded), and a draft the
+    partner proposed, discussed in comments and confirmed from its side: waiting on the office."""
+    agreed = themes.theme_save(
+        tenant=tenant,
+        by=staff,
+        program=program,
+        term=term,
+        partner=partner,
+        title="需要予測ダッシュボードの共同開発",
+        description="販売データから需要を予測し、現場が毎朝見るダッシュボードを共同で開発する。",
+        required_skills="Python、データの可視化",
+        capacity=2,
+        duration_months=6,
+        pay="時給 1,200円",
+        place=partner.address,
+    )
+    themes.theme_comment_add(
+        theme=agreed, by=partner_user, body="期間は6か月でお願いします。指導は技術開発部が担当します。"
+    )
+    themes.theme_confirm(theme=agreed, by=partner_user)
+    themes.theme_confirm(theme=agreed, by=staff)
+    proposed = themes.theme_propose(
+        partner=partner,
+        by=partner_user,
+        program=program,
+        title="工場IoTデータの可視化と異常検知",
+        description="工場のセンサーデータを集め、設備の異常を早期に知らせる仕組みを試作する。",
+        required_skills="Python の基礎",
+        capacity=1,
+        duration_months=4,
+        pay="時給 1,200円",
+    )
+    themes.theme_comment_add(
+        theme=proposed, by=staff, body="学生の事前課題としてセンサーデータの基礎を学ぶ回を入れませんか。"
+    )
+    themes.theme_comment_add(theme=proposed, by=partner_user, body="賛成です。事前課題を追加しました。")
+    themes.theme_confirm(theme=proposed, by=partner_user)
+
+
 def _apply(theme, student, text="このテーマで実務を通して学びたいと考えています。"):
     return selection.application_submit(theme=theme, student=student, motivation=text)
 
@@ -283,6 +323,7 @@ def _seed_university(tenant, people):
         description="寄附講座で基礎を学んだ後、現場のデータ活用と脱炭素施策を企画する。",
     )
     _theme(tenant, staff, coop, term, npo, "能登の観光を支える地域アプリの企画", state=Theme.State.AGREED, months=4)
+    _themes_set_together(tenant, staff, coop, term, data, partner_user)
     _theme(tenant, staff, coop, term, city, "行政手続きのデジタル化支援", state=Theme.State.DRAFT, months=6)
     _theme(tenant, staff, coop, term, data, "ロボット制御ソフトウェアの試作", state=Theme.State.CANCELLED, months=6)
     exchange_theme = _theme(
@@ -420,6 +461,10 @@ def _seed_university(tenant, people):
     selection.application_select(application=offered, by=partner_user)
     selection.application_accept(application=offered, by=students[2])
     selection.application_prepare_pledge(application=offered, by=staff)  # waiting for the student's signature
+    # Accepted, and the office has yet to issue the pledge: waiting on the office.
+    waiting_pledge = secops.applications.get(student=students[3])
+    selection.application_select(application=waiting_pledge, by=staff)
+    selection.application_accept(application=waiting_pledge, by=students[3])
     withdrawn = dx.applications.get(student=students[7])
     selection.application_withdraw(application=withdrawn, by=students[7], note="派遣プログラムに専念するため")
     rejected = quality.applications.get(student=students[6])
@@ -429,7 +474,7 @@ def _seed_university(tenant, people):
         students[7],
         staff,
         faculty=faculty,
-        start=today - datetime.timedelta(days=10),
+        start=today - datetime.timedelta(days=40),  # last month's report waits for the faculty's comment
         end=today + datetime.timedelta(days=140),
     )
     placements.placement_grant_access(placement=outbound, user=people[Role.ADMIN], by=staff)

@@ -14,6 +14,7 @@ class ReportsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_waiting_provider,
         )
 
         from . import dashboard, deadlines, demo, summary
@@ -25,6 +26,7 @@ class ReportsConfig(AppConfig):
         register_nav(91, "reports:settings", _("Report settings"))
         register_nav(92, "reports:evaluation_form", _("Evaluation form"))
         register_dashboard_panel(dashboard.panels)
+        register_waiting_provider(dashboard.waiting)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.daily_reports_missing)
         register_deadline_provider(deadlines.monthly_reports_due)

@@ -43,7 +43,8 @@ def _reports(tenant, people):
     last_month = add_months(month_start(today), -1)
     for placement in running:
         _daily_reports(placement, today)
-        _monthly_report(placement, last_month, today, faculty)
+        # The demo student's report has every answer; the others' wait for the faculty's comment.
+        _monthly_report(placement, last_month, today, faculty, comment=placement.student_id == people[Role.STUDENT].pk)
     presenting = [p for p in running if p.student_id == people[Role.STUDENT].pk]
     services.presentation_save(
         tenant=tenant,
@@ -81,7 +82,7 @@ def _daily_reports(placement, today):
         )
 
 
-def _monthly_report(placement, month, today, faculty):
+def _monthly_report(placement, month, today, faculty, *, comment=True):
     if month < month_start(placement.starts_on) or MonthlyReport.objects.filter(placement=placement, month=month):
         return
     report = services.monthly_report_save(
@@ -99,6 +100,8 @@ def _monthly_report(placement, month, today, faculty):
             by=partner_user,
             text="丁寧に作業しており、質問も的確です。来月は分析結果を社内で発表してもらいます。",
         )
+    if not comment:
+        return
     services.monthly_report_comment(
         report=report,
         by=placement.faculty_supervisor or faculty,

@@ -15,6 +15,7 @@ class RubricsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_waiting_provider,
         )
 
         from . import dashboard, deadlines, demo, summary
@@ -26,6 +27,7 @@ class RubricsConfig(AppConfig):
         register_nav(46, "rubrics:my_assessments", _("Assessments"), hide_from=MANAGERS)
         register_nav(47, "rubrics:cohort_growth", _("Growth"), hide_from=MANAGERS)
         register_dashboard_panel(dashboard.panels)
+        register_waiting_provider(dashboard.waiting)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.assessments_due)
         register_summary_section(summary.sections)

@@ -61,8 +61,16 @@ TENANT_PUBLIC_URLS = {
     "reports:link",  # tests/reports/test_links.py
     "rubrics:rater_link",  # tests/rubrics/test_links.py
 }
-# Pages outside any tenant, tested in tests/coop/test_accounts.py.
-OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:calendar_feed"}
+# Pages outside any tenant, tested in tests/coop/test_accounts.py; the platform operator's
+# pages (anonymous -> login, any member of any tenant -> 403) in tests/coop/test_operator.py.
+OUTSIDE_URLS = {
+    "coop:home",
+    "coop:set_language",
+    "coop:healthz",
+    "coop:calendar_feed",
+    "coop:operator_tenants",
+    "coop:operator_invite_admin",
+}
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
 EXTERNAL_PREFIXES = ("account_", "admin:")
 

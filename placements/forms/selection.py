@@ -24,3 +24,33 @@ class InterviewForm(ScopedModelForm):
             "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class AcceptedBulkForm(forms.Form):
+    """Several accepted students at once: issue their pledges, or register their placements."""
+
+    ACTIONS = (("pledges", _("Issue the student pledges")), ("placements", _("Register the placements")))
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Students"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one student.")},
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For placements. Empty: the start of each theme's implementation plan."),
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For placements. Empty: the end of each theme's implementation plan."),
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
 
-from ..models import Partner, PractitionerFaculty, Program, Term, Theme
+from ..models import Partner, PractitionerFaculty, Program, Term, Theme, ThemeComment
 
 
 class ThemeForm(ScopedModelForm):
@@ -43,6 +43,40 @@ class ThemeForm(ScopedModelForm):
         if term and program and term.program_id != program.pk:
             self.add_error("term", _("Choose a term of the selected program."))
         return cleaned
+
+
+class PartnerThemeForm(ScopedModelForm):
+    """A partner person proposes or edits a draft theme of their own partner."""
+
+    class Meta:
+        model = Theme
+        fields = [
+            "title",
+            "program",
+            "track",
+            "practitioner",
+            "description",
+            "required_skills",
+            "capacity",
+            "duration_months",
+            "pay",
+            "place",
+        ]
+        widgets = ThemeForm.Meta.widgets
+
+    def __init__(self, *args, tenant, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(tenant=tenant, is_active=True)
+        self.fields["practitioner"].queryset = PractitionerFaculty.objects.filter(
+            tenant=tenant, contact__partner=partner
+        ).select_related("contact")
+
+
+class ThemeCommentForm(ScopedModelForm):
+    class Meta:
+        model = ThemeComment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
 class ThemeFilterForm(forms.Form):

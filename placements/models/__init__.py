@@ -12,7 +12,7 @@ from .partners import Partner, PartnerContact, PartnerDepartment, PractitionerFa
 from .placements import CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
 from .programs import Program, Term, YearPlan
 from .selection import Application, Interview
-from .themes import Theme
+from .themes import Theme, ThemeComment
 
 __all__ = [
     "Partner",
@@ -23,6 +23,7 @@ __all__ = [
     "Term",
     "YearPlan",
     "Theme",
+    "ThemeComment",
     "Agreement",
     "AgreementVersion",
     "Signature",

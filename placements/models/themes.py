@@ -69,6 +69,20 @@ class Theme(TenantOwned):
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set together (合意): each side confirms the draft; with both it is agreed. An edit clears
+    # the other side's confirmation (they agree to what they saw).
+    institution_confirmed_at = models.DateTimeField(_("confirmed by the institution"), null=True, blank=True)
+    institution_confirmed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    partner_confirmed_at = models.DateTimeField(_("confirmed by the partner"), null=True, blank=True)
+    partner_confirmed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    # The sides that confirm a theme, and the fields that record each one.
+    SIDES = {
+        "institution": ("institution_confirmed_at", "institution_confirmed_by"),
+        "partner": ("partner_confirmed_at", "partner_confirmed_by"),
+    }
 
     class Meta:
         verbose_name = _("theme")
@@ -95,3 +109,21 @@ class Theme(TenantOwned):
                     % {"min": program.min_months, "max": program.max_months}
                 }
             )
+
+
+class ThemeComment(TenantOwned):
+    """A remark on a theme while the partner and the office set it together."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="comments", verbose_name=_("theme"))
+    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("theme comment")
+        verbose_name_plural = _("theme comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tenant", "theme"], name="theme_comment_tenant_theme")]
+
+    def __str__(self):
+        return self.body[:40]

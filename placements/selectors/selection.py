@@ -1,6 +1,7 @@
 from coop.workflow import history_for
 
 from ..models import Agreement
+from .agreements import current_version, signed_parties
 from .visibility import applications_for_user
 
 
@@ -22,9 +23,12 @@ def pledge_for(application):
 
 
 def application_detail_context(application):
+    pledge = pledge_for(application)
     return {
         "interviews": application.interviews.select_related("interviewer"),
-        "pledge": pledge_for(application),
+        "pledge": pledge,
+        # Signed by the student, the pledge waits for the office: the student is not asked again.
+        "student_signed_pledge": pledge is not None and "student" in signed_parties(current_version(pledge)),
         "history": history_for(application)[:50],
         "placement": getattr(application, "placement", None),
     }

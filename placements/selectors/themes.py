@@ -53,3 +53,8 @@ def theme_detail_context(theme, user, role):
         context["my_application"] = theme.applications.filter(student=user).first()
     context["holding"] = theme.applications.filter(state__in=Application.HOLDING_A_PLACE).count()
     return context
+
+
+def theme_comments(theme):
+    """The remarks of both sides on a theme, oldest first, with their authors."""
+    return theme.comments.select_related("author").order_by("created_at", "id")

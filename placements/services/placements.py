@@ -8,9 +8,16 @@ from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
 from coop.notifications import notify
-from coop.workflow import record, transition
+from coop.workflow import all_or_none, record, transition
 
-from ..models import Application, CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
+from ..models import (
+    Agreement,
+    Application,
+    CareerOutcome,
+    Placement,
+    PlacementSupervisor,
+    PlacementUserObjectPermission,
+)
 from ..selectors.agreements import work_period_agreement
 from ..selectors.selection import pledge_for
 
@@ -42,16 +49,20 @@ def _people(placement):
     return [placement.student, placement.faculty_supervisor, *supervisors]
 
 
+def _check_ready_for_placement(application):
+    if application.state != Application.State.ACCEPTED:
+        raise ValidationError(_("The student has not accepted this theme yet."))
+    pledge = pledge_for(application)
+    if pledge is None or pledge.state != pledge.State.IN_FORCE:
+        raise ValidationError(_("The student pledge must be signed before the placement is created."))
+
+
 @transaction.atomic
 def placement_create(*, theme, student, by, application=None, supervisors=(), **values):
     tenant = theme.tenant
     if application is not None:
         application = Application.objects.select_for_update().get(pk=application.pk, tenant=tenant)
-        if application.state != Application.State.ACCEPTED:
-            raise ValidationError(_("The student has not accepted this theme yet."))
-        pledge = pledge_for(application)
-        if pledge is None or pledge.state != pledge.State.IN_FORCE:
-            raise ValidationError(_("The student pledge must be signed before the placement is created."))
+        _check_ready_for_placement(application)
     _check_member(tenant, student, Role.STUDENT, _("The student must be a student of this institution."))
     _check_member(
         tenant,
@@ -74,6 +85,33 @@ def placement_create(*, theme, student, by, application=None, supervisors=(), **
         transition(application, to=Application.State.PLACED, by=by, allowed=Application.TRANSITIONS)
     notify(obj=placement, event="placements/created", users=_people(placement))
     return placement
+
+
+def placements_create_for_applications(*, applications, by, starts_on=None, ends_on=None, faculty_supervisor=None):
+    """Registers the placements of several accepted applications whose pledge is in force, all
+    or none (coop.workflow.ItemsRefused names each refused student and why). Dates left empty
+    come from each theme's implementation plan or agreement."""
+
+    def create(application):
+        _check_ready_for_placement(application)
+        plan = work_period_agreement(application.theme)
+        if plan is not None and plan.kind != Agreement.Kind.IMPLEMENTATION_PLAN:
+            plan = None  # a co-op agreement's validity bounds the placement but is not its work period
+        start = starts_on or (plan.valid_from if plan else None)
+        end = ends_on or (plan.valid_until if plan else None)
+        if start is None or end is None:
+            raise ValidationError(_("Enter the dates: no implementation plan of this theme states its work period."))
+        return placement_create(
+            theme=application.theme,
+            student=application.student,
+            by=by,
+            application=application,
+            starts_on=start,
+            ends_on=end,
+            faculty_supervisor=faculty_supervisor,
+        )
+
+    return all_or_none(applications, create)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
 from coop.notifications import notify
-from coop.workflow import record, transition
+from coop.workflow import all_or_none, record, transition
 
 from ..models import Agreement, Application, Interview, Theme
 from ..selectors.people import partner_users, staff_users
@@ -110,6 +110,12 @@ def application_prepare_pledge(*, application, by):
     )
     agreement_issue(agreement=pledge, by=by)
     return pledge
+
+
+def applications_prepare_pledges(*, applications, by):
+    """Issues the pledges of several accepted applications at once, all or none: when one is
+    refused, nothing is issued and coop.workflow.ItemsRefused says which and why."""
+    return all_or_none(applications, lambda application: application_prepare_pledge(application=application, by=by))
 
 
 def _student_leaves(application, *, to, by, note=""):

@@ -11,12 +11,15 @@ from coop.access import MANAGERS, has_role, require_role
 from coop.downloads import file_download
 from coop.http import run_action
 from coop.models import Role
+from coop.workflow import ItemsRefused
 
 from ..access import get_application_for_user, get_theme_for_user
-from ..forms.selection import ApplicationForm, InterviewForm
+from ..forms.selection import AcceptedBulkForm, ApplicationForm, InterviewForm
 from ..models import Application
 from ..selectors.selection import application_detail_context, application_list_for_user
+from ..selectors.waiting import accepted_applications
 from ..services import selection as services
+from ..services.placements import placements_create_for_applications
 
 SELECTORS = frozenset({*MANAGERS, Role.PARTNER})
 
@@ -94,7 +97,10 @@ ACTIONS = {
     "accept": (
         services.application_accept,
         {Role.STUDENT},
-        gettext_lazy("You accepted. Please sign the student pledge."),
+        gettext_lazy(
+            "You accepted. The placement office now prepares your student pledge; you will be told "
+            "when it is ready to sign."
+        ),
     ),
     "prepare_pledge": (
         services.application_prepare_pledge,
@@ -139,7 +145,43 @@ def interview_add(request, tenant_slug, pk):
     return redirect(application)
 
 
+@require_role(MANAGERS)
+def accepted_students(request, tenant_slug):
+    """Accepted students without a pledge or a placement; several at once: issue their pledges
+    or register their placements. Refused for one student, nothing is saved, and the page
+    says which students and why."""
+    applications = accepted_applications()
+    form = AcceptedBulkForm(request.POST or None, applications=applications)
+    refused = {}
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["applications"])
+        try:
+            if form.cleaned_data["action"] == "pledges":
+                done = services.applications_prepare_pledges(applications=chosen, by=request.user)
+                success = _("%(count)s student pledges were issued for signing.")
+            else:
+                done = placements_create_for_applications(
+                    applications=chosen,
+                    by=request.user,
+                    starts_on=form.cleaned_data["starts_on"],
+                    ends_on=form.cleaned_data["ends_on"],
+                )
+                success = _("%(count)s placements were registered.")
+        except ItemsRefused as error:
+            refused = {application.pk: " ".join(e.messages) for application, e in error.refused.items()}
+            form.add_error(None, error)
+        else:
+            messages.success(request, success % {"count": len(done)})
+            return redirect("placements:accepted_students", tenant_slug=tenant_slug)
+    chosen_ids = {str(v) for v in form["applications"].value() or ()}
+    rows = [
+        {"application": a, "checked": str(a.pk) in chosen_ids, "refused": refused.get(a.pk, "")} for a in applications
+    ]
+    return render(request, "placements/selection/accepted.html", {"form": form, "rows": rows})
+
+
 urlpatterns = [
+    path("applications/accepted/", accepted_students, name="accepted_students"),
     path("themes/<int:pk>/apply/", theme_apply, name="theme_apply"),
     path("applications/", application_list, name="application_list"),
     path("applications/<int:pk>/", application_detail, name="application_detail"),

@@ -1,18 +1,25 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
-from coop.http import run_action
+from coop.access import EVERY_ROLE, MANAGERS, has_role, require_role, tenant_public
+from coop.http import error_text, run_action
+from coop.models import Role
 
-from ..access import get_theme_for_user
-from ..forms.themes import ReasonForm, ThemeFilterForm, ThemeForm
-from ..models import Theme
-from ..selectors.themes import public_themes, theme_detail_context, theme_list_for_user, theme_state_counts
+from ..access import get_theme_for_user, theme_side
+from ..forms.themes import PartnerThemeForm, ReasonForm, ThemeCommentForm, ThemeFilterForm, ThemeForm
+from ..models import PartnerContact, Theme
+from ..selectors.themes import (
+    public_themes,
+    theme_comments,
+    theme_detail_context,
+    theme_list_for_user,
+    theme_state_counts,
+)
 from ..services import themes as services
 
 # What the button that moves a theme into each state says.
@@ -41,8 +48,78 @@ def theme_list(request, tenant_slug):
     return render(request, "placements/themes/list.html", context)
 
 
+# The two sides that set a theme together: the office and the partner's people.
+THEME_SIDES = frozenset({*MANAGERS, Role.PARTNER})
+WITHDRAWN = {
+    "partner": gettext_lazy(
+        "Theme saved. The partner had confirmed it: their confirmation was withdrawn, and they are asked to confirm "
+        "the changed theme."
+    ),
+    "institution": gettext_lazy(
+        "Theme saved. The placement office had confirmed it: its confirmation was withdrawn, and it is asked to "
+        "confirm the changed theme."
+    ),
+}
+
+
+def _saved_message(theme):
+    return WITHDRAWN[theme.cleared] if theme.cleared else _("Theme saved.")
+
+
+def _partner_of_person(request):
+    """The partner the signed-in partner person belongs to (the first, if several), else 403."""
+    contact = PartnerContact.objects.filter(user=request.user).select_related("partner").order_by("pk").first()
+    if contact is None:
+        raise PermissionDenied
+    return contact.partner
+
+
+@require_role(Role.PARTNER)
+def theme_propose(request, tenant_slug):
+    """A partner person proposes a draft theme; the office and the partner then set it together."""
+    partner = _partner_of_person(request)
+    form = PartnerThemeForm(request.POST or None, tenant=request.tenant, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.theme_propose(partner=partner, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your theme was proposed; the placement office is told."))
+            return redirect(theme)
+    return render(request, "placements/themes/form.html", {"form": form, "theme": None, "proposing": True})
+
+
+def _partner_edit(request, pk):
+    theme = get_theme_for_user(request, pk)
+    if theme.state != Theme.State.DRAFT:
+        raise PermissionDenied  # after the agreement the theme is the office's to change
+    form = PartnerThemeForm(request.POST or None, instance=theme, tenant=request.tenant, partner=theme.partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.theme_save(tenant=request.tenant, theme=theme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(theme))
+            return redirect(theme)
+    return render(request, "placements/themes/form.html", {"form": form, "theme": theme})
+
+
 @require_role(MANAGERS)
-def theme_edit(request, tenant_slug, pk=None):
+def theme_create(request, tenant_slug):
+    return _staff_edit(request)
+
+
+@require_role(THEME_SIDES)
+def theme_edit(request, tenant_slug, pk):
+    """Staff edit any theme; a partner person edits a draft of their own partner's."""
+    if has_role(request, MANAGERS):
+        return _staff_edit(request, pk)
+    return _partner_edit(request, pk)
+
+
+def _staff_edit(request, pk=None):
     theme = get_object_or_404(Theme, pk=pk) if pk else None
     initial = {}
     if theme is None and request.GET.get("partner"):
@@ -54,7 +131,7 @@ def theme_edit(request, tenant_slug, pk=None):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Theme saved."))
+            messages.success(request, _saved_message(theme))
             return redirect(theme)
     return render(request, "placements/themes/form.html", {"form": form, "theme": theme})
 
@@ -64,13 +141,48 @@ def theme_detail(request, tenant_slug, pk):
     role = request.membership.role
     theme = get_theme_for_user(request, pk)
     next_states = [(s, THEME_ACTIONS[s]) for s in Theme.State.values if s in Theme.TRANSITIONS[theme.state]]
+    side = theme_side(theme, request.user)
     context = {
         "theme": theme,
         "next_states": next_states,
         "reason_form": ReasonForm(),
+        "side": side,
+        "may_edit": side == "institution" or (side == "partner" and theme.state == Theme.State.DRAFT),
+        "comments": theme_comments(theme) if side else None,
+        "comment_form": ThemeCommentForm(),
         **theme_detail_context(theme, request.user, role),
     }
     return render(request, "placements/themes/detail.html", context)
+
+
+@require_POST
+@require_role(THEME_SIDES)
+def theme_confirm(request, tenant_slug, pk):
+    """合意済み from the signed-in person's side; with both sides' confirmations, agreed."""
+    theme = get_theme_for_user(request, pk)
+    try:
+        confirmed = services.theme_confirm(theme=theme, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        if confirmed.state == Theme.State.AGREED:
+            messages.success(request, _("Both sides confirmed: the theme is agreed."))
+        else:
+            messages.success(request, _("Your side confirmed the theme; the other side is asked to confirm."))
+    return redirect(theme)
+
+
+@require_POST
+@require_role(THEME_SIDES)
+def theme_comment(request, tenant_slug, pk):
+    theme = get_theme_for_user(request, pk)
+    form = ThemeCommentForm(request.POST)
+    return run_action(
+        request,
+        lambda: services.theme_comment_add(theme=theme, by=request.user, body=form.data.get("body", "")),
+        success=_("Your comment was added."),
+        redirect_to=theme,
+    )
 
 
 @require_POST
@@ -115,7 +227,10 @@ def public_theme_detail(request, tenant_slug, pk):
 
 urlpatterns = [
     path("themes/", theme_list, name="theme_list"),
-    path("themes/new/", theme_edit, name="theme_create"),
+    path("themes/new/", theme_create, name="theme_create"),
+    path("themes/propose/", theme_propose, name="theme_propose"),
+    path("themes/<int:pk>/confirm/", theme_confirm, name="theme_confirm"),
+    path("themes/<int:pk>/comments/", theme_comment, name="theme_comment"),
     path("themes/<int:pk>/", theme_detail, name="theme_detail"),
     path("themes/<int:pk>/edit/", theme_edit, name="theme_edit"),
     path("themes/<int:pk>/state/<str:state>/", theme_transition, name="theme_transition"),

@@ -6,6 +6,7 @@ from .compliance import (  # noqa: F401
     ComplianceGroup,
     compliance_groups_for_user,
     evaluations_missing_for_user,
+    evaluations_to_write,
 )
 from .core import (  # noqa: F401
     EVALUATION_STATES,
@@ -44,11 +45,13 @@ from .evaluations import (  # noqa: F401
     access_link_for_token,
     access_links_for_tenant,
     access_links_of_placement,
+    access_links_unopened,
     evaluation_form_for_tenant,
     evaluations_of_placement,
     feedback_months,
     form_rows,
     link_targets,
     result_for,
+    results_to_agree,
     scored_rows,
 )

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
-from placements.models import Placement
+from coop.models import Role
+from placements.models import Placement, PlacementSupervisor
 from placements.selectors.visibility import placements_for_user
 
 from ..models import Evaluation, MonthlyReport
@@ -62,6 +63,18 @@ def evaluations_missing_for_user(user, role, today, due_days):
         .select_related("student", "partner", "theme")
         .order_by("ends_on", "id")
     )
+
+
+def evaluations_to_write(user, role, today):
+    """Placements that ended and wait for this person's evaluation: a partner supervisor's
+    (the partner evaluation) or the faculty supervisor's (the faculty evaluation)."""
+    missing = evaluations_missing_for_user(user, role, today, 0)
+    if role == Role.PARTNER:
+        supervised = PlacementSupervisor.objects.filter(contact__user=user).values("placement_id")
+        return missing.filter(has_partner=False, pk__in=supervised)
+    if role == Role.FACULTY:
+        return missing.filter(has_faculty=False)
+    return missing.none()
 
 
 def compliance_groups_for_user(user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, limit=300):

@@ -4,7 +4,9 @@ from django.db.models import Count
 from django.utils.translation import gettext
 
 from coop import links
+from coop.models import Role
 from placements.models import PartnerContact
+from placements.selectors.visibility import placements_for_user
 
 from ..models import AccessLink, Evaluation, EvaluationForm, MonthlyReport, PlacementResult
 
@@ -108,3 +110,24 @@ def access_links_for_tenant(tenant):
         .annotate(open_count=Count("opens"))
         .order_by("-created_at", "-id")
     )
+
+
+def access_links_unopened(tenant, now):
+    """Emailed links still valid that nobody has opened yet (the office may call the person)."""
+    return AccessLink.objects.filter(
+        tenant=tenant, opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    )
+
+
+def results_to_agree(user, role):
+    """Final results of this person's placements that wait for their side's agreement: the
+    faculty supervisor (or a granted reviewer) or the practitioner faculty."""
+    if role == Role.FACULTY:
+        return PlacementResult.objects.filter(
+            placement__in=placements_for_user(user, role), agreed_by_faculty__isnull=True
+        )
+    if role == Role.PARTNER:
+        return PlacementResult.objects.filter(
+            placement__practitioner__contact__user=user, agreed_by_practitioner__isnull=True
+        )
+    return PlacementResult.objects.none()

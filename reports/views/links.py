@@ -82,6 +82,8 @@ def link_list(request, tenant_slug):
         links = links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
     elif status == "used":
         links = links.filter(used_at__isnull=False)
+    elif status == "unopened":
+        links = links.filter(pk__in=selectors.access_links_unopened(request.tenant, now).values("pk"))
     return render(request, "reports/links/list.html", {"links": links[:300], "status": status})
 
 

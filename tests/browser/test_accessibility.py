@@ -13,6 +13,7 @@ from ..factories import (
     PartnerFactory,
     PlacementFactory,
     ThemeFactory,
+    UserFactory,
     member,
     partner_person,
 )
@@ -56,6 +57,8 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
     student = member(tenant, Role.STUDENT, email="student@a11y.example.jp")
     partner_person(theme.partner, email="partner@a11y.example.jp")
     application = ApplicationFactory(theme=theme, student=student)
+    ApplicationFactory(theme=theme, student=member(tenant, Role.STUDENT), state="accepted")
+    UserFactory(email="operator@a11y.example.jp", is_superuser=True, is_staff=True)
     placement = PlacementFactory(theme=theme, student=student)
     PartnerFactory(tenant=tenant)
     base = f"/t/{tenant.slug}"
@@ -86,9 +89,20 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
         f"{base}/imports/",
         f"{base}/members/",
         f"{base}/invitations/",
+        f"{base}/applications/accepted/",
     ]:
-        page.goto(path)
+        assert page.goto(path).status == 200, path
         findings[path] = violations(page)
+
+    company = sign_in(browser, live_server, "partner@a11y.example.jp", width)
+    for path in [f"{base}/", f"{base}/themes/propose/", f"{base}/themes/{theme.pk}/"]:
+        assert company.goto(path).status == 200, path
+        findings["partner " + path] = violations(company)
+
+    operator = sign_in(browser, live_server, "operator@a11y.example.jp", width)
+    for path in ["/", "/operator/institutions/"]:
+        assert operator.goto(path).status == 200, path
+        findings["operator " + path] = violations(operator)
 
     phone = sign_in(browser, live_server, student.email, width)
     for path in [f"{base}/", f"{base}/themes/{theme.pk}/", f"{base}/applications/"]:

@@ -225,7 +225,10 @@ def test_coordinator_run_practical_internship(browser, live_server):
         assert mine.locator("li", has_text=title).locator(".badge").inner_text() == "選抜"
         follow(phone, title, within=mine)
         click(phone, "承諾する")
-        assert message(phone) == "承諾しました。実施誓約書に署名してください。"
+        # Told what happens next, not asked to sign a pledge that does not exist yet.
+        assert message(phone) == (
+            "承諾しました。これから事務局が実施誓約書を準備します。署名できるようになったらお知らせします。"
+        )
 
         # 6. The coordinator issues the pledge; the student signs it; the coordinator countersigns.
         office = sign_in(browser, live_server, coordinator.email)

@@ -30,7 +30,11 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
 
     # 1. The student opens today's report on a phone, writes it and submits it in one tap.
     phone = login(browser, live_server, student.email, width=390)
-    phone.goto(f"/t/{tenant.slug}/reports/today/")
+    phone.goto(f"/t/{tenant.slug}/")
+    waiting = phone.locator("section.waiting")
+    assert waiting.get_by_role("listitem").all_inner_texts() == ["Today's report to write 1"]
+    waiting.get_by_role("link", name="Today's report to write").click()
+    phone.wait_for_load_state()
     assert phone.url.endswith(f"/days/{today.isoformat()}/")
     phone.get_by_label("Hours worked").fill("7.5")
     phone.get_by_label("What I did").fill("Cleaned the inspection data and met the team.")
@@ -52,6 +56,7 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     screenshot(phone, "21-report-calendar-phone")
     phone.goto(f"/t/{tenant.slug}/")
     assert phone.get_by_text("Today's report is submitted.").is_visible()
+    assert phone.get_by_text("Nothing is waiting for you.").is_visible()
     screenshot(phone, "26-student-dashboard-phone")
 
     # 3. The student writes and submits the monthly report.
@@ -67,6 +72,10 @@ def test_daily_report_to_reviewed_monthly_report(browser, live_server):
     company = login(browser, live_server, boss.email)
     company.goto(f"/t/{tenant.slug}/")
     assert company.get_by_role("link", name=f"Student One · {today:%Y-%m}").is_visible()
+    feedback_due = company.locator("section.waiting").get_by_role(
+        "link", name="Monthly reports waiting for your feedback"
+    )
+    assert feedback_due.is_visible()
     screenshot(company, "27-partner-dashboard-waiting")
     company.goto(monthly_url)
     company.get_by_label("Your feedback").fill("Careful work; please present your results next month.")

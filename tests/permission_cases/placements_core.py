@@ -54,6 +54,17 @@ def theme(tenant, members):
     return {"pk": _theme(tenant, members).pk}
 
 
+def draft_theme(tenant, members):
+    """A draft theme of the partner person's own partner (set together with the office)."""
+    return {"pk": _theme(tenant, members, state=Theme.State.DRAFT).pk}
+
+
+def partner_person_of_a_partner(tenant, members):
+    """Links the tenant's partner person to a partner; the URL names no object."""
+    _partner_of(tenant, members)
+    return {}
+
+
 def theme_to_selecting(tenant, members):
     return {"pk": _theme(tenant, members).pk, "state": Theme.State.SELECTING}
 
@@ -141,7 +152,11 @@ TENANT_URLS = {
     "placements:theme_list": Case("GET", EVERY_ROLE),
     "placements:theme_create": Case("GET", MANAGERS),
     "placements:theme_detail": Case("GET", EVERY_ROLE, theme),
+    # A partner person edits only a draft of their own: tests/placements/test_themes_together.py.
     "placements:theme_edit": Case("GET", MANAGERS, theme),
+    "placements:theme_propose": Case("GET", {Role.PARTNER}, partner_person_of_a_partner, names_object=False),
+    "placements:theme_confirm": Case("POST", SELECTORS, draft_theme),
+    "placements:theme_comment": Case("POST", SELECTORS, draft_theme, {"body": "期間について相談したい。"}),
     "placements:theme_transition": Case("POST", MANAGERS, theme_to_selecting),
     "placements:theme_publish": Case("POST", MANAGERS, theme, {"public": "1"}),
     "placements:session_add": Case("GET", MANAGERS, theme),
@@ -150,6 +165,7 @@ TENANT_URLS = {
     "placements:assignment_detail": Case("GET", EVERY_ROLE, assignment),
     "placements:theme_apply": Case("GET", {Role.STUDENT}, theme),
     "placements:application_list": Case("GET", APPLICANT_VIEWERS),
+    "placements:accepted_students": Case("GET", MANAGERS),
     "placements:application_detail": Case("GET", APPLICANT_VIEWERS, application),
     "placements:application_file": Case("GET", APPLICANT_VIEWERS, application_with_file),
     "placements:application_action": Case("POST", SELECTORS, application_shortlist),

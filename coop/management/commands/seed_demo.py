@@ -98,4 +98,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, role, where in demo_logins():
             self.stdout.write(f"  {email:32} {role!s:28} {where}")
-        self.stdout.write("  operator@example.jp              platform operator (/admin/)")
+        self.stdout.write("  operator@example.jp              platform operator (/operator/institutions/, /admin/)")
