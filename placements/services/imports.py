@@ -2,21 +2,29 @@
 
 The flow, for staff and admins of one tenant:
 
-1. `import_upload()` reads the file once for file-level problems (size, format, encoding,
-   header row) and keeps it under MEDIA_ROOT/imports/<tenant id>/<random token>, readable by
-   the server only. The client never holds a copy that is trusted later.
+1. `import_upload()` decodes the file, the only time it is read, checks it for file-level
+   problems (size, format, encoding, limits, header row) and keeps its rows under
+   MEDIA_ROOT/imports/<tenant id>/<random token>, readable by the server only. The client
+   never holds a copy that is trusted later.
 2. `import_preview()` is the dry run: every row is validated, nothing is written. It returns
    counts of new / updated / unchanged rows and the errors, each with its spreadsheet row,
    column and a message in words (in the active language).
 3. `import_confirm()` validates again and writes everything in one transaction; a single bad
-   row (or a database error) rolls it all back. After a successful import the file is deleted.
+   row (or a database error) rolls it all back. After a successful import the rows are deleted.
 
 Files are decoded as XLSX when they start with the ZIP signature, otherwise as text: UTF-8 with
 or without BOM, UTF-16 with BOM (Excel's "Unicode text"), then CP932 (Shift_JIS as Japanese
 Excel writes it, with its extensions ①, ㈱, ～). Anything else is a file-level error.
 
-Settings (all optional): IMPORT_MAX_BYTES (5 MB), IMPORT_MAX_ROWS (20,000),
+Settings (all optional): IMPORT_MAX_BYTES (5 MB), IMPORT_MAX_ROWS (20,000), IMPORT_MAX_COLUMNS
+(100), IMPORT_MAX_CELLS (300,000 filled cells), IMPORT_MAX_CHARACTERS (10 million characters of
+text), IMPORT_MAX_UNPACKED_BYTES (an XLSX's parts together, 10 x IMPORT_MAX_BYTES),
 IMPORT_KEEP_SECONDS (how long an unconfirmed upload is kept, 1 day).
+
+Every limit is enforced while the file is read (coop.spreadsheets.xlsx_rows streams the
+workbook's XML; a CSV row is checked as it is read), never after the whole file is in memory:
+any file up to IMPORT_MAX_BYTES is answered in seconds and a bounded amount of memory. The file
+is decoded once, at upload; the preview and the confirmation reuse the rows kept then.
 """
 
 import codecs
@@ -29,7 +37,6 @@ import os
 import re
 import secrets
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +48,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from tablib import Dataset
 
-from coop.spreadsheets import csv_bytes
+from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
 
 from ..resources import KINDS
 
@@ -70,6 +77,10 @@ def max_bytes():
 
 def max_rows():
     return getattr(settings, "IMPORT_MAX_ROWS", 20_000)
+
+
+def max_columns():
+    return getattr(settings, "IMPORT_MAX_COLUMNS", 100)
 
 
 def keep_seconds():
@@ -180,37 +191,79 @@ def _cell_text(value):
     return str(text if isinstance(text, str) else value)
 
 
-def _decode_xlsx(data):
-    import openpyxl  # loaded when a workbook is read, not by every process
+def read_limits():
+    """What one import may hold; a workbook is refused as soon as it declares or holds more."""
+    rows = max_rows() + 1  # and the header
+    columns = max_columns()
+    cells = getattr(settings, "IMPORT_MAX_CELLS", 300_000)
+    return ReadLimits(
+        rows=rows,
+        columns=columns,
+        cells=cells,
+        shared_strings=cells,
+        characters=getattr(settings, "IMPORT_MAX_CHARACTERS", 10_000_000),
+        unpacked_bytes=getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 10 * max_bytes()),
+    )
 
+
+def _refusal(refused):
+    """The person's words for why a workbook is not read, naming the limit."""
+    params = {key: f"{value:,}" if isinstance(value, int) else value for key, value in refused.params.items()}
+    limit = refused.params.get("limit", 0)
+    if refused.code in ("rows", "dimension_rows"):
+        params["limit"] = f"{max_rows():,}"  # the person counts rows without the header
+    if refused.code in ("dimension_columns", "column"):
+        params["last"] = column_letters(limit)
+    if refused.code == "dimension_columns":
+        params["declared"] = column_letters(refused.params["columns"])
+    messages = {
+        "not_xlsx": _(
+            "This file is neither a CSV file nor an Excel workbook (.xlsx). Save it as CSV or .xlsx and try again."
+        ),
+        "unreadable": _("This Excel workbook could not be read. Save it again as .xlsx or as CSV."),
+        "no_sheet": _("The workbook has no sheet to import."),
+        "parts": _("This workbook holds more than %(limit)s parts. Save only the table as .xlsx or as CSV."),
+        "unpacked": lambda: (
+            _(
+                "This workbook unpacks to more than %(size)s, the most an import may hold. Delete unused sheets and "
+                "columns, or save only the table as CSV."
+            )
+            % {"size": filesizeformat(limit)}
+        ),
+        "dimension_columns": _(
+            "The sheet declares its table as %(ref)s, up to column %(declared)s; an import reads at most %(limit)s "
+            "columns (up to column %(last)s). Delete the unused columns, or save only the table as CSV."
+        ),
+        "dimension_rows": _(
+            "The sheet declares its table as %(ref)s, down to row %(rows)s: more than %(limit)s rows besides the "
+            "header. Delete the empty rows below the table, or split it into smaller files."
+        ),
+        "column": _(
+            "Cell %(cell)s is beyond column %(last)s: an import reads at most %(limit)s columns. Delete the cells "
+            "to the right of the table, or save only the table as CSV."
+        ),
+        "rows": _("The file has more than %(limit)s rows. Split it into smaller files."),
+        "cells": _("The file has more than %(limit)s filled cells. Split it into smaller files."),
+        "shared_strings": _(
+            "The workbook holds more than %(limit)s different texts, more than an import may hold. "
+            "Save only the table as .xlsx or as CSV."
+        ),
+        "characters": _(
+            "The texts in the file are longer than %(limit)s characters together. Split it into smaller files."
+        ),
+        "elements": _("The sheet holds more than %(limit)s entries. Save only the table as .xlsx or as CSV."),
+    }
+    message = messages.get(refused.code, messages["unreadable"])
+    return ImportFileError(message() if callable(message) else message % params)
+
+
+def _decode_xlsx(data):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise _not_a_table() from None
-    if "xl/workbook.xml" not in names:
-        raise _not_a_table()
-    if unpacked > 20 * max_bytes():
-        raise ImportFileError(_("This workbook unpacks to more data than an import may hold. Split it first."))
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - any failure to parse is the same message to the person
-        raise ImportFileError(_("This Excel workbook could not be read. Save it again as .xlsx or as CSV.")) from None
-    rows = DecodedRows()
+        values = xlsx_rows(data, read_limits())
+    except SpreadsheetRefused as refused:
+        raise _refusal(refused) from None
+    rows = DecodedRows([_cell_text(value) for value in row] for row in values)
     rows.encoding = "xlsx"
-    limit = max_rows() + 1
-    try:
-        sheet = workbook.active if workbook.active in workbook.worksheets else None
-        sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
-        if sheet is None:
-            raise ImportFileError(_("The workbook has no sheet to import."))
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > limit:
-                raise _too_many_rows()
-    finally:
-        workbook.close()
     return rows
 
 
@@ -248,8 +301,20 @@ def _decode_text(data):
     limit = max_rows() + 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     record_line = last_line = 1
+    limits, cells = read_limits(), 0
     try:
         for row in reader:
+            while row and not row[-1].strip():
+                row.pop()  # the empty cells Excel leaves at the end of a line
+            if len(row) > limits.columns:
+                raise _refusal(
+                    SpreadsheetRefused(
+                        "column", limit=limits.columns, cell=f"{column_letters(len(row))}{reader.line_num}"
+                    )
+                )
+            cells += sum(1 for cell in row if cell)
+            if cells > limits.cells:
+                raise _refusal(SpreadsheetRefused("cells", limit=limits.cells))
             rows.append(row)
             if len(rows) > limit:
                 raise _too_many_rows()
@@ -410,7 +475,7 @@ def _paths(tenant, token):
     if not TOKEN.fullmatch(token or ""):
         raise ImportExpired()
     directory = _directory(tenant)
-    return directory / f"{token}.json", directory / f"{token}.upload"
+    return directory / f"{token}.json", directory / f"{token}.rows"
 
 
 def _write_private(path, data):
@@ -429,7 +494,7 @@ def _purge_stale(directory):
             pass
 
 
-def _store(*, tenant, kind, data, filename, by):
+def _store(*, tenant, kind, rows, filename, by):
     directory = _directory(tenant)
     directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     directory.mkdir(exist_ok=True, mode=0o700)
@@ -441,9 +506,11 @@ def _store(*, tenant, kind, data, filename, by):
         "user": by.pk,
         "kind": kind,
         "filename": os.path.basename(filename or "")[:200],
+        "encoding": rows.encoding,
         "created": time.time(),
     }
-    _write_private(data_path, data)
+    # The decoded rows, not the file: it is read once, here, and never again.
+    _write_private(data_path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
     _write_private(meta_path, json.dumps(meta).encode())
     return token
 
@@ -466,11 +533,14 @@ def _meta(*, tenant, token, by, kind=None):
     return meta
 
 
-def _read(path):
+def _read(path, encoding=""):
+    """The rows kept at upload."""
     try:
-        return path.read_bytes()
-    except OSError:
+        rows = DecodedRows(json.loads(path.read_bytes()))
+    except (OSError, ValueError):
         raise ImportExpired() from None
+    rows.encoding = encoding
+    return rows
 
 
 def _discard(tenant, token):
@@ -488,12 +558,11 @@ def import_upload(*, tenant, kind, upload, by):
     Raises ImportFileError (nothing kept) when the file cannot be imported at all."""
     if kind not in KINDS:
         raise ImportFileError(_("Choose what the file contains."))
-    data = _read_upload(upload)
-    rows = import_decode(upload=data)
+    rows = import_decode(upload=upload)
     table = _table(kind, rows)
     if table.errors:
         raise ImportFileError(table.errors)
-    return _store(tenant=tenant, kind=kind, data=data, filename=getattr(upload, "name", ""), by=by)
+    return _store(tenant=tenant, kind=kind, rows=rows, filename=getattr(upload, "name", ""), by=by)
 
 
 def import_preview(*, tenant, by, kind=None, upload=None, token=None):
@@ -509,18 +578,11 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
             result.filename = os.path.basename(getattr(upload, "name", "") or "")
             return result
     meta = _meta(tenant=tenant, token=result.token, by=by, kind=kind)
-    data = _read(_paths(tenant, result.token)[1])
-    result.kind, result.filename = meta["kind"], meta["filename"]
-    with scope(tenant=tenant):
-        try:
-            rows = import_decode(upload=data)
-        except ImportFileError as error:
-            result.file_errors = list(error.messages)
-            return result
-        result.encoding = rows.encoding
-        with transaction.atomic():
-            _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=True, result=result)
-            transaction.set_rollback(True)  # the dry run writes nothing; this makes sure of it
+    rows = _read(_paths(tenant, result.token)[1], meta.get("encoding", ""))
+    result.kind, result.filename, result.encoding = meta["kind"], meta["filename"], rows.encoding
+    with scope(tenant=tenant), transaction.atomic():
+        _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=True, result=result)
+        transaction.set_rollback(True)  # the dry run writes nothing; this makes sure of it
     result.seconds = time.perf_counter() - started
     return result
 
@@ -543,11 +605,9 @@ def import_confirm(*, tenant, token, by, kind=None):
     except OSError:
         raise ImportExpired() from None
     try:
-        data = _read(claimed)
-        result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"])
+        rows = _read(claimed, meta.get("encoding", ""))
+        result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], encoding=rows.encoding)
         with scope(tenant=tenant):
-            rows = import_decode(upload=data)
-            result.encoding = rows.encoding
             try:
                 with transaction.atomic():
                     _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=False, result=result)

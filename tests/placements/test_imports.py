@@ -236,9 +236,14 @@ def test_missing_required_column_is_a_file_error(tenant, staff):
 def test_too_many_rows_is_a_file_error(tenant, staff, settings):
     settings.IMPORT_MAX_ROWS = 3
     rows = [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(4)]
-    for data, name in [(csv_bytes(rows), "p.csv"), (xlsx_bytes(rows), "p.xlsx")]:
+    too_many = "The file has more than 3 rows. Split it into smaller files."
+    declared = (
+        "The sheet declares its table as A1:I5, down to row 5: more than 3 rows besides the header. "
+        "Delete the empty rows below the table, or split it into smaller files."
+    )
+    for data, name, message in [(csv_bytes(rows), "p.csv", too_many), (xlsx_bytes(rows), "p.xlsx", declared)]:
         result = preview(tenant, staff, "partners", data, name)
-        assert result.file_errors == ["The file has more than 3 rows. Split it into smaller files."]
+        assert result.file_errors == [message]
     rows.pop()
     assert preview(tenant, staff, "partners", csv_bytes(rows)).new == 3
 
@@ -634,7 +639,7 @@ def test_confirm_works_once_and_deletes_the_file(tenant, staff, settings):
     result = preview(tenant, staff, "partners", csv_bytes([PARTNER_HEADER, partner_row("株式会社一回")]))
     stored = settings.MEDIA_ROOT / "imports" / str(tenant.pk)
     kept = sorted(path.name for path in stored.iterdir())
-    assert kept == sorted([f"{result.token}.json", f"{result.token}.upload"])
+    assert kept == sorted([f"{result.token}.json", f"{result.token}.rows"])
     for path in stored.iterdir():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert import_confirm(tenant=tenant, token=result.token, by=staff).written
