@@ -125,6 +125,19 @@ class ImportResult:
         return KINDS[self.kind].label
 
     @property
+    def new_label(self):
+        return KINDS[self.kind].new_label
+
+    @property
+    def confirmed_message(self):
+        return str(KINDS[self.kind].confirmed) % {
+            "what": self.label,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+    @property
     def error_rows(self):
         return len({error.row for error in self.errors})
 
@@ -242,7 +255,7 @@ def _refusal(refused):
             "Cell %(cell)s is beyond column %(last)s: an import reads at most %(limit)s columns. Delete the cells "
             "to the right of the table, or save only the table as CSV."
         ),
-        "rows": _("The file has more than %(limit)s rows. Split it into smaller files."),
+        "rows": _too_many_rows().messages[0],
         "cells": _("The file has more than %(limit)s filled cells. Split it into smaller files."),
         "shared_strings": _(
             "The workbook holds more than %(limit)s different texts, more than an import may hold. "
@@ -432,8 +445,6 @@ def _run(*, tenant, kind, rows, by, dry_run, result):
     )
     totals = outcome.totals
     result.new, result.updated, result.unchanged = totals["new"], totals["update"], totals["skip"]
-    if resource.updates_count_as_new:
-        result.new, result.updated = result.new + result.updated, 0
     for invalid in outcome.invalid_rows:
         values = dict(zip(table.dataset.headers, table.dataset[invalid.number - 1], strict=True))
         for attribute, messages in invalid.error_dict.items():

@@ -91,11 +91,7 @@ def import_confirm(request, tenant_slug):
         for message in result.file_errors:
             messages.error(request, message)
         return redirect(_preview_url(tenant_slug, token))
-    messages.success(
-        request,
-        _("%(what)s imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"what": result.label, "new": result.new, "updated": result.updated, "unchanged": result.unchanged},
-    )
+    messages.success(request, result.confirmed_message)
     return redirect("placements:import_start", tenant_slug=tenant_slug)
 
 
