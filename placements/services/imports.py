@@ -49,8 +49,10 @@ from django_scopes import scope
 from tablib import Dataset
 
 from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
+from coop.tenant_tasks import memory_bound
 
 from ..resources import KINDS
+from ..tasks import import_confirm_task
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,16 @@ def max_rows():
 
 def max_columns():
     return getattr(settings, "IMPORT_MAX_COLUMNS", 100)
+
+
+def worker_rows():
+    """Confirmations of files with more rows than this run in the worker."""
+    return getattr(settings, "IMPORT_WORKER_ROWS", 2_000)
+
+
+def worker_memory():
+    """How much more memory than it holds the worker may take for one import."""
+    return getattr(settings, "IMPORT_WORKER_MEMORY", 512 * 1024 * 1024)
 
 
 def keep_seconds():
@@ -118,6 +130,7 @@ class ImportResult:
     file_errors: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
     written: bool = False
+    queued: bool = False  # handed to the worker: see import_status()
     seconds: float = 0.0
 
     @property
@@ -518,6 +531,7 @@ def _store(*, tenant, kind, rows, filename, by):
         "kind": kind,
         "filename": os.path.basename(filename or "")[:200],
         "encoding": rows.encoding,
+        "rows": len(rows),
         "created": time.time(),
     }
     # The decoded rows, not the file: it is read once, here, and never again.
@@ -556,7 +570,7 @@ def _read(path, encoding=""):
 
 def _discard(tenant, token):
     meta_path, data_path = _paths(tenant, token)
-    for path in (meta_path, data_path, data_path.with_suffix(".confirming")):
+    for path in (meta_path, data_path, data_path.with_suffix(".confirming"), _status_path(tenant, token)):
         path.unlink(missing_ok=True)
 
 
@@ -603,11 +617,12 @@ class _Rollback(Exception):
 
 
 def import_confirm(*, tenant, token, by, kind=None):
-    """Validates the kept file again and imports it in one transaction: all rows or none.
+    """Validates the kept rows again and imports them in one transaction: all rows or none.
 
-    Returns the result; `result.written` tells whether anything was imported. The kept file is
-    deleted after a successful import; after a failed one it stays for the preview page."""
-    started = time.perf_counter()
+    Returns the result; `result.written` tells whether anything was imported. The kept rows are
+    deleted after a successful import; after a failed one they stay for the preview page. A file
+    of more than IMPORT_WORKER_ROWS rows is imported by the worker instead (`result.queued`):
+    `import_status()` follows it."""
     meta = _meta(tenant=tenant, token=token, by=by, kind=kind)
     _meta_path, data_path = _paths(tenant, token)
     claimed = data_path.with_suffix(".confirming")
@@ -615,6 +630,69 @@ def import_confirm(*, tenant, token, by, kind=None):
         data_path.rename(claimed)  # one confirmation per upload, even on a double click
     except OSError:
         raise ImportExpired() from None
+    _status_path(tenant, token).unlink(missing_ok=True)
+    if meta.get("rows", 0) > worker_rows():
+        _write_status(tenant, token, {"state": "queued"})
+        transaction.on_commit(lambda: import_confirm_task.delay(tenant_id=tenant.pk, token=token, user_id=by.pk))
+        return ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], queued=True)
+    return _confirm_claimed(tenant=tenant, token=token, by=by, meta=meta)
+
+
+def import_confirm_queued(*, tenant, token, by, memory_bytes=None):
+    """The worker's half of import_confirm(): imports the claimed rows within `memory_bytes`
+    more memory than the worker holds (IMPORT_WORKER_MEMORY), and records the outcome for
+    import_status()."""
+    meta = _meta(tenant=tenant, token=token, by=by)
+    _write_status(tenant, token, {"state": "running"})
+    limit = memory_bytes if memory_bytes is not None else worker_memory()
+    try:
+        with memory_bound(limit):
+            result = _confirm_claimed(tenant=tenant, token=token, by=by, meta=meta, keep_description=True)
+    except MemoryError:
+        logger.warning("import over its memory bound: tenant=%s user=%s", tenant.pk, by.pk)
+        message = _("The import needed more than %(size)s of memory and was stopped; nothing was saved.") % {
+            "size": filesizeformat(limit)
+        }
+        _write_status(tenant, token, {"state": "failed", "messages": [message]})
+        return None
+    if result.written:
+        counts = {"new": result.new, "updated": result.updated, "unchanged": result.unchanged}
+        _write_status(tenant, token, {"state": "done", "counts": counts})
+    else:
+        messages = [_("Nothing was imported: the file has problems now. See them below."), *result.file_errors]
+        _write_status(tenant, token, {"state": "failed", "messages": messages})
+    return result
+
+
+def import_status(*, tenant, token, by):
+    """The state of an import the worker has (queued, running, done or failed, with the
+    messages to show), or None when the import is not (or no longer) the worker's."""
+    meta = _meta(tenant=tenant, token=token, by=by)
+    try:
+        status = json.loads(_status_path(tenant, token).read_text())
+    except (OSError, ValueError):
+        return None
+    if status.get("state") == "done":  # said in the reader's language
+        status["message"] = ImportResult(kind=meta["kind"], **status.get("counts", {})).confirmed_message
+    return status
+
+
+def _status_path(tenant, token):
+    return _paths(tenant, token)[0].with_suffix(".status")
+
+
+def _write_status(tenant, token, status):
+    path = _status_path(tenant, token)
+    temporary = path.with_suffix(".status-new")
+    temporary.unlink(missing_ok=True)
+    _write_private(temporary, json.dumps(status, ensure_ascii=False).encode())
+    temporary.replace(path)
+
+
+def _confirm_claimed(*, tenant, token, by, meta, keep_description=False):
+    started = time.perf_counter()
+    _meta_path, data_path = _paths(tenant, token)
+    claimed = data_path.with_suffix(".confirming")
     try:
         rows = _read(claimed, meta.get("encoding", ""))
         result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], encoding=rows.encoding)
@@ -632,8 +710,12 @@ def import_confirm(*, tenant, token, by, kind=None):
         if claimed.exists():
             claimed.rename(data_path)
         raise
-    if result.written:
+    if result.written and keep_description:  # for import_status(); purged with the stale uploads
+        for path in (data_path, claimed):
+            path.unlink(missing_ok=True)
+    elif result.written:
         _discard(tenant, token)
+    if result.written:
         logger.info(
             "import confirmed: tenant=%s user=%s kind=%s new=%s updated=%s unchanged=%s",
             tenant.pk,

@@ -13,11 +13,13 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from django_scopes import scopes_disabled
 
 from coop.models import Role
 from coop.spreadsheets import ReadLimits, SpreadsheetRefused, xlsx_rows
+from coop.tenant_tasks import memory_bound
 from placements.models import Partner
 from placements.services.imports import import_confirm, import_preview
 
@@ -198,3 +200,43 @@ def test_csv_rows_are_bounded_the_same_way(tenant, staff):
     trailing = ("name" + "," * 300 + "\r\n株式会社" + "," * 300 + "\r\n").encode()  # Excel's empty cells
     result = import_preview(tenant=tenant, kind="partners", upload=SimpleUploadedFile("p.csv", trailing), by=staff)
     assert result.ok and result.new == 1
+
+
+# --- Large imports run in the worker, within a memory bound -------------------------------
+
+
+def test_a_large_confirmation_runs_in_the_worker_and_the_page_follows_it(
+    client, tenant, staff, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_WORKER_ROWS = 2
+    client.force_login(staff)
+    rows = [["name"], ["株式会社一"], ["株式会社二"], ["株式会社三"]]
+    data = "\r\n".join(",".join(row) for row in rows).encode()
+    start = reverse("placements:import_start", kwargs={"tenant_slug": tenant.slug})
+    preview_url = client.post(start, {"kind": "partners", "file": SimpleUploadedFile("p.csv", data)})["Location"]
+    token = client.get(preview_url).context["confirm_form"].initial["token"]
+    confirm = reverse("placements:import_confirm", kwargs={"tenant_slug": tenant.slug})
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(confirm, {"token": token})
+    assert response["Location"] == preview_url
+    waiting = client.get(preview_url, headers={"HX-Request": "true"})
+    assert waiting.templates[0].name == "placements/imports/_progress.html"
+    assert "hx-trigger" in waiting.content.decode()
+    with scopes_disabled():
+        assert not Partner.objects.filter(tenant=tenant).exists()  # not before the worker runs
+
+    for callback in queued:  # the worker (eager here) takes the task after the commit
+        callback()
+    done = client.get(preview_url).content.decode()
+    assert "連携先をインポートしました：新規 3件、更新 0件、変更なし 0件。" in done
+    assert "hx-trigger" not in done
+    with scopes_disabled():
+        assert Partner.objects.filter(tenant=tenant).count() == 3
+
+
+def test_the_memory_bound_raises_inside_and_lifts_after():
+    """The worker imports within this bound (IMPORT_WORKER_MEMORY); beyond it an allocation is a
+    MemoryError, which import_confirm_queued() records as the import's refusal."""
+    with pytest.raises(MemoryError), memory_bound(32 * 1024 * 1024):
+        bytearray(256 * 1024 * 1024)
+    assert len(bytearray(256 * 1024 * 1024)) == 256 * 1024 * 1024
