@@ -318,6 +318,7 @@ def _number(text, dated, date1904):
     except ValueError:
         return text
     if dated:
+        # openpyxl is loaded when a workbook is read, not by every process
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
         try:
