@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.results import RowResult
 
 from .cells import normalize_key
-from .tables import PartnerResource, PlacementResource, StudentResource
+from .tables import ContactResource, PartnerResource, PlacementResource, StudentResource
 
 # --- What each kind of import reads ------------------------------------------------------
 
@@ -113,6 +113,36 @@ KINDS = {
         confirmed=gettext_lazy(
             "Invitations were emailed to %(new)s people: each joins as a student on accepting theirs. "
             "%(unchanged)s were students or invited already."
+        ),
+    ),
+    "contacts": ImportKind(
+        code="contacts",
+        label=gettext_lazy("Partner contacts"),
+        resource_class=ContactResource,
+        columns=(
+            Column(
+                "partner", gettext_lazy("Partner name, as registered"), True, "株式会社サンプル", ("受入先", "企業名")
+            ),
+            Column("full_name", gettext_lazy("Full name"), True, "白山 花子", ("氏名", "担当者名", "名前")),
+            Column("title", gettext_lazy("Job title"), False, "人事部 課長", ("役職", "部署・役職")),
+            Column(
+                "email",
+                gettext_lazy(
+                    "Email address. An existing contact of the partner with this address is updated; a new one is "
+                    "sent an invitation to the portal as a partner person."
+                ),
+                False,
+                "hakusan@example.co.jp",
+                ("メールアドレス", "メール", "e-mail", "mail"),
+            ),
+            Column(
+                "phone",
+                gettext_lazy("Phone number; may start with + for a country code"),
+                False,
+                "076-123-4567",
+                ("電話", "電話番号", "tel"),
+            ),
+            Column("notes", gettext_lazy("Notes"), False, "", ("備考", "メモ")),
         ),
     ),
     "placements": ImportKind(

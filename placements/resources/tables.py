@@ -8,7 +8,7 @@ from coop.models import Membership, Role, User
 from coop.selectors import invitations_for_tenant
 from coop.services import invitations_create_many
 
-from ..models import Partner, Placement
+from ..models import Partner, PartnerContact, Placement
 from ..selectors.agreements import work_period_agreement
 from .base import TenantResource
 from .cells import (
@@ -286,3 +286,94 @@ class PlacementResource(TenantResource):
         elif instance.schedule == Placement.Schedule.FULL_TIME:
             instance.weekdays = ""
         return problems
+
+
+class ContactResource(TenantResource):
+    """People at partners (企業担当者), by partner and email address (or full name when there is
+    no address): an existing contact of that partner is updated. Each new contact with an
+    address who has no portal access here is sent an invitation with the partner role; the
+    account is linked to the contact when they accept (placements.services.partners.
+    contact_link_user). A partner person of this institution with that address is linked at once."""
+
+    partner = Field(attribute="partner", column_name="partner")
+    full_name = Field(attribute="full_name", column_name="full_name", widget=TextWidget(required=True))
+    title = Field(attribute="title", column_name="title", widget=TextWidget())
+    email = Field(attribute="email", column_name="email", widget=EmailWidget())
+    phone = Field(attribute="phone", column_name="phone", widget=TextWidget(phone=True))
+    notes = Field(attribute="notes", column_name="notes", widget=TextWidget())
+
+    clean_exclude = ("tenant", "partner", "department", "user")
+
+    class Meta:
+        model = PartnerContact
+        fields = ("partner", "full_name", "title", "email", "phone", "notes")
+        import_id_fields = ("partner",)  # with the email or full name: see get_instance()
+        use_bulk = True
+        batch_size = BATCH_SIZE
+        skip_diff = True
+        clean_model_instances = True
+
+    def __init__(self, *, tenant, by=None):
+        super().__init__(tenant=tenant, by=by)
+        self.fields["partner"].widget = PartnerWidget(tenant=tenant)
+        self.existing = {}
+        self.members = {}  # email -> active membership here
+        self.invited = set()  # emails with a pending invitation here
+        self.invites = []
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        partners = [partner.pk for partner in self.fields["partner"].widget.cache.values() if partner]
+        for chunk in chunks(partners):
+            for contact in self.get_queryset().filter(partner_id__in=chunk):
+                self.existing[self._key(contact.partner_id, contact.email, contact.full_name)] = contact
+        if "email" not in self.columns:
+            return
+        emails = {str(value).strip().lower() for value in dataset["email"] if value}
+        for chunk in chunks(sorted(emails)):
+            members = Membership.objects.filter(tenant=self.tenant, user__email__in=chunk, is_active=True)
+            for membership in members.select_related("user"):
+                self.members[membership.user.email] = membership
+            pending = invitations_for_tenant(self.tenant, pending_only=True).filter(email__in=chunk)
+            self.invited.update(pending.values_list("email", flat=True))
+
+    @staticmethod
+    def _key(partner_id, email, full_name):
+        email = (email or "").strip().lower()
+        return (partner_id, "email", email) if email else (partner_id, "name", (full_name or "").strip())
+
+    def get_instance(self, instance_loader, row):
+        try:
+            partner = self.fields["partner"].clean(row)
+        except (ValueError, KeyError):
+            return None
+        if partner is None:
+            return None
+        return self.existing.get(self._key(partner.pk, row.get("email"), row.get("full_name")))
+
+    def duplicate_key(self, instance, row):
+        if instance.partner_id is None:
+            return None
+        return self._key(instance.partner_id, instance.email, instance.full_name)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        email = (instance.email or "").lower()
+        membership = self.members.get(email)
+        if instance.user_id is None and membership is not None and membership.role == Role.PARTNER:
+            instance.user = membership.user  # already a partner person here: linked at once
+            if not is_create:
+                instance._import_changed = {*getattr(instance, "_import_changed", ()), "user"}
+        elif instance.user_id is None and email and membership is None and email not in self.invited:
+            self.invites.append((email, ""))
+            self.invited.add(email)
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        try:
+            if not dry_run:
+                invitations_create_many(tenant=self.tenant, people=self.invites, role=Role.PARTNER, by=self.by)
+        except Exception as error:  # noqa: BLE001 - reported as a file-level error, the import rolls back
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.invites.clear()

@@ -1,4 +1,5 @@
-"""Imports of partners, students (with memberships) and placements from CSV or XLSX files.
+"""Imports of partners, partner contacts, students and placements from CSV or XLSX files.
+People (students, partner contacts) are only ever invited: they join when they accept.
 
 The flow, for staff and admins of one tenant:
 

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from coop.models import Membership, Role
+from placements.models import PartnerContact
+from placements.services.imports import import_confirm, import_preview
 
-from ..factories import PASSWORD, member
+from ..factories import PASSWORD, PartnerFactory, member
 from .pages import post, url
 from .test_form_paths_imports import csv_upload
 
@@ -91,3 +93,51 @@ def test_an_existing_account_joins_only_when_its_owner_accepts_signing_in_by_cod
     assert response["Location"] == reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     with scopes_disabled():
         assert Membership.objects.get(tenant=tenant, user__email=OUTSIDER).role == Role.STUDENT
+
+
+# --- Partner contacts ---------------------------------------------------------------------
+
+
+def test_imported_partner_contacts_are_invited_and_linked_on_accepting(
+    tenant, other_tenant, django_capture_on_commit_callbacks
+):
+    staff = member(tenant, Role.STAFF)
+    partner = PartnerFactory(tenant=tenant, name="株式会社白山")
+    PartnerFactory(tenant=other_tenant, name="他校の連携先")
+    known = member(tenant, Role.PARTNER, email="known@hakusan.example.co.jp")
+    rows = [
+        ["受入先", "氏名", "役職", "メールアドレス"],
+        ["株式会社白山", "白山 花子", "人事部 課長", "Hanako@Hakusan.example.co.jp"],
+        ["株式会社白山", "白山 次郎", "", ""],
+        ["株式会社白山", "既知 太郎", "", "known@hakusan.example.co.jp"],
+    ]
+    result = import_preview(tenant=tenant, kind="contacts", upload=csv_upload(rows), by=staff)
+    assert (result.new, result.errors) == (3, [])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_confirm(tenant=tenant, token=result.token, by=staff).written
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["hanako@hakusan.example.co.jp"], settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"{tenant.name} への招待")
+    ]
+    with scopes_disabled():
+        contacts = {c.full_name: c for c in PartnerContact.objects.filter(tenant=tenant, partner=partner)}
+        assert contacts["既知 太郎"].user == known  # a partner person here already: linked at once
+        assert contacts["白山 花子"].user is None  # until she accepts
+        assert not Membership.objects.filter(tenant=tenant, user__email="hanako@hakusan.example.co.jp").exists()
+
+    person = Client()
+    data = {"full_name": "白山 花子", "password1": PASSWORD, "password2": PASSWORD}
+    person.post(_link(mail.outbox[0]), data)
+    with scopes_disabled():
+        hanako = PartnerContact.objects.get(tenant=tenant, full_name="白山 花子")
+        assert hanako.user.email == "hanako@hakusan.example.co.jp"
+        assert Membership.objects.get(tenant=tenant, user=hanako.user).role == Role.PARTNER
+
+    again = import_preview(tenant=tenant, kind="contacts", upload=csv_upload(rows), by=staff)
+    assert (again.new, again.updated, again.unchanged, again.file_errors) == (0, 0, 3, [])
+    elsewhere = [["partner", "full_name"], ["他校の連携先", "誰か"]]
+    refused = import_preview(tenant=tenant, kind="contacts", upload=csv_upload(elsewhere), by=staff)
+    assert refused.file_errors == []
+    assert [(e.row, e.column, e.message) for e in refused.errors] == [
+        (2, "partner", "この機関には「他校の連携先」という連携先はありません。")
+    ]

@@ -22,7 +22,7 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 
 from coop.models import Invitation, Membership, Role, User
-from placements.models import Partner, Placement
+from placements.models import Partner, PartnerContact, Placement
 from placements.services import imports
 from placements.services.imports import ImportExpired, import_confirm, import_decode, import_preview
 
@@ -601,7 +601,7 @@ def test_placement_rows_with_problems(tenant, other_tenant, staff, placement_wor
         assert Placement.objects.filter(tenant=other_tenant).count() == 0
 
 
-@pytest.mark.parametrize("kind", ["partners", "students", "placements"])
+@pytest.mark.parametrize("kind", ["partners", "students", "contacts", "placements"])
 def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -611,6 +611,10 @@ def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
             return [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(n)]
         if kind == "students":
             return [["email", "full_name"]] + [[f"n{i}@example.jp", "学生"] for i in range(n)]
+        if kind == "contacts":
+            return [["partner", "full_name", "email"]] + [
+                ["株式会社受入", f"担当{i}", f"n{i}@example.jp"] for i in range(n)
+            ]
         return [PLACEMENT_HEADER] + [
             placement_row(f"s{i % 3}@example.jp", starts_on=f"2026-09-{i + 1:02d}") for i in range(n)
         ]
@@ -627,6 +631,7 @@ def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
             Placement.objects.filter(tenant=tenant).delete()
             Partner.objects.filter(tenant=tenant, name__startswith="株式会社").exclude(themes__isnull=False).delete()
             Invitation.objects.filter(tenant=tenant, email__startswith="n").delete()
+            PartnerContact.objects.filter(tenant=tenant).delete()
     assert queries[0] == queries[1]
 
 
