@@ -9,6 +9,7 @@ XLSX is written in openpyxl's write-only mode, so memory does not grow with the 
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -420,7 +421,12 @@ class _SheetHandler(_Texts):
                 return ""
         if kind == "b":
             return raw.strip() in ("1", "true")
-        if kind in ("str", "e", "d"):
+        if kind == "d":  # an ISO 8601 date cell
+            try:
+                return datetime.datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return raw
+        if kind in ("str", "e"):
             return raw
         return _number(raw.strip(), style.isdigit() and int(style) in self.dates, self.date1904)
 

@@ -160,14 +160,15 @@ def test_the_reader_keeps_what_excel_shows():
     rows = (
         '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="b"><v>1</v></c></row>'
         '<row r="3"><c r="A3" t="s"><v>1</v></c><c r="B3" s="1"><v>46266</v></c><c r="C3"><v>2.5</v></c>'
-        '<c r="D3"><f>SUM(C3:C3)</f><v>2.5</v></c></row>'
+        '<c r="D3"><f>SUM(C3:C3)</f><v>2.5</v></c><c r="E3" t="d"><v>2027-02-28T00:00:00</v></c></row>'
     )
     values = xlsx_rows(workbook(rows, shared=shared, styles=styles), ReadLimits(10, 10, 100, 100, 1000, 100_000))
     assert values[0] == ["name", None, True]
     assert values[1] == []
     assert values[2][0] == "株式会社金沢"
     assert values[2][1].date().isoformat() == "2026-09-01"
-    assert values[2][2:] == [2.5, "=SUM(C3:C3)"]
+    assert values[2][2:4] == [2.5, "=SUM(C3:C3)"]
+    assert values[2][4].date().isoformat() == "2027-02-28"
 
 
 def test_refusals_carry_their_reason_for_any_caller():
