@@ -132,10 +132,10 @@ def _reference(text):
 
 
 def _local(name, cache={}):  # noqa: B006 - a deliberate memo of the few tag names a file uses
-    """The tag or attribute name without its namespace ("uri name" as expat reports it)."""
+    """The tag or attribute name without its namespace prefix ("x:c" -> "c")."""
     local = cache.get(name)
     if local is None:
-        local = cache[name] = name.rpartition(" ")[2]
+        local = cache[name] = name.rpartition(":")[2]
     return local
 
 
@@ -146,6 +146,11 @@ class _Budget:
         self.characters = 0
         self.elements = 0
         self.elements_limit = limits.elements or limits.cells * 4 + limits.rows * 2 + 100_000
+
+    def element(self):
+        self.elements += 1
+        if self.elements > self.elements_limit:
+            raise SpreadsheetRefused("elements", limit=self.elements_limit)
 
     def bytes_read(self, count):
         self.unpacked += count
@@ -164,21 +169,32 @@ def _refuse_declarations(*args):
 
 def _parse(archive, name, budget, handler):
     """Feeds one part of the archive to expat as it is unpacked. `handler` has start(tag,
-    attributes), end(tag) and text(data); tags and attribute names come without namespaces."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+    attributes), end(tag) and text(data), tags without their namespace prefix. A handler that
+    counts the elements itself (`counts_elements`, the hot parts: the sheet and its strings) gets
+    expat's callbacks directly when the part uses the default namespace, as spreadsheet
+    programs write it; otherwise each tag is mapped first and counted here."""
+    parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_declarations
     parser.EntityDeclHandler = _refuse_declarations
-    budget_limit = budget.elements_limit
+    counted = getattr(handler, "counts_elements", False)
 
-    def start(tag, attributes):
-        budget.elements += 1
-        if budget.elements > budget_limit:
-            raise SpreadsheetRefused("elements", limit=budget_limit)
+    def mapped_start(tag, attributes):
+        if not counted:
+            budget.element()
         handler.start(_local(tag), attributes)
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda tag: handler.end(_local(tag))
+    def mapped_end(tag):
+        handler.end(_local(tag))
+
+    def first(tag, attributes):
+        direct = counted and ":" not in tag
+        parser.StartElementHandler = handler.start if direct else mapped_start
+        parser.EndElementHandler = handler.end if direct else mapped_end
+        parser.StartElementHandler(tag, attributes)
+
+    parser.StartElementHandler = first
+    parser.EndElementHandler = mapped_end
     parser.CharacterDataHandler = handler.text
     with archive.open(name) as member:
         while chunk := member.read(READ_CHUNK):
@@ -279,12 +295,15 @@ class _StylesHandler(_WorkbookHandler):
 
 
 class _SharedStringsHandler(_Texts):
+    counts_elements = True
+
     def __init__(self, budget):
         super().__init__(budget)
         self.strings = []
         self.limit = budget.limits.shared_strings
 
     def start(self, tag, attributes):
+        self.budget.element()
         if tag == "si":
             if len(self.strings) >= self.limit:
                 raise SpreadsheetRefused("shared_strings", limit=self.limit)
@@ -332,6 +351,8 @@ def _number(text, dated, date1904):
 class _SheetHandler(_Texts):
     """Rows of cell values; a row's list ends at its last value, gaps between rows are empty rows."""
 
+    counts_elements = True
+
     def __init__(self, budget, strings, dates, date1904):
         super().__init__(budget)
         self.limits = budget.limits
@@ -343,6 +364,10 @@ class _SheetHandler(_Texts):
         self.capture = None
 
     def start(self, tag, attributes):
+        budget = self.budget
+        budget.elements += 1
+        if budget.elements > budget.elements_limit:
+            raise SpreadsheetRefused("elements", limit=budget.elements_limit)
         if tag == "c":
             self.cell = (attributes.get("r"), attributes.get("t") or "n", attributes.get("s") or "0")
             self.raw = self.formula = self.capture = None

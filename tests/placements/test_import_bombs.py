@@ -241,3 +241,17 @@ def test_the_memory_bound_raises_inside_and_lifts_after():
     with pytest.raises(MemoryError), memory_bound(32 * 1024 * 1024):
         bytearray(256 * 1024 * 1024)
     assert len(bytearray(256 * 1024 * 1024)) == 256 * 1024 * 1024
+
+
+def test_a_workbook_written_with_namespace_prefixes_reads_the_same():
+    """Some libraries write x:row, x:c (a prefix for the spreadsheet namespace) instead of the
+    default namespace; their cells are read all the same, and count against the same limits."""
+    sheet = (
+        f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>name</x:t>'
+        '</x:is></x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    data = workbook(extra={"xl/worksheets/sheet1.xml": sheet})
+    assert xlsx_rows(data, ReadLimits(10, 10, 100, 100, 1000, 100_000)) == [["name", 7]]
+    with pytest.raises(SpreadsheetRefused) as refused:
+        xlsx_rows(data, ReadLimits(10, 10, 1, 100, 1000, 100_000))
+    assert refused.value.code == "cells"
