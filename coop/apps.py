@@ -7,4 +7,17 @@ class CoopConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from allauth.account.signals import authentication_step_completed  # the app registry is ready now
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+        authentication_step_completed.connect(_code_proves_email, weak=False, dispatch_uid="coop.code_proves_email")
+
+
+def _code_proves_email(sender, request, method, user, **extra):
+    """A sign-in code reached the address: it is verified (allauth verifies only an address it
+    already has a row for, and would otherwise ask the person to confirm it again)."""
+    if method == "code":
+        from .services import email_address_proven  # services import models: not at app loading
+
+        email_address_proven(user=user, email=extra.get("email"))

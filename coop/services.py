@@ -14,7 +14,11 @@ from . import links
 from .access import is_operator
 from .models import Invitation, Membership, Role, Tenant, User
 from .signals import membership_joined
-from .tasks import send_invitation_email
+from .tasks import send_invitation_email, send_invitation_emails
+from .tokens import hash_token, new_token
+
+# Invitation emails queued per task by invitations_create_many().
+INVITATION_EMAIL_BATCH = 100
 
 
 def invitation_check(*, tenant, email):
@@ -45,6 +49,53 @@ def invitation_create(*, tenant, email, role, by):
             lambda: send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
         )
     return invitation, token
+
+
+def invitations_create_many(*, tenant, people, role, by):
+    """Invites many people at once (an import): `people` are (email, language) pairs, language
+    "" for the tenant's. Like invitation_create(), a new invitation replaces an earlier pending
+    one for the address, and nobody joins before accepting; the caller checks membership. Each
+    person's email is queued after commit. Returns the invitations."""
+    people = {User.objects.normalize_email(email).lower(): language for email, language in people}
+    if not people:
+        return []
+    expires = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    tokens = {email: new_token() for email in people}
+    with transaction.atomic():
+        emails = sorted(people)
+        for start in range(0, len(emails), 500):
+            Invitation.objects.filter(
+                tenant=tenant, email__in=emails[start : start + 500], accepted_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    tenant=tenant,
+                    email=email,
+                    role=role,
+                    invited_by=by,
+                    expires_at=expires,
+                    token_hash=hash_token(tokens[email]),
+                )
+                for email in emails
+            ],
+            batch_size=500,
+        )
+        if any(invitation.pk is None for invitation in invitations):  # a database without RETURNING
+            ids = dict(
+                Invitation.objects.filter(token_hash__in=[i.token_hash for i in invitations]).values_list(
+                    "token_hash", "pk"
+                )
+            )
+            for invitation in invitations:
+                invitation.pk = ids[invitation.token_hash]
+        letters = [[i.pk, tokens[i.email], people[i.email]] for i in invitations]
+        for start in range(0, len(letters), INVITATION_EMAIL_BATCH):
+            batch = letters[start : start + INVITATION_EMAIL_BATCH]
+            transaction.on_commit(
+                lambda batch=batch: send_invitation_emails.delay(tenant_id=tenant.pk, invitations=batch)
+            )
+    return invitations
 
 
 def invitation_revoke(*, invitation, by):
@@ -107,6 +158,18 @@ def membership_activate(*, membership, by):
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     return membership
+
+
+def email_address_proven(*, user, email):
+    """`user` has just shown they receive mail at `email` (a sign-in code reached it): the
+    address counts as verified, so nobody is asked to confirm it again."""
+    if not email or email.lower() != user.email.lower():
+        return
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email=user.email,
+        defaults={"verified": True, "primary": not EmailAddress.objects.filter(user=user, primary=True).exists()},
+    )
 
 
 def user_set_language(*, user, language):

@@ -15,16 +15,33 @@ from .models import ExportJob, Invitation, Tenant, User
 from .tenant_tasks import tenant_task
 
 
-@tenant_task
-def send_invitation_email(*, tenant, invitation_id, token):
-    invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id, tenant=tenant)
+def _invitation_mail(tenant, invitation, token, language=""):
     path = reverse("coop:invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token})
     mail_send(
         template="invitation",
         context={"invitation": invitation, "tenant": tenant, "url": site_url(path)},
         to=[invitation.email],
-        language=language_for(None, tenant),
+        language=language or language_for(None, tenant),
     )
+
+
+@tenant_task
+def send_invitation_email(*, tenant, invitation_id, token):
+    invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id, tenant=tenant)
+    _invitation_mail(tenant, invitation, token)
+
+
+@tenant_task
+def send_invitation_emails(*, tenant, invitations):
+    """The invitations of an import: [[invitation id, token, language or ""], ...]. One still
+    pending gets its email; a revoked or accepted one (replaced meanwhile) does not."""
+    letters = {pk: (token, language) for pk, token, language in invitations}
+    pending = Invitation.objects.filter(
+        tenant=tenant, pk__in=letters, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+    for invitation in pending:
+        token, language = letters[invitation.pk]
+        _invitation_mail(tenant, invitation, token, language)
 
 
 @tenant_task

@@ -7,6 +7,9 @@ tenant's scope and time zone, so a task without a scope cannot exist (as pretix'
     send_rater_link.delay(tenant_id=tenant.pk, link_id=link.pk, token=token)
 """
 
+import contextlib
+import os
+
 from celery import Task, shared_task
 from django.utils import timezone
 from django_scopes import scope
@@ -31,3 +34,33 @@ class TenantTask(Task):
 
 def tenant_task(function):
     return shared_task(base=TenantTask)(function)
+
+
+@contextlib.contextmanager
+def memory_bound(extra_bytes):
+    """Within the block, the process may map at most `extra_bytes` more than it has mapped now:
+    an allocation beyond raises MemoryError (which the caller turns into a refusal) instead of
+    the machine swapping or the kernel killing the worker. 0 or None: no bound. Linux and the
+    BSDs; elsewhere no bound."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        resource = None
+    if not extra_bytes or resource is None or not hasattr(resource, "RLIMIT_AS"):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        yield
+        return
+    cap = mapped + extra_bytes
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -1,4 +1,5 @@
-"""django-import-export resources for the staff imports: partners, students, placements.
+"""django-import-export resources for the staff imports: partners, partner contacts, students,
+placements.
 
 Each resource is built for one tenant (`Resource(tenant=..., by=...)`) and never looks outside it:
 foreign keys are looked up through `TenantForeignKeyWidget`, whose queryset is filtered on the
@@ -15,12 +16,13 @@ validates. Row numbers in errors are spreadsheet lines (the header is line 1).
 """
 
 from .kinds import COUNTED_TYPES, KINDS, Column, ImportKind
-from .tables import PartnerResource, PlacementResource, StudentResource
+from .tables import ContactResource, PartnerResource, PlacementResource, StudentResource
 
 __all__ = [
     "COUNTED_TYPES",
     "KINDS",
     "Column",
+    "ContactResource",
     "ImportKind",
     "PartnerResource",
     "PlacementResource",

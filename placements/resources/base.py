@@ -10,8 +10,6 @@ from .cells import UPDATE_BATCH_SIZE, TenantForeignKeyWidget
 class TenantResource(resources.ModelResource):
     """Base for the tenant imports. Subclasses declare their fields and may add `check_row()`."""
 
-    # True where an "update" of the import-export row is a new thing for the tenant (a membership).
-    updates_count_as_new = False
     # Model fields that full_clean() must not check: foreign keys (looked up above, in the tenant;
     # Django would run one query per key and row) and fields the import does not set.
     clean_exclude = ("tenant",)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.results import RowResult
 
 from .cells import normalize_key
-from .tables import PartnerResource, PlacementResource, StudentResource
+from .tables import ContactResource, PartnerResource, PlacementResource, StudentResource
 
 # --- What each kind of import reads ------------------------------------------------------
 
@@ -28,6 +28,9 @@ class ImportKind:
     columns: tuple
     # Columns that are recognised and deliberately not imported.
     ignored: tuple = field(default_factory=tuple)
+    # What the preview calls a new row, and what the confirmation says.
+    new_label: object = gettext_lazy("New")
+    confirmed: object = gettext_lazy("%(what)s imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
 
     def column_for(self, header):
         """The column key a header names (its key or a Japanese alias), or None."""
@@ -89,21 +92,58 @@ KINDS = {
         columns=(
             Column(
                 "email",
-                gettext_lazy("Email address. A new address gets an account; the person joins as a student."),
+                gettext_lazy(
+                    "Email address. Each address is sent an invitation; the person joins as a student when they "
+                    "accept it and enters their own name."
+                ),
                 True,
                 "student@example.jp",
                 ("メールアドレス", "メール", "e-mail", "mail"),
             ),
             Column(
-                "full_name",
-                gettext_lazy("Full name (needed for a new account)"),
+                "language",
+                gettext_lazy("Language of the invitation email: ja or en (empty: the institution's)"),
                 False,
-                "金沢 太郎",
-                ("氏名", "名前", "name"),
+                "ja",
+                ("言語",),
             ),
-            Column("language", gettext_lazy("ja or en (empty: the browser's language)"), False, "ja", ("言語",)),
         ),
-        ignored=("student_number", "学籍番号"),
+        ignored=("student_number", "学籍番号", "full_name", "氏名"),
+        new_label=gettext_lazy("To invite"),
+        confirmed=gettext_lazy(
+            "Invitations were emailed to %(new)s people: each joins as a student on accepting theirs. "
+            "%(unchanged)s were students or invited already."
+        ),
+    ),
+    "contacts": ImportKind(
+        code="contacts",
+        label=gettext_lazy("Partner contacts"),
+        resource_class=ContactResource,
+        columns=(
+            Column(
+                "partner", gettext_lazy("Partner name, as registered"), True, "株式会社サンプル", ("受入先", "企業名")
+            ),
+            Column("full_name", gettext_lazy("Full name"), True, "白山 花子", ("氏名", "担当者名", "名前")),
+            Column("title", gettext_lazy("Job title"), False, "人事部 課長", ("役職", "部署・役職")),
+            Column(
+                "email",
+                gettext_lazy(
+                    "Email address. An existing contact of the partner with this address is updated; a new one is "
+                    "sent an invitation to the portal as a partner person."
+                ),
+                False,
+                "hakusan@example.co.jp",
+                ("メールアドレス", "メール", "e-mail", "mail"),
+            ),
+            Column(
+                "phone",
+                gettext_lazy("Phone number; may start with + for a country code"),
+                False,
+                "076-123-4567",
+                ("電話", "電話番号", "tel"),
+            ),
+            Column("notes", gettext_lazy("Notes"), False, "", ("備考", "メモ")),
+        ),
     ),
     "placements": ImportKind(
         code="placements",

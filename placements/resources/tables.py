@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from coop.models import Membership, Role, User
+from coop.selectors import invitations_for_tenant
+from coop.services import invitations_create_many
 
-from ..models import Partner, Placement
+from ..models import Partner, PartnerContact, Placement
 from ..selectors.agreements import work_period_agreement
 from .base import TenantResource
 from .cells import (
@@ -74,13 +76,14 @@ class PartnerResource(TenantResource):
 
 
 class StudentResource(TenantResource):
-    """Students by email address. A new address becomes an account (without a password: the
-    person sets one through "forgot password" or an invitation); an account without a
-    membership here gets a student membership. The account itself is shared with other
-    tenants and is never changed by an import."""
+    """Students by email address, as invitations: nobody joins this institution through an
+    import. Each address that is not a student here yet is sent an invitation (role student);
+    the person joins when they accept it, setting up an account if they have none. An import
+    never reads or changes accounts, which belong to their people and may be members of other
+    institutions: the preview says nothing about whether an address has one, or what another
+    institution holds. The row is checked on a throwaway User; nothing of it is saved."""
 
     email = Field(attribute="email", column_name="email", widget=EmailWidget(required=True))
-    full_name = Field(attribute="full_name", column_name="full_name", widget=TextWidget())
     language = Field(
         attribute="language",
         column_name="language",
@@ -89,13 +92,10 @@ class StudentResource(TenantResource):
     )
 
     clean_exclude = ("password", "last_login")
-    # For the tenant, an account that joins is a new student whether or not the account existed
-    # (and the counts do not tell whether an address has an account elsewhere).
-    updates_count_as_new = True
 
     class Meta:
         model = User
-        fields = ("email", "full_name", "language")
+        fields = ("email", "language")
         import_id_fields = ("email",)
         use_bulk = True
         batch_size = BATCH_SIZE
@@ -104,17 +104,18 @@ class StudentResource(TenantResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.new_memberships = []
-        self.users = {}
+        self.invites = []
         self.memberships = {}
+        self.invitations = {}  # email -> the pending invitation to this tenant
 
     def get_queryset(self):
-        return User.objects.all()  # accounts are global; memberships say who belongs where
+        return User.objects.none()  # accounts are not this tenant's to look up
 
     def init_instance(self, row=None):
-        user = User()
-        user.set_unusable_password()
-        return user
+        return User()
+
+    def get_instance(self, instance_loader, row):
+        return None
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -122,26 +123,20 @@ class StudentResource(TenantResource):
             return
         emails = {str(value).strip().lower() for value in dataset["email"] if value}
         for chunk in chunks(sorted(emails)):
-            for user in User.objects.filter(email__in=chunk):
-                self.users[user.email] = user
             for membership in Membership.objects.filter(tenant=self.tenant, user__email__in=chunk).select_related(
                 "user"
             ):
                 self.memberships[membership.user.email] = membership
-
-    def get_instance(self, instance_loader, row):
-        return self.users.get(str(row.get("email") or "").strip().lower())
-
-    def assign_fields(self, instance, row, **kwargs):
-        # An existing account is checked against the row but left as it is.
-        super().assign_fields(instance if instance.pk is None else User(), row, **kwargs)
+            for invitation in invitations_for_tenant(self.tenant, pending_only=True).filter(email__in=chunk):
+                self.invitations[invitation.email] = invitation
 
     def duplicate_key(self, instance, row):
         return str(row.get("email") or "").strip().lower() or None
 
     def check_row(self, instance, row, errors, **kwargs):
         problems = {}
-        membership = self.memberships.get(instance.email) if instance.pk else None
+        membership = self.memberships.get(instance.email)
+        invitation = self.invitations.get(instance.email)
         if membership is not None and membership.role != Role.STUDENT:
             problems["email"] = _("%(email)s is already a member of this institution as %(role)s.") % {
                 "email": instance.email,
@@ -151,41 +146,31 @@ class StudentResource(TenantResource):
             problems["email"] = _(
                 "%(email)s no longer has access to this institution; an import does not give it back."
             ) % {"email": instance.email}
-        if instance.pk is None and "full_name" not in errors and not str(row.get("full_name") or "").strip():
-            problems["full_name"] = _("A full name is needed for a new account.")
+        elif membership is None and invitation is not None and invitation.role != Role.STUDENT:
+            problems["email"] = _("%(email)s already has a pending invitation as %(role)s.") % {
+                "email": instance.email,
+                "role": invitation.get_role_display(),
+            }
         return problems
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or instance.pk is None:
+        """Already a student here, or already invited as one: nothing to send."""
+        if import_validation_errors:
             return False
-        return instance.email in self.memberships  # already a student here: nothing to do
+        return instance.email in self.memberships or instance.email in self.invitations
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if is_create:
-            self.create_instances.append(instance)
-        self.new_memberships.append(instance)
+        self.invites.append((instance.email, instance.language))
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if dry_run:
-            self.create_instances.clear()
-            self.new_memberships.clear()
-            return
         try:
-            User.objects.bulk_create(self.create_instances, batch_size=batch_size)
-            missing = [user for user in self.new_memberships if user.pk is None]
-            if missing:  # databases that do not return ids from a bulk insert
-                ids = dict(User.objects.filter(email__in=[u.email for u in missing]).values_list("email", "pk"))
-                for user in missing:
-                    user.pk = ids[user.email]
-            Membership.objects.bulk_create(
-                [Membership(tenant=self.tenant, user=user, role=Role.STUDENT) for user in self.new_memberships],
-                batch_size=batch_size,
-            )
+            if not dry_run:
+                invitations_create_many(tenant=self.tenant, people=self.invites, role=Role.STUDENT, by=self.by)
         except Exception as error:  # noqa: BLE001 - reported as a file-level error, the import rolls back
             self.handle_import_error(result, error, raise_errors)
         finally:
             self.create_instances.clear()
-            self.new_memberships.clear()
+            self.invites.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self.update_instances.clear()
@@ -301,3 +286,94 @@ class PlacementResource(TenantResource):
         elif instance.schedule == Placement.Schedule.FULL_TIME:
             instance.weekdays = ""
         return problems
+
+
+class ContactResource(TenantResource):
+    """People at partners (企業担当者), by partner and email address (or full name when there is
+    no address): an existing contact of that partner is updated. Each new contact with an
+    address who has no portal access here is sent an invitation with the partner role; the
+    account is linked to the contact when they accept (placements.services.partners.
+    contact_link_user). A partner person of this institution with that address is linked at once."""
+
+    partner = Field(attribute="partner", column_name="partner")
+    full_name = Field(attribute="full_name", column_name="full_name", widget=TextWidget(required=True))
+    title = Field(attribute="title", column_name="title", widget=TextWidget())
+    email = Field(attribute="email", column_name="email", widget=EmailWidget())
+    phone = Field(attribute="phone", column_name="phone", widget=TextWidget(phone=True))
+    notes = Field(attribute="notes", column_name="notes", widget=TextWidget())
+
+    clean_exclude = ("tenant", "partner", "department", "user")
+
+    class Meta:
+        model = PartnerContact
+        fields = ("partner", "full_name", "title", "email", "phone", "notes")
+        import_id_fields = ("partner",)  # with the email or full name: see get_instance()
+        use_bulk = True
+        batch_size = BATCH_SIZE
+        skip_diff = True
+        clean_model_instances = True
+
+    def __init__(self, *, tenant, by=None):
+        super().__init__(tenant=tenant, by=by)
+        self.fields["partner"].widget = PartnerWidget(tenant=tenant)
+        self.existing = {}
+        self.members = {}  # email -> active membership here
+        self.invited = set()  # emails with a pending invitation here
+        self.invites = []
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        partners = [partner.pk for partner in self.fields["partner"].widget.cache.values() if partner]
+        for chunk in chunks(partners):
+            for contact in self.get_queryset().filter(partner_id__in=chunk):
+                self.existing[self._key(contact.partner_id, contact.email, contact.full_name)] = contact
+        if "email" not in self.columns:
+            return
+        emails = {str(value).strip().lower() for value in dataset["email"] if value}
+        for chunk in chunks(sorted(emails)):
+            members = Membership.objects.filter(tenant=self.tenant, user__email__in=chunk, is_active=True)
+            for membership in members.select_related("user"):
+                self.members[membership.user.email] = membership
+            pending = invitations_for_tenant(self.tenant, pending_only=True).filter(email__in=chunk)
+            self.invited.update(pending.values_list("email", flat=True))
+
+    @staticmethod
+    def _key(partner_id, email, full_name):
+        email = (email or "").strip().lower()
+        return (partner_id, "email", email) if email else (partner_id, "name", (full_name or "").strip())
+
+    def get_instance(self, instance_loader, row):
+        try:
+            partner = self.fields["partner"].clean(row)
+        except (ValueError, KeyError):
+            return None
+        if partner is None:
+            return None
+        return self.existing.get(self._key(partner.pk, row.get("email"), row.get("full_name")))
+
+    def duplicate_key(self, instance, row):
+        if instance.partner_id is None:
+            return None
+        return self._key(instance.partner_id, instance.email, instance.full_name)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        email = (instance.email or "").lower()
+        membership = self.members.get(email)
+        if instance.user_id is None and membership is not None and membership.role == Role.PARTNER:
+            instance.user = membership.user  # already a partner person here: linked at once
+            if not is_create:
+                instance._import_changed = {*getattr(instance, "_import_changed", ()), "user"}
+        elif instance.user_id is None and email and membership is None and email not in self.invited:
+            self.invites.append((email, ""))
+            self.invited.add(email)
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        try:
+            if not dry_run:
+                invitations_create_many(tenant=self.tenant, people=self.invites, role=Role.PARTNER, by=self.by)
+        except Exception as error:  # noqa: BLE001 - reported as a file-level error, the import rolls back
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.invites.clear()

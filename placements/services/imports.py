@@ -1,22 +1,31 @@
-"""Imports of partners, students (with memberships) and placements from CSV or XLSX files.
+"""Imports of partners, partner contacts, students and placements from CSV or XLSX files.
+People (students, partner contacts) are only ever invited: they join when they accept.
 
 The flow, for staff and admins of one tenant:
 
-1. `import_upload()` reads the file once for file-level problems (size, format, encoding,
-   header row) and keeps it under MEDIA_ROOT/imports/<tenant id>/<random token>, readable by
-   the server only. The client never holds a copy that is trusted later.
+1. `import_upload()` decodes the file, the only time it is read, checks it for file-level
+   problems (size, format, encoding, limits, header row) and keeps its rows under
+   MEDIA_ROOT/imports/<tenant id>/<random token>, readable by the server only. The client
+   never holds a copy that is trusted later.
 2. `import_preview()` is the dry run: every row is validated, nothing is written. It returns
    counts of new / updated / unchanged rows and the errors, each with its spreadsheet row,
    column and a message in words (in the active language).
 3. `import_confirm()` validates again and writes everything in one transaction; a single bad
-   row (or a database error) rolls it all back. After a successful import the file is deleted.
+   row (or a database error) rolls it all back. After a successful import the rows are deleted.
 
 Files are decoded as XLSX when they start with the ZIP signature, otherwise as text: UTF-8 with
 or without BOM, UTF-16 with BOM (Excel's "Unicode text"), then CP932 (Shift_JIS as Japanese
 Excel writes it, with its extensions ①, ㈱, ～). Anything else is a file-level error.
 
-Settings (all optional): IMPORT_MAX_BYTES (5 MB), IMPORT_MAX_ROWS (20,000),
+Settings (all optional): IMPORT_MAX_BYTES (5 MB), IMPORT_MAX_ROWS (20,000), IMPORT_MAX_COLUMNS
+(100), IMPORT_MAX_CELLS (300,000 filled cells), IMPORT_MAX_CHARACTERS (10 million characters of
+text), IMPORT_MAX_UNPACKED_BYTES (an XLSX's parts together, 10 x IMPORT_MAX_BYTES),
 IMPORT_KEEP_SECONDS (how long an unconfirmed upload is kept, 1 day).
+
+Every limit is enforced while the file is read (coop.spreadsheets.xlsx_rows streams the
+workbook's XML; a CSV row is checked as it is read), never after the whole file is in memory:
+any file up to IMPORT_MAX_BYTES is answered in seconds and a bounded amount of memory. The file
+is decoded once, at upload; the preview and the confirmation reuse the rows kept then.
 """
 
 import codecs
@@ -29,7 +38,6 @@ import os
 import re
 import secrets
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +49,11 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from tablib import Dataset
 
-from coop.spreadsheets import csv_bytes
+from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
+from coop.tenant_tasks import memory_bound
 
 from ..resources import KINDS
+from ..tasks import import_confirm_task
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +80,20 @@ def max_bytes():
 
 def max_rows():
     return getattr(settings, "IMPORT_MAX_ROWS", 20_000)
+
+
+def max_columns():
+    return getattr(settings, "IMPORT_MAX_COLUMNS", 100)
+
+
+def worker_rows():
+    """Confirmations of files with more rows than this run in the worker."""
+    return getattr(settings, "IMPORT_WORKER_ROWS", 2_000)
+
+
+def worker_memory():
+    """How much more memory than it holds the worker may take for one import."""
+    return getattr(settings, "IMPORT_WORKER_MEMORY", 512 * 1024 * 1024)
 
 
 def keep_seconds():
@@ -107,11 +131,25 @@ class ImportResult:
     file_errors: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
     written: bool = False
+    queued: bool = False  # handed to the worker: see import_status()
     seconds: float = 0.0
 
     @property
     def label(self):
         return KINDS[self.kind].label
+
+    @property
+    def new_label(self):
+        return KINDS[self.kind].new_label
+
+    @property
+    def confirmed_message(self):
+        return str(KINDS[self.kind].confirmed) % {
+            "what": self.label,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
     @property
     def error_rows(self):
@@ -180,37 +218,79 @@ def _cell_text(value):
     return str(text if isinstance(text, str) else value)
 
 
-def _decode_xlsx(data):
-    import openpyxl  # loaded when a workbook is read, not by every process
+def read_limits():
+    """What one import may hold; a workbook is refused as soon as it declares or holds more."""
+    rows = max_rows() + 1  # and the header
+    columns = max_columns()
+    cells = getattr(settings, "IMPORT_MAX_CELLS", 300_000)
+    return ReadLimits(
+        rows=rows,
+        columns=columns,
+        cells=cells,
+        shared_strings=cells,
+        characters=getattr(settings, "IMPORT_MAX_CHARACTERS", 10_000_000),
+        unpacked_bytes=getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 10 * max_bytes()),
+    )
 
+
+def _refusal(refused):
+    """The person's words for why a workbook is not read, naming the limit."""
+    params = {key: f"{value:,}" if isinstance(value, int) else value for key, value in refused.params.items()}
+    limit = refused.params.get("limit", 0)
+    if refused.code in ("rows", "dimension_rows"):
+        params["limit"] = f"{max_rows():,}"  # the person counts rows without the header
+    if refused.code in ("dimension_columns", "column"):
+        params["last"] = column_letters(limit)
+    if refused.code == "dimension_columns":
+        params["declared"] = column_letters(refused.params["columns"])
+    messages = {
+        "not_xlsx": _(
+            "This file is neither a CSV file nor an Excel workbook (.xlsx). Save it as CSV or .xlsx and try again."
+        ),
+        "unreadable": _("This Excel workbook could not be read. Save it again as .xlsx or as CSV."),
+        "no_sheet": _("The workbook has no sheet to import."),
+        "parts": _("This workbook holds more than %(limit)s parts. Save only the table as .xlsx or as CSV."),
+        "unpacked": lambda: (
+            _(
+                "This workbook unpacks to more than %(size)s, the most an import may hold. Delete unused sheets and "
+                "columns, or save only the table as CSV."
+            )
+            % {"size": filesizeformat(limit)}
+        ),
+        "dimension_columns": _(
+            "The sheet declares its table as %(ref)s, up to column %(declared)s; an import reads at most %(limit)s "
+            "columns (up to column %(last)s). Delete the unused columns, or save only the table as CSV."
+        ),
+        "dimension_rows": _(
+            "The sheet declares its table as %(ref)s, down to row %(rows)s: more than %(limit)s rows besides the "
+            "header. Delete the empty rows below the table, or split it into smaller files."
+        ),
+        "column": _(
+            "Cell %(cell)s is beyond column %(last)s: an import reads at most %(limit)s columns. Delete the cells "
+            "to the right of the table, or save only the table as CSV."
+        ),
+        "rows": _too_many_rows().messages[0],
+        "cells": _("The file has more than %(limit)s filled cells. Split it into smaller files."),
+        "shared_strings": _(
+            "The workbook holds more than %(limit)s different texts, more than an import may hold. "
+            "Save only the table as .xlsx or as CSV."
+        ),
+        "characters": _(
+            "The texts in the file are longer than %(limit)s characters together. Split it into smaller files."
+        ),
+        "elements": _("The sheet holds more than %(limit)s entries. Save only the table as .xlsx or as CSV."),
+    }
+    message = messages.get(refused.code, messages["unreadable"])
+    return ImportFileError(message() if callable(message) else message % params)
+
+
+def _decode_xlsx(data):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise _not_a_table() from None
-    if "xl/workbook.xml" not in names:
-        raise _not_a_table()
-    if unpacked > 20 * max_bytes():
-        raise ImportFileError(_("This workbook unpacks to more data than an import may hold. Split it first."))
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - any failure to parse is the same message to the person
-        raise ImportFileError(_("This Excel workbook could not be read. Save it again as .xlsx or as CSV.")) from None
-    rows = DecodedRows()
+        values = xlsx_rows(data, read_limits())
+    except SpreadsheetRefused as refused:
+        raise _refusal(refused) from None
+    rows = DecodedRows([_cell_text(value) for value in row] for row in values)
     rows.encoding = "xlsx"
-    limit = max_rows() + 1
-    try:
-        sheet = workbook.active if workbook.active in workbook.worksheets else None
-        sheet = sheet or (workbook.worksheets[0] if workbook.worksheets else None)
-        if sheet is None:
-            raise ImportFileError(_("The workbook has no sheet to import."))
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > limit:
-                raise _too_many_rows()
-    finally:
-        workbook.close()
     return rows
 
 
@@ -248,8 +328,20 @@ def _decode_text(data):
     limit = max_rows() + 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     record_line = last_line = 1
+    limits, cells = read_limits(), 0
     try:
         for row in reader:
+            while row and not row[-1].strip():
+                row.pop()  # the empty cells Excel leaves at the end of a line
+            if len(row) > limits.columns:
+                raise _refusal(
+                    SpreadsheetRefused(
+                        "column", limit=limits.columns, cell=f"{column_letters(len(row))}{reader.line_num}"
+                    )
+                )
+            cells += sum(1 for cell in row if cell)
+            if cells > limits.cells:
+                raise _refusal(SpreadsheetRefused("cells", limit=limits.cells))
             rows.append(row)
             if len(rows) > limit:
                 raise _too_many_rows()
@@ -367,8 +459,6 @@ def _run(*, tenant, kind, rows, by, dry_run, result):
     )
     totals = outcome.totals
     result.new, result.updated, result.unchanged = totals["new"], totals["update"], totals["skip"]
-    if resource.updates_count_as_new:
-        result.new, result.updated = result.new + result.updated, 0
     for invalid in outcome.invalid_rows:
         values = dict(zip(table.dataset.headers, table.dataset[invalid.number - 1], strict=True))
         for attribute, messages in invalid.error_dict.items():
@@ -410,7 +500,7 @@ def _paths(tenant, token):
     if not TOKEN.fullmatch(token or ""):
         raise ImportExpired()
     directory = _directory(tenant)
-    return directory / f"{token}.json", directory / f"{token}.upload"
+    return directory / f"{token}.json", directory / f"{token}.rows"
 
 
 def _write_private(path, data):
@@ -429,7 +519,7 @@ def _purge_stale(directory):
             pass
 
 
-def _store(*, tenant, kind, data, filename, by):
+def _store(*, tenant, kind, rows, filename, by):
     directory = _directory(tenant)
     directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     directory.mkdir(exist_ok=True, mode=0o700)
@@ -441,9 +531,12 @@ def _store(*, tenant, kind, data, filename, by):
         "user": by.pk,
         "kind": kind,
         "filename": os.path.basename(filename or "")[:200],
+        "encoding": rows.encoding,
+        "rows": len(rows),
         "created": time.time(),
     }
-    _write_private(data_path, data)
+    # The decoded rows, not the file: it is read once, here, and never again.
+    _write_private(data_path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
     _write_private(meta_path, json.dumps(meta).encode())
     return token
 
@@ -466,16 +559,19 @@ def _meta(*, tenant, token, by, kind=None):
     return meta
 
 
-def _read(path):
+def _read(path, encoding=""):
+    """The rows kept at upload."""
     try:
-        return path.read_bytes()
-    except OSError:
+        rows = DecodedRows(json.loads(path.read_bytes()))
+    except (OSError, ValueError):
         raise ImportExpired() from None
+    rows.encoding = encoding
+    return rows
 
 
 def _discard(tenant, token):
     meta_path, data_path = _paths(tenant, token)
-    for path in (meta_path, data_path, data_path.with_suffix(".confirming")):
+    for path in (meta_path, data_path, data_path.with_suffix(".confirming"), _status_path(tenant, token)):
         path.unlink(missing_ok=True)
 
 
@@ -488,12 +584,11 @@ def import_upload(*, tenant, kind, upload, by):
     Raises ImportFileError (nothing kept) when the file cannot be imported at all."""
     if kind not in KINDS:
         raise ImportFileError(_("Choose what the file contains."))
-    data = _read_upload(upload)
-    rows = import_decode(upload=data)
+    rows = import_decode(upload=upload)
     table = _table(kind, rows)
     if table.errors:
         raise ImportFileError(table.errors)
-    return _store(tenant=tenant, kind=kind, data=data, filename=getattr(upload, "name", ""), by=by)
+    return _store(tenant=tenant, kind=kind, rows=rows, filename=getattr(upload, "name", ""), by=by)
 
 
 def import_preview(*, tenant, by, kind=None, upload=None, token=None):
@@ -509,18 +604,11 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
             result.filename = os.path.basename(getattr(upload, "name", "") or "")
             return result
     meta = _meta(tenant=tenant, token=result.token, by=by, kind=kind)
-    data = _read(_paths(tenant, result.token)[1])
-    result.kind, result.filename = meta["kind"], meta["filename"]
-    with scope(tenant=tenant):
-        try:
-            rows = import_decode(upload=data)
-        except ImportFileError as error:
-            result.file_errors = list(error.messages)
-            return result
-        result.encoding = rows.encoding
-        with transaction.atomic():
-            _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=True, result=result)
-            transaction.set_rollback(True)  # the dry run writes nothing; this makes sure of it
+    rows = _read(_paths(tenant, result.token)[1], meta.get("encoding", ""))
+    result.kind, result.filename, result.encoding = meta["kind"], meta["filename"], rows.encoding
+    with scope(tenant=tenant), transaction.atomic():
+        _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=True, result=result)
+        transaction.set_rollback(True)  # the dry run writes nothing; this makes sure of it
     result.seconds = time.perf_counter() - started
     return result
 
@@ -530,11 +618,12 @@ class _Rollback(Exception):
 
 
 def import_confirm(*, tenant, token, by, kind=None):
-    """Validates the kept file again and imports it in one transaction: all rows or none.
+    """Validates the kept rows again and imports them in one transaction: all rows or none.
 
-    Returns the result; `result.written` tells whether anything was imported. The kept file is
-    deleted after a successful import; after a failed one it stays for the preview page."""
-    started = time.perf_counter()
+    Returns the result; `result.written` tells whether anything was imported. The kept rows are
+    deleted after a successful import; after a failed one they stay for the preview page. A file
+    of more than IMPORT_WORKER_ROWS rows is imported by the worker instead (`result.queued`):
+    `import_status()` follows it."""
     meta = _meta(tenant=tenant, token=token, by=by, kind=kind)
     _meta_path, data_path = _paths(tenant, token)
     claimed = data_path.with_suffix(".confirming")
@@ -542,12 +631,73 @@ def import_confirm(*, tenant, token, by, kind=None):
         data_path.rename(claimed)  # one confirmation per upload, even on a double click
     except OSError:
         raise ImportExpired() from None
+    _status_path(tenant, token).unlink(missing_ok=True)
+    if meta.get("rows", 0) > worker_rows():
+        _write_status(tenant, token, {"state": "queued"})
+        transaction.on_commit(lambda: import_confirm_task.delay(tenant_id=tenant.pk, token=token, user_id=by.pk))
+        return ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], queued=True)
+    return _confirm_claimed(tenant=tenant, token=token, by=by, meta=meta)
+
+
+def import_confirm_queued(*, tenant, token, by, memory_bytes=None):
+    """The worker's half of import_confirm(): imports the claimed rows within `memory_bytes`
+    more memory than the worker holds (IMPORT_WORKER_MEMORY), and records the outcome for
+    import_status()."""
+    meta = _meta(tenant=tenant, token=token, by=by)
+    _write_status(tenant, token, {"state": "running"})
+    limit = memory_bytes if memory_bytes is not None else worker_memory()
     try:
-        data = _read(claimed)
-        result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"])
+        with memory_bound(limit):
+            result = _confirm_claimed(tenant=tenant, token=token, by=by, meta=meta, keep_description=True)
+    except MemoryError:
+        logger.warning("import over its memory bound: tenant=%s user=%s", tenant.pk, by.pk)
+        message = _("The import needed more than %(size)s of memory and was stopped; nothing was saved.") % {
+            "size": filesizeformat(limit)
+        }
+        _write_status(tenant, token, {"state": "failed", "messages": [message]})
+        return None
+    if result.written:
+        counts = {"new": result.new, "updated": result.updated, "unchanged": result.unchanged}
+        _write_status(tenant, token, {"state": "done", "counts": counts})
+    else:
+        messages = [_("Nothing was imported: the file has problems now. See them below."), *result.file_errors]
+        _write_status(tenant, token, {"state": "failed", "messages": messages})
+    return result
+
+
+def import_status(*, tenant, token, by):
+    """The state of an import the worker has (queued, running, done or failed, with the
+    messages to show), or None when the import is not (or no longer) the worker's."""
+    meta = _meta(tenant=tenant, token=token, by=by)
+    try:
+        status = json.loads(_status_path(tenant, token).read_text())
+    except (OSError, ValueError):
+        return None
+    if status.get("state") == "done":  # said in the reader's language
+        status["message"] = ImportResult(kind=meta["kind"], **status.get("counts", {})).confirmed_message
+    return status
+
+
+def _status_path(tenant, token):
+    return _paths(tenant, token)[0].with_suffix(".status")
+
+
+def _write_status(tenant, token, status):
+    path = _status_path(tenant, token)
+    temporary = path.with_suffix(".status-new")
+    temporary.unlink(missing_ok=True)
+    _write_private(temporary, json.dumps(status, ensure_ascii=False).encode())
+    temporary.replace(path)
+
+
+def _confirm_claimed(*, tenant, token, by, meta, keep_description=False):
+    started = time.perf_counter()
+    _meta_path, data_path = _paths(tenant, token)
+    claimed = data_path.with_suffix(".confirming")
+    try:
+        rows = _read(claimed, meta.get("encoding", ""))
+        result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], encoding=rows.encoding)
         with scope(tenant=tenant):
-            rows = import_decode(upload=data)
-            result.encoding = rows.encoding
             try:
                 with transaction.atomic():
                     _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=False, result=result)
@@ -561,8 +711,12 @@ def import_confirm(*, tenant, token, by, kind=None):
         if claimed.exists():
             claimed.rename(data_path)
         raise
-    if result.written:
+    if result.written and keep_description:  # for import_status(); purged with the stale uploads
+        for path in (data_path, claimed):
+            path.unlink(missing_ok=True)
+    elif result.written:
         _discard(tenant, token)
+    if result.written:
         logger.info(
             "import confirmed: tenant=%s user=%s kind=%s new=%s updated=%s unchanged=%s",
             tenant.pk,

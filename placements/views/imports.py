@@ -57,6 +57,10 @@ def import_preview(request, tenant_slug):
     if not token:
         return redirect("placements:import_start", tenant_slug=tenant_slug)
     try:
+        status = imports.import_status(tenant=request.tenant, token=token, by=request.user)
+        if status is not None and status["state"] != "failed":  # the worker has it
+            template = "placements/imports/_progress.html" if request.htmx else "placements/imports/progress.html"
+            return render(request, template, {"status": status, "poll_url": _preview_url(tenant_slug, token)})
         result = imports.import_preview(tenant=request.tenant, token=token, by=request.user)
     except imports.ImportExpired as error:
         messages.error(request, " ".join(error.messages))
@@ -66,6 +70,7 @@ def import_preview(request, tenant_slug):
         "placements/imports/preview.html",
         {
             "result": result,
+            "worker_messages": status["messages"] if status else [],
             "errors_shown": result.errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN),
             "confirm_form": ImportConfirmForm(initial={"token": token}),
@@ -86,16 +91,14 @@ def import_confirm(request, tenant_slug):
     except imports.ImportExpired as error:
         messages.error(request, " ".join(error.messages))
         return redirect("placements:import_start", tenant_slug=tenant_slug)
+    if result.queued:  # a large file: the worker imports it while the preview page shows progress
+        return redirect(_preview_url(tenant_slug, token))
     if not result.written:
         messages.error(request, _("Nothing was imported: the file has problems now. See them below."))
         for message in result.file_errors:
             messages.error(request, message)
         return redirect(_preview_url(tenant_slug, token))
-    messages.success(
-        request,
-        _("%(what)s imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"what": result.label, "new": result.new, "updated": result.updated, "unchanged": result.unchanged},
-    )
+    messages.success(request, result.confirmed_message)
     return redirect("placements:import_start", tenant_slug=tenant_slug)
 
 

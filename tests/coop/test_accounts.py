@@ -190,3 +190,21 @@ def test_behind_the_proxy_limits_are_per_client_not_per_proxy(members, settings)
     attacker = Client()
     pages = [_sign_in(attacker, "wrong", proxy, forwarded_for=f"192.0.2.{n}, 203.0.113.66") for n in range(6)]
     assert "ログイン失敗が連続しています" in pages[-1].text
+
+
+def test_signing_in_by_emailed_code_proves_the_address(client, tenant):
+    """An account without a confirmed address (made before addresses were recorded, or by the
+    operator) signs in by code and is not asked to confirm the address the code just reached."""
+    from allauth.account.models import EmailAddress  # only this test reads allauth's rows
+
+    person = User.objects.create_user(email="code.only@example.jp", full_name="コード 利用")
+    MembershipFactory(tenant=tenant, user=person, role=Role.PARTNER)
+    client.post(reverse("account_request_login_code"), {"email": "code.only@example.jp"})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    sent = len(mail.outbox)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert response["Location"] != reverse("account_email_verification_sent")
+    assert int(client.session["_auth_user_id"]) == person.pk
+    assert len(mail.outbox) == sent  # no confirmation email
+    assert EmailAddress.objects.filter(user=person, email="code.only@example.jp", verified=True).exists()

@@ -12,7 +12,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
-from coop.models import Membership, Role
+from coop.models import Invitation, Membership, Role
 from placements.models import Agreement, Partner, Placement
 
 from ..factories import AgreementFactory, PlacementFactory, ProgramFactory, TermFactory, ThemeFactory, member
@@ -59,12 +59,9 @@ def imported(tenant, kind):
             return sorted(
                 Partner.objects.filter(tenant=tenant).exclude(name="株式会社受入").values_list("name", "kind")
             )
-        if kind == "students":
-            return sorted(
-                Membership.objects.filter(tenant=tenant, user__email__startswith="new").values_list(
-                    "user__email", "role"
-                )
-            )
+        if kind == "students":  # invited; they join on accepting (tests/placements/test_import_invitations.py)
+            assert not Membership.objects.filter(tenant=tenant, user__email__startswith="new").exists()
+            return sorted(Invitation.objects.filter(tenant=tenant).values_list("email", "role"))
         return list(Placement.objects.values_list("student__email", "starts_on", "schedule", "weekdays", "direction"))
 
 
@@ -75,7 +72,7 @@ EXPECTED = {
     ),
     "students": (
         [("new1@example.jp", "student"), ("new2@example.jp", "student")],
-        "学生をインポートしました：新規 2件、更新 0件、変更なし 0件。",
+        "2名に招待メールを送りました。招待を承諾すると学生として参加します。0名はすでに学生か招待済みです。",
     ),
     "placements": (
         [("s1@example.jp", datetime.date(2026, 12, 1), "weekly_days", "2", "inbound")],

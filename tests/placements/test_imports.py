@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from coop.models import Membership, Role, User
-from placements.models import Partner, Placement
+from coop.models import Invitation, Membership, Role, User
+from placements.models import Partner, PartnerContact, Placement
 from placements.services import imports
 from placements.services.imports import ImportExpired, import_confirm, import_decode, import_preview
 
@@ -236,9 +236,14 @@ def test_missing_required_column_is_a_file_error(tenant, staff):
 def test_too_many_rows_is_a_file_error(tenant, staff, settings):
     settings.IMPORT_MAX_ROWS = 3
     rows = [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(4)]
-    for data, name in [(csv_bytes(rows), "p.csv"), (xlsx_bytes(rows), "p.xlsx")]:
+    too_many = "The file has more than 3 rows. Split it into smaller files."
+    declared = (
+        "The sheet declares its table as A1:I5, down to row 5: more than 3 rows besides the header. "
+        "Delete the empty rows below the table, or split it into smaller files."
+    )
+    for data, name, message in [(csv_bytes(rows), "p.csv", too_many), (xlsx_bytes(rows), "p.xlsx", declared)]:
         result = preview(tenant, staff, "partners", data, name)
-        assert result.file_errors == ["The file has more than 3 rows. Split it into smaller files."]
+        assert result.file_errors == [message]
     rows.pop()
     assert preview(tenant, staff, "partners", csv_bytes(rows)).new == 3
 
@@ -381,37 +386,60 @@ def test_partner_of_another_tenant_is_never_matched(tenant, other_tenant, staff)
 # --- Students -----------------------------------------------------------------------------
 
 
-def test_students_create_accounts_and_memberships(tenant, other_tenant, staff):
-    elsewhere = member(other_tenant, Role.STAFF, email="shared@example.jp", full_name="共有 花子")
+def test_students_are_invited_and_nobody_joins_by_an_import(
+    tenant, other_tenant, staff, django_capture_on_commit_callbacks
+):
+    """Issue 12 item 2: another institution's administrator in a student file is only invited;
+    the preview shows the file's values alone, and no account is created, read or changed."""
+    elsewhere = member(other_tenant, Role.ADMIN, email="admin@other.example.jp", full_name="他校 管理者")
     already = member(tenant, Role.STUDENT, email="already@example.jp")
     lonely = UserFactory(email="lonely@example.jp")  # an account with no membership anywhere
     rows = [
         ["email", "full_name", "student_number", "language"],
         ["New.Student@Example.jp", "北陸 太郎", "S001", "ja"],
-        ["shared@example.jp", "別名で上書きしない", "S002", ""],
+        ["admin@other.example.jp", "別名で上書きしない", "S002", ""],
         ["already@example.jp", "", "S003", ""],
         ["lonely@example.jp", "", "S004", "en"],
     ]
     before = counts(tenant)
     result = preview(tenant, staff, "students", csv_bytes(rows, encoding="cp932"))
     assert (result.new, result.updated, result.unchanged, result.errors) == (3, 0, 1, [])
-    assert result.ignored_columns == ["student_number"]
+    assert result.new_label == "To invite"
+    assert result.ignored_columns == ["full_name", "student_number"]
     assert counts(tenant) == before
 
-    assert import_confirm(tenant=tenant, token=result.token, by=staff).written
-    after = counts(tenant)
-    assert after["users"] == before["users"] + 1
-    assert after["memberships"] == before["memberships"] + 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_confirm(tenant=tenant, token=result.token, by=staff).written
+    assert counts(tenant) == before  # no account, no membership: only invitations
     with scopes_disabled():
-        new = User.objects.get(email="new.student@example.jp")
-        assert (new.full_name, new.language, new.has_usable_password()) == ("北陸 太郎", "ja", False)
-        assert Membership.objects.get(tenant=tenant, user=new).role == Role.STUDENT
-        assert Membership.objects.get(tenant=tenant, user=elsewhere).role == Role.STUDENT
-        assert Membership.objects.get(tenant=other_tenant, user=elsewhere).role == Role.STAFF
+        invited = Invitation.objects.filter(tenant=tenant).order_by("email")
+        assert [(i.email, i.role, i.status) for i in invited] == [
+            ("admin@other.example.jp", Role.STUDENT, "pending"),
+            ("lonely@example.jp", Role.STUDENT, "pending"),
+            ("new.student@example.jp", Role.STUDENT, "pending"),
+        ]
+        assert not Membership.objects.filter(tenant=tenant, user__in=[elsewhere, lonely]).exists()
         assert Membership.objects.filter(tenant=tenant, user=already).count() == 1
-        assert Membership.objects.get(tenant=tenant, user=lonely).role == Role.STUDENT
+        assert Membership.objects.get(tenant=other_tenant, user=elsewhere).role == Role.ADMIN
     elsewhere.refresh_from_db()
-    assert elsewhere.full_name == "共有 花子"  # the account belongs to the person, not to this tenant
+    assert elsewhere.full_name == "他校 管理者"  # the account belongs to the person, not to this tenant
+
+    # Importing the same file again sends nothing: they are invited already.
+    again = preview(tenant, staff, "students", csv_bytes(rows, encoding="cp932"))
+    assert (again.new, again.unchanged, again.can_confirm) == (0, 4, False)
+
+
+def test_the_preview_looks_the_same_whether_or_not_an_address_has_an_account(tenant, other_tenant, staff):
+    member(other_tenant, Role.ADMIN, email="admin@other.example.jp", full_name="他校 管理者")
+    files = [
+        [["email", "full_name"], ["admin@other.example.jp", ""]],
+        [["email", "full_name"], ["nobody@other.example.jp", ""]],
+    ]
+    seen = []
+    for rows in files:
+        result = preview(tenant, staff, "students", csv_bytes(rows))
+        seen.append((result.ok, result.new, result.updated, result.unchanged, result.errors, result.file_errors))
+    assert seen[0] == seen[1] == (True, 1, 0, 0, [], [])
 
 
 def test_student_rows_with_problems(tenant, staff):
@@ -431,12 +459,12 @@ def test_student_rows_with_problems(tenant, staff):
     before = counts(tenant)
     result = preview(tenant, staff, "students", csv_bytes(rows))
     assert_nothing_written(tenant, before, result)
-    errors = messages_of(result)
-    assert "2|email|prof@example.jp is already a member of this institution as Faculty supervisor." in errors
-    assert any(e.startswith("3|email|gone@example.jp no longer has access") for e in errors)
-    assert "4|email|Enter a valid email address." in errors
-    assert "5|full_name|A full name is needed for a new account." in errors
-    assert "7|email|The same row already appears at row 6 of the file." in errors
+    assert messages_of(result) == [
+        "2|email|prof@example.jp is already a member of this institution as Faculty supervisor.",
+        "3|email|gone@example.jp no longer has access to this institution; an import does not give it back.",
+        "4|email|Enter a valid email address.",
+        "7|email|The same row already appears at row 6 of the file.",
+    ]
 
 
 # --- Placements ---------------------------------------------------------------------------
@@ -573,7 +601,7 @@ def test_placement_rows_with_problems(tenant, other_tenant, staff, placement_wor
         assert Placement.objects.filter(tenant=other_tenant).count() == 0
 
 
-@pytest.mark.parametrize("kind", ["partners", "students", "placements"])
+@pytest.mark.parametrize("kind", ["partners", "students", "contacts", "placements"])
 def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -583,6 +611,10 @@ def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
             return [PARTNER_HEADER] + [partner_row(f"株式会社{i}") for i in range(n)]
         if kind == "students":
             return [["email", "full_name"]] + [[f"n{i}@example.jp", "学生"] for i in range(n)]
+        if kind == "contacts":
+            return [["partner", "full_name", "email"]] + [
+                ["株式会社受入", f"担当{i}", f"n{i}@example.jp"] for i in range(n)
+            ]
         return [PLACEMENT_HEADER] + [
             placement_row(f"s{i % 3}@example.jp", starts_on=f"2026-09-{i + 1:02d}") for i in range(n)
         ]
@@ -598,8 +630,8 @@ def test_queries_do_not_grow_with_rows(tenant, staff, placement_world, kind):
         with scopes_disabled():  # start again from the same state
             Placement.objects.filter(tenant=tenant).delete()
             Partner.objects.filter(tenant=tenant, name__startswith="株式会社").exclude(themes__isnull=False).delete()
-            Membership.objects.filter(tenant=tenant, user__email__startswith="n").delete()
-            User.objects.filter(email__startswith="n", memberships__isnull=True).delete()
+            Invitation.objects.filter(tenant=tenant, email__startswith="n").delete()
+            PartnerContact.objects.filter(tenant=tenant).delete()
     assert queries[0] == queries[1]
 
 
@@ -634,7 +666,7 @@ def test_confirm_works_once_and_deletes_the_file(tenant, staff, settings):
     result = preview(tenant, staff, "partners", csv_bytes([PARTNER_HEADER, partner_row("株式会社一回")]))
     stored = settings.MEDIA_ROOT / "imports" / str(tenant.pk)
     kept = sorted(path.name for path in stored.iterdir())
-    assert kept == sorted([f"{result.token}.json", f"{result.token}.upload"])
+    assert kept == sorted([f"{result.token}.json", f"{result.token}.rows"])
     for path in stored.iterdir():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert import_confirm(tenant=tenant, token=result.token, by=staff).written
