@@ -14,7 +14,7 @@ from coop.reminders import Due
 from placements.models import Placement, PlacementSupervisor
 
 from .models import DailyReport, Evaluation, MonthlyReport
-from .selectors import REPORTING_STATES, add_months, month_end, month_start
+from .selectors import REPORTING_STATES, DaysOff, add_months, month_end, month_start
 
 FULL_TIME = (0, 1, 2, 3, 4)
 # How far back a missing-report streak is looked for.
@@ -27,11 +27,11 @@ def _weekdays(schedule, weekdays):
     return tuple(sorted({int(d) for d in weekdays.split(",") if d.strip().isdigit()}))
 
 
-def _last_working_days(starts_on, ends_on, weekdays, before, count):
-    """The `count` last working days before `before`, newest first, inside the period."""
+def _last_working_days(pk, starts_on, ends_on, weekdays, before, count, days_off):
+    """The `count` last expected report days before `before`, newest first, inside the period."""
     days, day = [], min(before - datetime.timedelta(days=1), ends_on)
     while day >= starts_on and len(days) < count and (before - day).days <= WINDOW_DAYS:
-        if day.weekday() in weekdays:
+        if day.weekday() in weekdays and not days_off.is_off(pk, day):
             days.append(day)
         day -= datetime.timedelta(days=1)
     return days
@@ -54,10 +54,11 @@ def daily_reports_missing(tenant, settings, today):
             tenant=tenant, date__gte=window_start, date__lt=today, state=DailyReport.State.SUBMITTED
         ).values_list("placement_id", "date")
     )
+    days_off = DaysOff.load(tenant.pk, window_start, today)
     url = reverse("reports:today", kwargs={"tenant_slug": tenant.slug})
     title = _("Daily reports are missing: write them while you remember")
     for pk, student_id, starts_on, ends_on, schedule, weekdays in running:
-        last = _last_working_days(starts_on, ends_on, _weekdays(schedule, weekdays), today, needed)
+        last = _last_working_days(pk, starts_on, ends_on, _weekdays(schedule, weekdays), today, needed, days_off)
         if len(last) == needed and not any((pk, day) in submitted for day in last):
             yield Due(
                 key=f"daily-missing:{pk}:{last[0]:%Y-%m-%d}", user_id=student_id, title=title, url=url, due_on=today

@@ -1,8 +1,9 @@
 """Demo data: daily reports of the demo students' running placements (a few days missed),
 last month's monthly report with the partner's feedback and the faculty comment, one final
-presentation meeting; for the completed placement the partner's evaluation (submitted through an
-emailed link), the faculty's evaluation and the final result agreed by both faculty roles; and an
-emailed link still waiting. Made through the real services; idempotent."""
+presentation meeting; the New Year break as a closure; for the completed placement the
+partner's evaluation (submitted through an emailed link), the faculty's evaluation and the final
+result agreed by both faculty roles; and an emailed link still waiting. Made through the real
+services; idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from coop.models import Role
 from placements.models import Placement
 
 from . import services
-from .models import AccessLink, Evaluation, FinalPresentation, MonthlyReport
+from .models import AccessLink, ClosurePeriod, Evaluation, FinalPresentation, MonthlyReport
 from .selectors import add_months, month_start, partner_supervisor_users, practitioner_user, working_days
 
 DONE = [
@@ -30,10 +31,26 @@ LEARNED = [
 
 
 def seed(tenant, people):
+    _closures(tenant, people)
     if not FinalPresentation.objects.filter(tenant=tenant).exists():
         _reports(tenant, people)
     if not Evaluation.objects.filter(tenant=tenant).exists() and not AccessLink.objects.filter(tenant=tenant).exists():
         _evaluations(tenant, people)
+
+
+def _closures(tenant, people):
+    """The New Year break as the institution's closure (national holidays need no row)."""
+    if ClosurePeriod.objects.filter(tenant=tenant).exists():
+        return
+    today = tenant_today(tenant)
+    year = today.year if today.month >= 4 else today.year - 1  # this academic year's winter
+    services.closure_add(
+        tenant=tenant,
+        by=people[Role.ADMIN] if Role.ADMIN in people else people[Role.STAFF],
+        starts_on=datetime.date(year, 12, 29),
+        ends_on=datetime.date(year + 1, 1, 3),
+        reason="年末年始休業",
+    )
 
 
 def _reports(tenant, people):

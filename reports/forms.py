@@ -9,6 +9,7 @@ from placements.models import PartnerContact, Placement
 
 from .models import (
     AccessLink,
+    ClosurePeriod,
     DailyReport,
     FinalPresentation,
     FinalReport,
@@ -129,7 +130,22 @@ class PresentationForm(ScopedModelForm):
 class ReportSettingsForm(ScopedModelForm):
     class Meta:
         model = ReportSettings
-        fields = ["edit_days_after"]
+        fields = ["edit_days_after", "national_holidays_off"]
+
+
+class ClosurePeriodForm(ScopedModelForm):
+    """A closure of the tenant or a suspension of one placement (the view says which)."""
+
+    class Meta:
+        model = ClosurePeriod
+        fields = ["starts_on", "ends_on", "reason"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def service_values(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class EvaluationFormSettingsForm(forms.Form):

@@ -9,6 +9,7 @@ supervisor with a comment. Every model is tenant-owned; states change only throu
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -32,6 +33,11 @@ class ReportSettings(TenantOwned):
         validators=[MaxValueValidator(60)],
         help_text=_("After this many days the report is locked; the faculty supervisor can unlock it."),
     )
+    national_holidays_off = models.BooleanField(
+        _("no reports on national holidays"),
+        default=True,
+        help_text=_("Japanese national holidays are not expected report days (a student may still write one)."),
+    )
 
     class Meta:
         verbose_name = _("report settings")
@@ -40,6 +46,43 @@ class ReportSettings(TenantOwned):
 
     def __str__(self):
         return str(_("Report settings"))
+
+
+class ClosurePeriod(TenantOwned):
+    """Days no daily report is expected: a closure of the whole institution (no placement,
+    e.g. the New Year break) or a suspension of one placement (e.g. illness, exams)."""
+
+    placement = models.ForeignKey(
+        "placements.Placement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closure_periods",
+        verbose_name=_("placement"),
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="closure_period_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "ends_on"], name="closure_tenant_ends")]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on} {self.reason}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day is before the first day.")})
 
 
 class DailyReport(TenantOwned):

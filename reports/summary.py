@@ -13,6 +13,7 @@ from placements.summary import placements_in
 
 from .models import DailyReport, Evaluation, MonthlyReport, PlacementResult
 from .selectors.core import REPORTING_STATES, add_months, month_start, working_days
+from .selectors.days_off import DaysOff
 
 
 def _months_due(placement, today):
@@ -31,7 +32,12 @@ def sections(scope, today=None):
     submitted = DailyReport.objects.filter(placement_id__in=ids, state=DailyReport.State.SUBMITTED)
     daily = submitted.aggregate(hours=Sum("hours"), days=Count("id"))
     yesterday = today - datetime.timedelta(days=1)
-    due_days = sum(len(working_days(p, p.starts_on, min(p.ends_on, yesterday))) for p in placements)
+    days_off = (
+        DaysOff.load(placements[0].tenant_id, min(p.starts_on for p in placements), yesterday, ids)
+        if placements
+        else None
+    )
+    due_days = sum(len(working_days(p, p.starts_on, min(p.ends_on, yesterday), days_off)) for p in placements)
     reported_due = submitted.filter(date__lte=yesterday).count()
     rate = round(100 * reported_due / due_days, 1) if due_days else None
 

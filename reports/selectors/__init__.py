@@ -18,6 +18,7 @@ from .core import (  # noqa: F401
     can_report_on,
     compliance_for_user,
     daily_report_context,
+    due_days,
     edit_deadline,
     final_presentations_for_user,
     final_report_for,
@@ -41,6 +42,7 @@ from .core import (  # noqa: F401
     student_month_status,
     working_days,
 )
+from .days_off import DaysOff, closures_of_placement, closures_of_tenant, national_holiday  # noqa: F401
 from .evaluations import (  # noqa: F401
     access_link_for_token,
     access_links_for_tenant,

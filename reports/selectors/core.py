@@ -22,6 +22,7 @@ from ..models import (
     PresentationSlot,
     ReportSettings,
 )
+from .days_off import DaysOff
 
 # Daily reports are due while the placement runs, and stay readable and fixable after it ends.
 REPORTING_STATES = (Placement.State.ACTIVE, Placement.State.SUSPENDED, Placement.State.COMPLETED)
@@ -45,19 +46,31 @@ def add_months(month, n):
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def working_days(placement, first, last):
-    """The placement's working days between `first` and `last` (inclusive): its weekly schedule
-    inside its period. None for a placement that is planned or was terminated."""
+def working_days(placement, first, last, days_off=None):
+    """The placement's expected report days between `first` and `last` (inclusive): its weekly
+    schedule inside its period, less the days off (national holidays, closures, suspensions).
+    None for a placement that is planned or was terminated. Pass `days_off` when asking for
+    many placements (DaysOff.load once); without it, it is loaded for this placement."""
     if placement.state not in REPORTING_STATES:
         return []
     first, last = max(first, placement.starts_on), min(last, placement.ends_on)
+    if first > last:
+        return []
+    if days_off is None:
+        days_off = DaysOff.load(placement.tenant_id, first, last, [placement.pk])
     weekdays = set(placement.weekday_numbers)
     days, day = [], first
     while day <= last:
-        if day.weekday() in weekdays:
+        if day.weekday() in weekdays and not days_off.is_off(placement.pk, day):
             days.append(day)
         day += datetime.timedelta(days=1)
     return days
+
+
+def due_days(placement, first, last, today, reported=(), days_off=None):
+    """The expected report days up to today that count: every one before today, and today only
+    once it is reported (in the morning, today's report is not missing yet)."""
+    return [d for d in working_days(placement, first, min(last, today), days_off) if d < today or d in reported]
 
 
 def placement_months(placement):
@@ -124,6 +137,9 @@ class Day:
     in_period: bool
     report: DailyReport = None
     future: bool = False
+    today: bool = False
+    # A holiday's name or a closure's reason when the schedule says work but the day is off.
+    off_reason: str = None
 
     @property
     def status(self):
@@ -131,7 +147,9 @@ class Day:
             return self.report.state
         if self.future or not self.in_period:
             return "none"
-        return "missing" if self.working else "off"
+        if not self.working:
+            return "off"
+        return "open" if self.today else "missing"
 
 
 @dataclass
@@ -144,6 +162,7 @@ class Rollup:
     days_missed: int = 0
     missed: list = field(default_factory=list)
     drafts: int = 0
+    days_off: DaysOff = None
 
 
 def month_rollup(placement, month, today=None):
@@ -153,9 +172,11 @@ def month_rollup(placement, month, today=None):
     last = month_end(month)
     reports = list(DailyReport.objects.filter(placement=placement, date__gte=month, date__lte=last).order_by("date"))
     submitted = {r.date: r for r in reports if r.state == DailyReport.State.SUBMITTED}
-    due = working_days(placement, month, min(last, today))
+    days_off = DaysOff.load(placement.tenant_id, month, last, [placement.pk])
+    due = due_days(placement, month, last, today, submitted, days_off)
     missed = [d for d in due if d not in submitted]
     return Rollup(
+        days_off=days_off,
         month=month,
         reports=reports,
         due_days=due,
@@ -167,11 +188,14 @@ def month_rollup(placement, month, today=None):
     )
 
 
-def month_calendar(placement, month, reports, today=None):
-    """Weeks (Monday first) of Day cells for the month view; days outside the month are None."""
+def month_calendar(placement, month, reports, today=None, days_off=None):
+    """Weeks (Monday first) of Day cells for the month view; days outside the month are None.
+    Pass the roll-up's `days_off` to save loading them again."""
     today = today or tenant_today()
     by_date = {r.date: r for r in reports}
     weekdays = set(placement.weekday_numbers)
+    if days_off is None:
+        days_off = DaysOff.load(placement.tenant_id, month, month_end(month), [placement.pk])
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         row = []
@@ -180,13 +204,16 @@ def month_calendar(placement, month, reports, today=None):
                 row.append(None)
                 continue
             in_period = placement.starts_on <= day <= placement.ends_on and placement.state in REPORTING_STATES
+            off_reason = days_off.reason(placement.pk, day) if in_period and day.weekday() in weekdays else None
             row.append(
                 Day(
                     date=day,
-                    working=in_period and day.weekday() in weekdays,
+                    working=in_period and day.weekday() in weekdays and off_reason is None,
                     in_period=in_period,
                     report=by_date.get(day),
                     future=day > today,
+                    today=day == today,
+                    off_reason=off_reason,
                 )
             )
         weeks.append(row)
@@ -340,10 +367,11 @@ def compliance_for_user(user, role, month, today=None, limit=300):
     ).values_list("placement_id", "date", "hours"):
         submitted.setdefault(placement_id, {})[day] = hours or Decimal(0)
     monthly = {r.placement_id: r for r in MonthlyReport.objects.filter(placement__in=visible, month=month)}
+    days_off = DaysOff.load(rows[0].tenant_id, month, last, [p.pk for p in rows]) if rows else None
     result = []
     for placement in rows:
         days = submitted.get(placement.pk, {})
-        due = working_days(placement, month, min(last, today))
+        due = due_days(placement, month, last, today, days, days_off)
         result.append(
             ComplianceRow(
                 placement=placement,

@@ -3,6 +3,8 @@
 from .core import (  # noqa: F401
     MAX_UNLOCK_DAYS,
     PRESENTATION_FIELDS,
+    closure_add,
+    closure_delete,
     daily_report_save,
     daily_report_unlock,
     final_report_file_delete,

@@ -17,7 +17,15 @@ from coop.notifications import notify
 from coop.workflow import record, transition
 
 from ..access import is_partner_supervisor
-from ..models import DailyReport, FinalPresentation, FinalReport, FinalReportFile, MonthlyReport, ReportSettings
+from ..models import (
+    ClosurePeriod,
+    DailyReport,
+    FinalPresentation,
+    FinalReport,
+    FinalReportFile,
+    MonthlyReport,
+    ReportSettings,
+)
 from ..selectors import (
     REPORTING_STATES,
     can_report_on,
@@ -41,14 +49,49 @@ def _check_student(placement, by):
 
 
 @transaction.atomic
-def report_settings_save(*, tenant, by, edit_days_after):
+def report_settings_save(*, tenant, by, edit_days_after, national_holidays_off=True):
     settings, _created = ReportSettings.objects.get_or_create(tenant=tenant)
-    old = settings.edit_days_after
+    old = (settings.edit_days_after, settings.national_holidays_off)
     settings.edit_days_after = edit_days_after
+    settings.national_holidays_off = national_holidays_off
     settings.full_clean(validate_constraints=False)
     settings.save()
-    record(settings, action="report_settings.saved", by=by, note=f"edit_days_after: {old} → {edit_days_after}")
+    record(
+        settings,
+        action="report_settings.saved",
+        by=by,
+        note=(
+            f"edit_days_after: {old[0]} → {edit_days_after}; national_holidays_off: {old[1]} → {national_holidays_off}"
+        ),
+    )
     return settings
+
+
+# --- Closures and suspensions: days no report is expected -----------------------------------
+
+
+@transaction.atomic
+def closure_add(*, tenant, by, starts_on, ends_on, reason, placement=None):
+    """A closure of the whole tenant (no placement) or a suspension of one placement."""
+    if placement is not None and not (placement.starts_on <= ends_on and starts_on <= placement.ends_on):
+        raise ValidationError(
+            _("The suspension must overlap the placement's period (%(start)s to %(end)s).")
+            % {"start": placement.starts_on.isoformat(), "end": placement.ends_on.isoformat()}
+        )
+    closure = ClosurePeriod(
+        tenant=tenant, placement=placement, starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=by
+    )
+    closure.full_clean(validate_constraints=False)
+    closure.save()
+    record(placement or closure, action="closure.added", by=by, note=f"{starts_on}–{ends_on} {reason}")
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure, by):
+    owner = closure.placement or closure
+    record(owner, action="closure.removed", by=by, note=f"{closure.starts_on}–{closure.ends_on} {closure.reason}")
+    closure.delete()
 
 
 # --- Daily reports --------------------------------------------------------------------------

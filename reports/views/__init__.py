@@ -2,6 +2,8 @@
 
 from .compliance import compliance  # noqa: F401
 from .core import (  # noqa: F401
+    closure_add,
+    closure_delete,
     daily_edit,
     daily_unlock,
     final_file,
@@ -15,6 +17,7 @@ from .core import (  # noqa: F401
     monthly_return,
     overview,
     placement_reports,
+    placement_suspension_add,
     presentation_create,
     presentation_detail,
     presentation_edit,

@@ -19,6 +19,7 @@ from placements.access import get_placement_for_user
 
 from .. import access, selectors, services
 from ..forms import (
+    ClosurePeriodForm,
     CommentForm,
     DailyReportForm,
     FeedbackForm,
@@ -29,7 +30,7 @@ from ..forms import (
     ReportSettingsForm,
     UnlockForm,
 )
-from ..models import AccessLink, DailyReport, FinalReport, MonthlyReport
+from ..models import AccessLink, ClosurePeriod, DailyReport, FinalReport, MonthlyReport
 from .links import link_send_form
 
 FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
@@ -59,14 +60,14 @@ def today(request, tenant_slug):
     return render(request, "reports/today.html", context)
 
 
-def _neighbour_days(placement, day, today):
+def _neighbour_days(placement, day, today, days_off):
     """The previous and next working days with a report to write, for quick moving on a phone."""
     weekdays = set(placement.weekday_numbers)
     found = []
     for step in (-1, 1):
         other = day + datetime.timedelta(days=step)
         for _i in range(14):
-            if other.weekday() in weekdays:
+            if other.weekday() in weekdays and not days_off.is_off(placement.pk, other):
                 break
             other += datetime.timedelta(days=step)
         found.append(other if selectors.can_report_on(placement, other, today) else None)
@@ -109,7 +110,11 @@ def daily_edit(request, tenant_slug, pk, day):
         form = DailyReportForm(instance=report)
     settings = selectors.report_settings_for(request.tenant)
     editable = access.student_may_edit(request.user, placement, day, report, settings, today_)
-    previous_day, next_day = _neighbour_days(placement, day, today_)
+    days_off = selectors.DaysOff.load(
+        placement.tenant_id, day - datetime.timedelta(days=14), day + datetime.timedelta(days=14), [placement.pk]
+    )
+    off_reason = days_off.reason(placement.pk, day) if day.weekday() in placement.weekday_numbers else None
+    previous_day, next_day = _neighbour_days(placement, day, today_, days_off)
     context = {
         "placement": placement,
         "day": day,
@@ -120,7 +125,8 @@ def daily_edit(request, tenant_slug, pk, day):
         "is_student": placement.student_id == request.user.pk,
         "locked": selectors.is_locked(day, report, settings, today_),
         "deadline": selectors.edit_deadline(day, settings, report),
-        "working": day.weekday() in placement.weekday_numbers,
+        "working": day.weekday() in placement.weekday_numbers and off_reason is None,
+        "off_reason": off_reason,
         "may_unlock": access.may_unlock(request.user, _role(request), placement),
         "unlock_form": UnlockForm(),
         "previous_day": previous_day,
@@ -181,7 +187,7 @@ def placement_reports(request, tenant_slug, pk):
         "month": month,
         "today": today_,
         "rollup": rollup,
-        "weeks": selectors.month_calendar(placement, month, rollup.reports, today_),
+        "weeks": selectors.month_calendar(placement, month, rollup.reports, today_, rollup.days_off),
         "weekday_labels": [label for _n, label in placement.WEEKDAYS],
         "previous_month": selectors.add_months(month, -1) if months and month > months[0] else None,
         "next_month": selectors.add_months(month, 1) if months and month < months[-1] else None,
@@ -197,6 +203,8 @@ def placement_reports(request, tenant_slug, pk):
     result = selectors.result_for(placement)
     context["result"] = result if role != Role.STUDENT or (result is not None and result.is_final) else None
     if role in MANAGERS:
+        context["suspensions"] = selectors.closures_of_placement(placement)
+        context["suspension_form"] = ClosurePeriodForm()
         context["links"] = selectors.access_links_of_placement(placement)
         context["link_form"] = link_send_form(placement)
         context["link_valid_days"] = AccessLink.VALID_DAYS
@@ -489,11 +497,72 @@ def report_settings(request, tenant_slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.report_settings_save(
-                tenant=request.tenant, by=request.user, edit_days_after=form.cleaned_data["edit_days_after"]
+                tenant=request.tenant,
+                by=request.user,
+                edit_days_after=form.cleaned_data["edit_days_after"],
+                national_holidays_off=form.cleaned_data["national_holidays_off"],
             )
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("Report settings saved."))
             return redirect("reports:settings", tenant_slug=tenant_slug)
-    return render(request, "reports/settings.html", {"form": form})
+    return _settings_page(request, form, ClosurePeriodForm())
+
+
+def _settings_page(request, form, closure_form):
+    closures = selectors.closures_of_tenant(request.tenant, tenant_today(request.tenant))
+    return render(request, "reports/settings.html", {"form": form, "closure_form": closure_form, "closures": closures})
+
+
+@require_POST
+@require_role(ADMINS)
+def closure_add(request, tenant_slug):
+    """A closure of the whole institution: no report is expected on its days."""
+    form = ClosurePeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.closure_add(tenant=request.tenant, by=request.user, **form.service_values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Closure saved: no daily report is expected on its days."))
+            return redirect("reports:settings", tenant_slug=tenant_slug)
+    current = selectors.report_settings_for(request.tenant)
+    return _settings_page(request, ReportSettingsForm(instance=current), form)
+
+
+@require_POST
+@require_role(MANAGERS)
+def placement_suspension_add(request, tenant_slug, pk):
+    """A suspension of one placement (illness, exams...): no report is expected on its days."""
+    placement = get_placement_for_user(request, pk)
+    form = ClosurePeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.closure_add(tenant=request.tenant, by=request.user, placement=placement, **form.service_values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Suspension saved: no daily report is expected on its days."))
+            return redirect(_placement_url(placement, selectors.month_start(form.cleaned_data["starts_on"])))
+    # The form sits on the calendar page; its errors come back as one message there.
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(_placement_url(placement))
+
+
+@require_POST
+@require_role(MANAGERS)
+def closure_delete(request, tenant_slug, pk):
+    """Staff remove a placement's suspension; only administrators remove a tenant closure."""
+    closure = get_object_or_404(ClosurePeriod.objects.select_related("placement"), pk=pk)
+    if closure.placement is None:
+        if _role(request) not in ADMINS:
+            raise PermissionDenied
+        target = reverse("reports:settings", kwargs={"tenant_slug": tenant_slug})
+    else:
+        get_placement_for_user(request, closure.placement_id)
+        target = _placement_url(closure.placement, selectors.month_start(closure.starts_on))
+    services.closure_delete(closure=closure, by=request.user)
+    messages.success(request, _("Removed: its days are expected report days again."))
+    return redirect(target)

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from coop.access import ADMINS, EVERY_ROLE, MANAGERS
 from coop.models import Role
-from reports.models import FinalReport, FinalReportFile, PresentationSlot
+from reports.models import ClosurePeriod, FinalReport, FinalReportFile, PresentationSlot
 
 from ..factories import member
 from ..reports.factories import FinalPresentationFactory, MonthlyReportFactory, running_placement
@@ -70,11 +70,31 @@ def _presentation(tenant, members):
     return {"pk": presentation.pk}
 
 
+def _suspension(tenant, members):
+    placement = _placement(tenant, members)
+    with scopes_disabled():
+        closure = ClosurePeriod.objects.create(
+            tenant=tenant,
+            placement=placement,
+            starts_on=placement.starts_on,
+            ends_on=placement.starts_on,
+            reason="試験",
+        )
+    return {"pk": closure.pk}
+
+
 TENANT_URLS = {
     "reports:overview": Case("GET", EVERY_ROLE),
     "reports:today": Case("GET", frozenset({Role.STUDENT})),
     "reports:monthly_list": Case("GET", EVERY_ROLE),
     "reports:settings": Case("GET", ADMINS),
+    "reports:closure_add": Case(
+        "POST", ADMINS, None, {"starts_on": "2026-12-29", "ends_on": "2027-01-03", "reason": "年末年始"}
+    ),
+    "reports:suspension_add": Case(
+        "POST", MANAGERS, _placement_kwargs, {"starts_on": "2026-12-29", "ends_on": "2027-01-03", "reason": "試験"}
+    ),
+    "reports:closure_delete": Case("POST", MANAGERS, _suspension),
     "reports:placement": Case("GET", EVERY_ROLE, _placement_kwargs),
     "reports:daily_edit": Case("GET", EVERY_ROLE, _day),
     "reports:daily_unlock": Case("POST", FACULTY_AND_MANAGERS, _day, {"days": "3"}),

@@ -38,11 +38,12 @@ def submit(p, day):
 
 def test_daily_reminder_after_two_missing_working_days(in_tenant):
     settings = DeadlineSettings(tenant=in_tenant, daily_report_missing_days=2)
-    missing = placement(in_tenant)  # nothing on Fri 20 and Mon 23
+    # Monday the 23rd is a national holiday: the two last expected days are Thu 19 and Fri 20.
+    missing = placement(in_tenant)  # nothing on Thu 19 and Fri 20
     reported = placement(in_tenant)
-    submit(reported, datetime.date(2026, 11, 23))
+    submit(reported, datetime.date(2026, 11, 20))
     due = list(daily_reports_missing(in_tenant, settings, TUESDAY))
-    assert [(d.user_id, d.key) for d in due] == [(missing.student_id, f"daily-missing:{missing.pk}:2026-11-23")]
+    assert [(d.user_id, d.key) for d in due] == [(missing.student_id, f"daily-missing:{missing.pk}:2026-11-20")]
 
 
 def test_wednesday_only_placement_counts_wednesdays(in_tenant):

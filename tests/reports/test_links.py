@@ -260,10 +260,11 @@ def test_link_lists_queries_do_not_grow(
         with scopes_disabled():
             AccessLinkOpen.objects.create(tenant=tenant, link=link, user_agent=f"UA {n}")
     client.force_login(members[Role.STAFF])
-    # session, user, tenant, membership, placement, daily reports, monthly reports, final report,
-    # presentations, evaluations, final result, links with their opens, the contacts of the form,
-    # the months of the form, the contacts again (the form's choices)
-    with django_assert_num_queries(15):
+    # session, user, tenant, membership, placement, daily reports, the days off (report settings,
+    # closures), monthly reports, final report, presentations, evaluations, final result, the
+    # placement's suspensions, links with their opens, the contacts of the form, the months of the
+    # form, the contacts again (the form's choices)
+    with django_assert_num_queries(18):
         response = client.get(url("placement", tenant, pk=placement.pk))
     assert response.text.count('class="badge link-pending"') == rows
     sent = [

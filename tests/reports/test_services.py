@@ -1,7 +1,8 @@
 """Services and roll-up of the reports app, against hand-computed calendars.
 
 September 2026 starts on a Tuesday: its Wednesdays are the 2nd, 9th, 16th, 23rd and 30th;
-the 19th is a Saturday. December 2026 starts on a Tuesday.
+the 19th is a Saturday. Monday 21 to Wednesday 23 are national holidays (敬老の日, 国民の休日,
+秋分の日): no report is expected on them. December 2026 starts on a Tuesday.
 """
 
 import datetime
@@ -79,11 +80,11 @@ def write(placement, day, *, submit=True, hours="8", today=None, **values):
 
 def test_wednesday_only_placement_has_wednesdays_as_working_days(dual):
     days = selectors.working_days(dual, SEPTEMBER, D(2026, 9, 30))
-    assert days == [D(2026, 9, 2), D(2026, 9, 9), D(2026, 9, 16), D(2026, 9, 23), D(2026, 9, 30)]
+    assert days == [D(2026, 9, 2), D(2026, 9, 9), D(2026, 9, 16), D(2026, 9, 30)]  # the 23rd: 秋分の日
 
 
 def test_full_time_placement_counts_weekdays_inside_its_period_only(full_time):
-    assert len(selectors.working_days(full_time, SEPTEMBER, D(2026, 9, 30))) == 13  # 14-18, 21-25, 28-30
+    assert len(selectors.working_days(full_time, SEPTEMBER, D(2026, 9, 30))) == 10  # 14-18, 24-25, 28-30
     assert len(selectors.working_days(full_time, D(2026, 12, 1), D(2026, 12, 31))) == 14  # 1-4, 7-11, 14-18
     assert selectors.working_days(full_time, D(2026, 8, 1), D(2026, 8, 31)) == []
 
@@ -100,22 +101,22 @@ def test_rollup_of_a_wednesday_only_month_so_far(dual):
     write(dual, D(2026, 9, 16), submit=False, hours="4")  # a draft does not count
     write(dual, D(2026, 9, 19), hours="3")  # an extra Saturday counts as a reported day
     rollup = selectors.month_rollup(dual, SEPTEMBER, today=D(2026, 9, 25))
-    assert rollup.due_days == [D(2026, 9, 2), D(2026, 9, 9), D(2026, 9, 16), D(2026, 9, 23)]
+    assert rollup.due_days == [D(2026, 9, 2), D(2026, 9, 9), D(2026, 9, 16)]  # not the 23rd, a holiday
     assert rollup.days_reported == 3
     assert rollup.hours_total == Decimal("14.5")
-    assert rollup.missed == [D(2026, 9, 16), D(2026, 9, 23)]
-    assert rollup.days_missed == 2
+    assert rollup.missed == [D(2026, 9, 16)]
+    assert rollup.days_missed == 1
     assert rollup.drafts == 1
     # After the month: the 30th is missed too.
-    assert selectors.month_rollup(dual, SEPTEMBER, today=D(2026, 10, 5)).days_missed == 3
+    assert selectors.month_rollup(dual, SEPTEMBER, today=D(2026, 10, 5)).days_missed == 2
 
 
 def test_rollup_of_a_full_time_month_that_starts_mid_month(full_time):
     for day in (D(2026, 9, 14), D(2026, 9, 15), D(2026, 9, 16), D(2026, 9, 17), D(2026, 9, 18)):
         write(full_time, day, hours="7.5")
     rollup = selectors.month_rollup(full_time, SEPTEMBER, today=D(2026, 10, 1))
-    assert (rollup.days_reported, rollup.days_missed, rollup.hours_total) == (5, 8, Decimal("37.5"))
-    assert rollup.missed[0] == D(2026, 9, 21)
+    assert (rollup.days_reported, rollup.days_missed, rollup.hours_total) == (5, 5, Decimal("37.5"))
+    assert rollup.missed[0] == D(2026, 9, 24)  # 21-23 are holidays
 
 
 def test_calendar_marks_each_day(dual):
@@ -227,7 +228,7 @@ def test_submitting_a_monthly_report_keeps_the_rollup_and_tells_the_supervisors(
     assert (report.state, report.days_reported, report.days_missed, report.hours_total) == (
         MonthlyReport.State.SUBMITTED,
         2,
-        3,
+        2,  # the 16th and the 30th; the 23rd is a holiday
         Decimal("12"),
     )
     assert sorted(m.to[0] for m in mailoutbox) == sorted([people[Role.FACULTY].email, people[Role.PARTNER].email])
@@ -362,7 +363,8 @@ def test_compliance_overview_counts_each_placement(dual, full_time, people):
     write(full_time, D(2026, 9, 15), hours="7.5", submit=False)
     rows = selectors.compliance_for_user(people[Role.STAFF], Role.STAFF, SEPTEMBER, today=D(2026, 9, 16))
     by_id = {row.placement.pk: row for row in rows}
-    # Wednesdays 2, 9 and 16 due, only the 2nd reported; weekdays 14, 15, 16 due, only the 14th submitted.
-    assert (by_id[dual.pk].due, by_id[dual.pk].missed, by_id[dual.pk].rate) == (3, 2, 33)
-    assert (by_id[full_time.pk].due, by_id[full_time.pk].missed, by_id[full_time.pk].hours) == (3, 2, Decimal("7.5"))
+    # Today (the 16th) is not due until reported. Wednesdays 2 and 9 due, only the 2nd reported;
+    # weekdays 14 and 15 due, only the 14th submitted.
+    assert (by_id[dual.pk].due, by_id[dual.pk].missed, by_id[dual.pk].rate) == (2, 1, 50)
+    assert (by_id[full_time.pk].due, by_id[full_time.pk].missed, by_id[full_time.pk].hours) == (2, 1, Decimal("7.5"))
     assert selectors.compliance_for_user(people[Role.STUDENT], Role.STUDENT, D(2026, 8, 1), today=D(2026, 9, 16)) == []

@@ -316,17 +316,18 @@ def test_calendar_and_monthly_pages_queries_do_not_grow(
             DailyReportFactory(placement=placement, date=day)
             written.append(day)
     client.force_login(members[Role.FACULTY])
-    # session, user, tenant, membership, placement, daily reports, monthly reports, final report,
-    # presentations, evaluations, final result
-    with django_assert_num_queries(11):
+    # session, user, tenant, membership, placement, daily reports, the days off (report settings,
+    # closures), monthly reports, final report, presentations, evaluations, final result
+    with django_assert_num_queries(13):
         response = client.get(url("placement", tenant, pk=placement.pk))
     assert response.status_code == 200
     calendar = " ".join(body_rows(response.text))  # the month's days, each with its report's state
     assert all(f" {day.day} ✓ 提出済み " in f" {calendar} " for day in written)
     assert calendar.count("✓ 提出済み") == len(written)
     month = today.replace(day=1)
-    # session, user, tenant, membership, placement, monthly report, daily reports
-    with django_assert_num_queries(7):
+    # session, user, tenant, membership, placement, monthly report, daily reports, the days off
+    # (report settings, closures)
+    with django_assert_num_queries(9):
         response = client.get(url("monthly_detail", tenant, pk=placement.pk, month=month))
     assert response.status_code == 200
     assert response.text.count("データの前処理をした。") == len(written)
@@ -342,8 +343,9 @@ def test_overview_queries_do_not_grow(client, tenant, members, today, django_ass
         MonthlyReportFactory(placement=placement, month=today.replace(day=1), state=MonthlyReport.State.DRAFT)
         placements.append(placement)
     client.force_login(members[Role.FACULTY])
-    # session, user, tenant, membership, placements, their submitted reports, their monthly reports
-    with django_assert_num_queries(7):
+    # session, user, tenant, membership, placements, their submitted reports, their monthly reports,
+    # the days off (report settings, closures)
+    with django_assert_num_queries(9):
         response = client.get(url("overview", tenant))
     assert response.text.count('class="meter"') == rows
     shown = body_rows(response.text)
