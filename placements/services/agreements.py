@@ -245,11 +245,13 @@ def _after_signature(agreement, version, signature, by):
     _queue_render(version)
     signed = set(Signature.objects.filter(version=version).values_list("party", flat=True))
     if signed >= set(agreement.parties):
+        agreement.in_force_version = version
         transition(
             agreement,
             to=Agreement.State.IN_FORCE,
             by=by,
             allowed=Agreement.TRANSITIONS,
+            extra_fields=("in_force_version",),
             note=_("Every party signed version %(number)s.") % {"number": version.number},
         )
         notify(obj=agreement, event="agreements/in_force", users=_people_of(agreement, with_staff=True))

@@ -50,7 +50,7 @@ def placement_create(*, theme, student, by, application=None, supervisors=(), **
         if application.state != Application.State.ACCEPTED:
             raise ValidationError(_("The student has not accepted this theme yet."))
         pledge = pledge_for(application)
-        if pledge is None or pledge.state != pledge.State.IN_FORCE:
+        if pledge is None or not pledge.has_version_in_force:
             raise ValidationError(_("The student pledge must be signed before the placement is created."))
     _check_member(tenant, student, Role.STUDENT, _("The student must be a student of this institution."))
     _check_member(

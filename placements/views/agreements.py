@@ -121,11 +121,19 @@ def agreement_detail(request, tenant_slug, pk):
     manager = can_manage(request)
     unsigned = [p for p in agreement.parties if p not in signed]
     is_issued = agreement.state == Agreement.State.ISSUED
+    # During an amendment the draft is the office's; the parties read the last issued text.
+    issued_text = current.context if current and agreement.state == Agreement.State.DRAFT and not manager else None
+    amendment_number = None
+    if agreement.is_being_amended and current:
+        amendment_number = current.number + 1 if agreement.state == Agreement.State.DRAFT else current.number
     return render(
         request,
         "placements/agreements/detail.html",
         {
             "agreement": agreement,
+            "in_force": next((v for v in versions if v.pk == agreement.in_force_version_id), None),
+            "amendment_number": amendment_number,
+            "issued_text": issued_text,
             "versions": versions,
             "current": current,
             "parties": parties,
