@@ -12,12 +12,13 @@ class PlacementsConfig(AppConfig):
             register_deadline_provider,
             register_demo_seeder,
             register_export_table,
+            register_history,
             register_nav,
             register_summary_section,
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, history, summary
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -30,6 +31,7 @@ class PlacementsConfig(AppConfig):
         register_nav(70, "placements:import_start", _("Imports"))
         register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
+        register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)

@@ -27,16 +27,22 @@ def fill_in_force_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0003_placement_state_label'),
+        ("placements", "0003_placement_state_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreement',
-            name='in_force_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='placements.agreementversion', verbose_name='version in force'),
+            model_name="agreement",
+            name="in_force_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="placements.agreementversion",
+                verbose_name="version in force",
+            ),
         ),
         migrations.RunPython(fill_in_force_version, migrations.RunPython.noop),
     ]

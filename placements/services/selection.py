@@ -66,7 +66,7 @@ def application_select(*, application, by):
     application = _lock(application)
     transition(application, to=Application.State.SELECTED, by=by, allowed=Application.TRANSITIONS)
     if holding + 1 == theme.capacity and theme.state == Theme.State.SELECTING:
-        transition(theme, to=Theme.State.FILLED, by=by, allowed=Theme.TRANSITIONS, note=_("All places are taken."))
+        transition(theme, to=Theme.State.FILLED, by=by, allowed=Theme.TRANSITIONS, values={"all_taken": True})
     notify(obj=application, event="applications/selected", users=[application.student])
     return application
 

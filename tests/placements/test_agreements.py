@@ -641,3 +641,26 @@ def test_the_version_in_force_stays_visible_during_an_amendment(
 def test_a_draft_never_issued_stays_hidden_from_the_partner(client, tenant, agreement, partner_user):
     client.force_login(partner_user)
     assert client.get(url("agreement_detail", tenant, pk=agreement.pk)).status_code == 404
+
+
+def test_the_same_history_reads_in_each_readers_language(
+    client, tenant, agreement, staff, partner_user, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 5: history stores what happened (a code and its values), not a sentence
+    in the writer's language."""
+    issue(agreement, staff, django_capture_on_commit_callbacks)
+    sign(agreement, "partner", partner_user, django_capture_on_commit_callbacks, name="企業 担当")
+    with scopes_disabled():
+        signed = HistoryEntry.objects.get(object_id=agreement.pk, action="agreement.signed")
+    assert (signed.values, signed.note) == ({"number": 1, "party": "partner", "name": "企業 担当"}, "")
+    client.force_login(staff)
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert "下書きを作成" in page and "Draft created" not in page
+    assert "第1版を署名のために発行しました。" in page
+    assert "第1版・連携先：企業 担当" in page
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert "Draft created" in page and "下書きを作成" not in page
+    assert "Version 1 issued for signature." in page
+    assert "Version 1, Partner: 企業 担当" in page
