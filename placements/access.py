@@ -51,6 +51,10 @@ def get_agreement_for_user(request, pk):
     )
 
 
+def get_submission_for_user(request, pk):
+    return get_object_or_404(visibility.submissions_for_user(request.user, _role(request)), pk=pk)
+
+
 def may_sign_as(agreement, party, user):
     """Whether `user` is the person who signs for `party` of `agreement` in the portal.
 

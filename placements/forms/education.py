@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 
 from coop.formfields import ScopedModelForm
 
@@ -31,6 +32,13 @@ class SubmissionForm(ScopedModelForm):
         model = Submission
         fields = ["text", "file"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file:
+            self.fields["file"].widget.download_url = reverse(
+                "placements:submission_file", kwargs={"tenant_slug": self.instance.tenant_slug, "pk": self.instance.pk}
+            )
 
     def clean_file(self):
         return check_upload(self.cleaned_data.get("file"))

@@ -21,6 +21,7 @@ from ..models import (
     PartnerContact,
     Placement,
     PlacementUserObjectPermission,
+    Submission,
     Theme,
 )
 
@@ -96,3 +97,15 @@ def agreements_for_user(user, role):
             never_issued
         )
     return Agreement.objects.none()
+
+
+def submissions_for_user(user, role):
+    """Pre-assignment submissions: the office's, the partner people's of their themes (they
+    read the answers to select students), and each student's own."""
+    if role in MANAGERS:
+        return Submission.objects.all()
+    if role == Role.PARTNER:
+        return Submission.objects.filter(assignment__theme__partner_id__in=partner_ids_for_user(user))
+    if role == Role.STUDENT:
+        return Submission.objects.filter(student=user)
+    return Submission.objects.none()
