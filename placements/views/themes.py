@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
 from coop.http import run_action
 
-from ..access import get_theme_for_user
+from ..access import get_theme_for_user, public_theme_next_step
 from ..forms.themes import ReasonForm, ThemeFilterForm, ThemeForm
 from ..models import Theme
 from ..selectors.themes import public_themes, theme_detail_context, theme_list_for_user, theme_state_counts
@@ -110,7 +110,8 @@ def public_theme_index(request, tenant_slug):
 @tenant_public
 def public_theme_detail(request, tenant_slug, pk):
     theme = get_object_or_404(public_themes(request.tenant), pk=pk)
-    return render(request, "placements/themes/public_detail.html", {"theme": theme})
+    context = {"theme": theme, "next_step": public_theme_next_step(request, theme)}
+    return render(request, "placements/themes/public_detail.html", context)
 
 
 urlpatterns = [
