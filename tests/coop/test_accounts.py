@@ -190,3 +190,10 @@ def test_behind_the_proxy_limits_are_per_client_not_per_proxy(members, settings)
     attacker = Client()
     pages = [_sign_in(attacker, "wrong", proxy, forwarded_for=f"192.0.2.{n}, 203.0.113.66") for n in range(6)]
     assert "ログイン失敗が連続しています" in pages[-1].text
+
+
+def test_the_login_page_offers_the_password_reset_once(client, db):
+    """Issue 11 item 10: "パスワードをお忘れですか？" appeared twice (the page and the field's help)."""
+    page = client.get(reverse("account_login")).content.decode()
+    assert page.count("パスワードをお忘れですか？") == 1
+    assert reverse("account_reset_password") in page
