@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-
 # The portal's name, as its pages call it (templates/base.html).
 PORTAL_NAME = gettext_lazy("Co-op Portal")
 
