@@ -62,7 +62,7 @@ TENANT_PUBLIC_URLS = {
     "rubrics:rater_link",  # tests/rubrics/test_links.py
 }
 # Pages outside any tenant, tested in tests/coop/test_accounts.py.
-OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:calendar_feed"}
+OUTSIDE_URLS = {"coop:home", "coop:set_language", "coop:healthz", "coop:favicon", "coop:calendar_feed"}
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
 EXTERNAL_PREFIXES = ("account_", "admin:")
 

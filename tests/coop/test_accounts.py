@@ -228,3 +228,11 @@ def test_portal_emails_start_with_the_institutions_name(tenant, members):
         language="ja",
     )
     assert mail.outbox[0].subject.startswith(f"[{tenant.name}] ")
+
+
+def test_the_favicon_is_found(client, db):
+    """Issue 11 item 10: /favicon.ico answered 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+    assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
