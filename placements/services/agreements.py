@@ -22,7 +22,7 @@ from ..access import may_sign_as
 from ..models import Agreement, AgreementVersion, Signature
 from ..selectors.people import partner_users, staff_users
 from ..tasks import render_agreement_version
-from .documents import DEFAULT_TITLES, agreement_snapshot
+from .documents import agreement_snapshot, default_title
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def agreement_create(
         partner=partner,
         theme=theme,
         application=application,
-        title=(title or "").strip() or DEFAULT_TITLES.get(kind, ""),
+        title=(title or "").strip() or default_title(kind, theme or (application.theme if application else None)),
         valid_from=valid_from,
         valid_until=valid_until,
         terms=terms or "",
