@@ -39,7 +39,7 @@ def get_application_for_user(request, pk):
 def get_placement_for_user(request, pk):
     return get_object_or_404(
         visibility.placements_for_user(request.user, _role(request)).select_related(
-            "student", "theme", "partner", "faculty_supervisor"
+            "student", "theme__program", "partner", "faculty_supervisor"
         ),
         pk=pk,
     )

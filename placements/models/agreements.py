@@ -100,6 +100,8 @@ class Agreement(TenantOwned):
     @property
     def has_version_in_force(self):
         """Whether a signed version binds the parties now: in force, or being amended."""
+        if self.state == self.State.IN_FORCE:
+            return True
         return self.state != self.State.TERMINATED and self.in_force_version_id is not None
 
     @property
