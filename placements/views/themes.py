@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -114,6 +115,19 @@ def public_theme_detail(request, tenant_slug, pk):
     return render(request, "placements/themes/public_detail.html", context)
 
 
+@tenant_public
+def public_theme_apply(request, tenant_slug, pk):
+    """"Sign in to apply" on a public project: sign in first, then a student goes on to the
+    theme's page (where they apply); anyone else comes back to the project, told why not."""
+    theme = get_object_or_404(public_themes(request.tenant), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    step = public_theme_next_step(request, theme)
+    if step.get("is_student") and step.get("opens"):
+        return redirect("placements:theme_detail", tenant_slug=tenant_slug, pk=theme.pk)
+    return redirect("placements:public_theme_detail", tenant_slug=tenant_slug, pk=theme.pk)
+
+
 urlpatterns = [
     path("themes/", theme_list, name="theme_list"),
     path("themes/new/", theme_edit, name="theme_create"),
@@ -123,4 +137,5 @@ urlpatterns = [
     path("themes/<int:pk>/publish/", theme_publish, name="theme_publish"),
     path("projects/", public_theme_index, name="public_theme_index"),
     path("projects/<int:pk>/", public_theme_detail, name="public_theme_detail"),
+    path("projects/<int:pk>/apply/", public_theme_apply, name="public_theme_apply"),
 ]
