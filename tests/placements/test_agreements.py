@@ -635,7 +635,7 @@ def test_the_version_in_force_stays_visible_during_an_amendment(
         agreement.refresh_from_db()
         assert agreement.in_force_version_id == second.pk
     page = client.get(detail).content.decode()
-    assert "第2版が発効中" in page and "改定中" not in page
+    assert "<dt>発効中の版</dt><dd>第2版</dd>" in page and "改定中" not in page
 
 
 def test_a_draft_never_issued_stays_hidden_from_the_partner(client, tenant, agreement, partner_user):
