@@ -117,7 +117,7 @@ def public_theme_detail(request, tenant_slug, pk):
 
 @tenant_public
 def public_theme_apply(request, tenant_slug, pk):
-    """"Sign in to apply" on a public project: sign in first, then a student goes on to the
+    """ "Sign in to apply" on a public project: sign in first, then a student goes on to the
     theme's page (where they apply); anyone else comes back to the project, told why not."""
     theme = get_object_or_404(public_themes(request.tenant), pk=pk)
     if not request.user.is_authenticated:
