@@ -21,7 +21,9 @@ PURPOSES = {
     "Partner evaluation": "evaluation",
     "企業による評価": "evaluation",
 }
+VERDICTS = {"passed": "passed", "合否": "passed", "合格": "passed", "not passed": "not_passed", "不合格": "not_passed"}
 PARTY = "|".join(map(re.escape, PARTIES))
+VERDICT = "|".join(map(re.escape, sorted(VERDICTS, key=len, reverse=True)))
 PURPOSE = "|".join(map(re.escape, PURPOSES))
 PATTERNS = {
     "agreement.issued": [
@@ -41,25 +43,32 @@ PATTERNS = {
         r"Unlocked until (?P<date>\d{4}-\d\d-\d\d)\.",
         r"(?P<date>\d{4}-\d\d-\d\d)までロックを解除しました。",
     ],
+    "result.proposed": [
+        rf"(?P<grade>\S+) \((?P<verdict>{VERDICT})\)(?: (?P<note>.*))?",
+    ],
     "placement.link_sent": [rf"(?P<purpose>{PURPOSE}) → (?P<email>\S+)"],
     "placement.link_revoked": [rf"(?P<purpose>{PURPOSE}) → (?P<email>\S+)"],
 }
 
 
 def values_from_note(action, note):
-    """The values `note` states for `action`, or None when it is not one of the known sentences."""
+    """(the values `note` states for `action`, the free text left of it), or None when it is
+    not one of the known sentences."""
     for pattern in PATTERNS.get(action, ()):
-        match = re.fullmatch(pattern, note.strip())
+        match = re.fullmatch(pattern, note.strip(), re.DOTALL)
         if match is None:
             continue
         values = match.groupdict()
+        left = values.pop("note", None) or ""
         if "number" in values:
             values["number"] = int(values["number"])
         if "party" in values:
             values["party"] = PARTIES[values["party"]]
         if "purpose" in values:
             values["purpose"] = PURPOSES[values["purpose"]]
-        return values or {"all_taken": True}
+        if "verdict" in values:
+            values["verdict"] = VERDICTS[values["verdict"]]
+        return values or {"all_taken": True}, left
     return None
 
 
@@ -67,9 +76,10 @@ def notes_to_values(apps, schema_editor):
     HistoryEntry = apps.get_model("coop", "HistoryEntry")
     entries = HistoryEntry.objects.filter(action__in=list(PATTERNS)).exclude(note="")
     for entry in entries.iterator():
-        values = values_from_note(entry.action, entry.note)
-        if values is not None:
-            HistoryEntry.objects.filter(pk=entry.pk).update(values=values, note="")
+        found = values_from_note(entry.action, entry.note)
+        if found is not None:
+            values, left = found
+            HistoryEntry.objects.filter(pk=entry.pk).update(values=values, note=left)
 
 
 class Migration(migrations.Migration):

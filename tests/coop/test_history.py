@@ -37,7 +37,24 @@ migration = importlib.import_module("coop.migrations.0006_history_values")
     ],
 )
 def test_the_migration_reads_english_and_japanese_sentences(action, note, values):
-    assert migration.values_from_note(action, note) == values
+    assert migration.values_from_note(action, note) == (values, "")
+
+
+@pytest.mark.parametrize(
+    ("note", "values", "left"),
+    [
+        ("A (合否) よく頑張った。\n次も期待。", {"grade": "A", "verdict": "passed"}, "よく頑張った。\n次も期待。"),
+        ("C (不合格)", {"grade": "C", "verdict": "not_passed"}, ""),
+        ("B (not passed) Late reports.", {"grade": "B", "verdict": "not_passed"}, "Late reports."),
+    ],
+)
+def test_the_migration_keeps_the_typed_comments_of_a_proposed_result(note, values, left):
+    assert migration.values_from_note("result.proposed", note) == (values, left)
+    entry = HistoryEntry(action="result.proposed", values=values)
+    with translation.override("ja"):
+        assert entry.text == f"{values['grade']}（{'合格' if values['verdict'] == 'passed' else '不合格'}）"
+    with translation.override("en"):
+        assert entry.text == f"{values['grade']} ({values['verdict'].replace('_', ' ')})"
 
 
 def test_the_migration_converts_known_sentences_and_keeps_free_text(tenant):
