@@ -24,6 +24,32 @@ def scoped_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class _ServedFile:
+    """A stored file as the file input shows it: its name, and the portal's own download URL."""
+
+    def __init__(self, file, url):
+        self.name, self.url = file.name, url
+
+    def __str__(self):
+        return self.name.rsplit("/", 1)[-1]
+
+
+class ServedFileInput(forms.ClearableFileInput):
+    """A file input that shows the current file through the portal's download view (after its
+    access check, coop.downloads), never through its media URL, which is not served. Without
+    `download_url` it shows no current file at all rather than a link that answers 404."""
+
+    download_url = ""
+
+    def format_value(self, value):
+        if value and getattr(value, "name", None):
+            return _ServedFile(value, self.download_url)
+        return super().format_value(value)
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None) and self.download_url)
+
+
 class _ScopedModelFormMetaclass(forms.models.ModelFormMetaclass):
     def __new__(mcs, name, bases, attrs):
         meta = attrs.get("Meta")
@@ -42,6 +68,12 @@ class ScopedModelForm(forms.ModelForm, metaclass=_ScopedModelFormMetaclass):
     """
 
     model_field_errors_to = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.ClearableFileInput:
+                field.widget = ServedFileInput(attrs=field.widget.attrs)
 
     def add_error(self, field, error):
         # Model clean() and the services raise {field: messages}; a field this form lacks

@@ -7,10 +7,22 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+# The portal's name, as its pages call it (templates/base.html).
+PORTAL_NAME = gettext_lazy("Co-op Portal")
 
 
 def site_url(path=""):
     return settings.SITE_URL.rstrip("/") + path
+
+
+def subject_prefix(tenant=None):
+    """What every email subject starts with: EMAIL_SUBJECT_PREFIX when set, else the
+    institution's name, else the portal's name (in the active language)."""
+    if settings.EMAIL_SUBJECT_PREFIX:
+        return settings.EMAIL_SUBJECT_PREFIX
+    return f"[{tenant.name if tenant is not None else PORTAL_NAME}] "
 
 
 def language_for(user, tenant):
@@ -23,4 +35,5 @@ def mail_send(*, template, context, to, language):
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}_body.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, to)
+        prefix = subject_prefix(context.get("tenant"))
+    send_mail(prefix + subject, body, None, to)

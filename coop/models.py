@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, get_scope
 
+from .registry import HISTORY_LABELS
 from .tokens import SingleUseLink
 
 
@@ -216,6 +217,9 @@ class HistoryEntry(TenantOwned):
     action = models.CharField(_("action"), max_length=60)
     from_state = models.CharField(_("from"), max_length=30, blank=True)
     to_state = models.CharField(_("to"), max_length=30, blank=True)
+    # What happened is the action code and these values (a version number, a party code, a
+    # date), rendered in the reader's language; `note` is only what a person typed (a reason).
+    values = models.JSONField(_("values"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,6 +262,18 @@ class HistoryEntry(TenantOwned):
         from .workflow import action_label  # coop.workflow imports these models
 
         return action_label(self.action)
+
+    @property
+    def named_action(self):
+        """The label an app registered for this exact action (shown next to a state change)."""
+        return HISTORY_LABELS.get(self.action, "")
+
+    @property
+    def text(self):
+        """The sentence this entry's values make, in the active language ("" without one)."""
+        from .workflow import history_text  # coop.workflow imports these models
+
+        return history_text(self)
 
 
 class DownloadLog(TenantOwned):

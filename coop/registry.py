@@ -18,6 +18,11 @@ DASHBOARD_PANELS = []
 DEMO_SEEDERS = []
 DEADLINE_PROVIDERS = []
 EXPORT_TABLES = {}
+# History: what an action code is called, and the sentence its values make, both translated
+# when read (coop.models.HistoryEntry), so each reader sees them in their own language.
+HISTORY_LABELS = {}
+HISTORY_TEXTS = {}
+HISTORY_VALUE_LABELS = {}
 
 
 def register_nav(order, url_name, label, *, hide_from=()):
@@ -90,3 +95,13 @@ def register_summary_section(provider):
     """`provider(scope)` returns a list of coop.summary.Section for a term summary."""
     if provider not in SUMMARY_SECTIONS:
         SUMMARY_SECTIONS.append(provider)
+
+
+def register_history(*, labels=None, texts=None, value_labels=None):
+    """`labels` maps a full action code ("agreement.created") to its lazy label; `texts` maps an
+    action code to a lazy format string over the entry's values ("Version %(number)s ...");
+    `value_labels` maps a value name to {code: lazy label} (a party, a link's purpose)."""
+    HISTORY_LABELS.update(labels or {})
+    HISTORY_TEXTS.update(texts or {})
+    for name, labels_of_name in (value_labels or {}).items():
+        HISTORY_VALUE_LABELS.setdefault(name, {}).update(labels_of_name)

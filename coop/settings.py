@@ -204,7 +204,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "request_login_code": "20/m/ip,3/m/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", "[Co-op] ")
+# Email subjects start with the institution's name ("[金沢工業大学] "), or the portal's name in
+# account emails; EMAIL_SUBJECT_PREFIX replaces both when set (coop.mail.subject_prefix).
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", "")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX or None
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user row

@@ -32,6 +32,7 @@ coop_patterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("operator/institutions/", views.operator_tenants, name="operator_tenants"),
     path("operator/institutions/<int:pk>/invite/", views.operator_invite_admin, name="operator_invite_admin"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import HistoryEntry
+from .registry import HISTORY_LABELS, HISTORY_TEXTS, HISTORY_VALUE_LABELS
 
 # How the history shows the last part of an action code ("theme.created" -> "Created").
 ACTION_LABELS = {
@@ -52,10 +53,28 @@ ACTION_LABELS = {
 
 
 def action_label(action):
-    return ACTION_LABELS.get(action.rsplit(".", 1)[-1], action)
+    return HISTORY_LABELS.get(action) or ACTION_LABELS.get(action.rsplit(".", 1)[-1], action)
 
 
-def record(obj, *, action, by, from_state="", to_state="", note=""):
+def history_text(entry):
+    """The sentence of `entry`'s action over its values, in the active language. Codes among the
+    values (a party, a link's purpose) are shown by their registered labels."""
+    template = HISTORY_TEXTS.get(entry.action)
+    if template is None or not entry.values:
+        return ""
+    values = {
+        name: HISTORY_VALUE_LABELS.get(name, {}).get(value, value) if isinstance(value, str) else value
+        for name, value in entry.values.items()
+    }
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):  # values recorded before the sentence changed
+        return ""
+
+
+def record(obj, *, action, by, from_state="", to_state="", note="", values=None):
+    """`values` are what the action's registered sentence needs (codes and numbers, never text
+    in a language); `note` is what a person typed."""
     return HistoryEntry.objects.create(
         tenant_id=obj.tenant_id,
         content_type=ContentType.objects.get_for_model(obj.__class__),
@@ -63,12 +82,13 @@ def record(obj, *, action, by, from_state="", to_state="", note=""):
         action=action,
         from_state=from_state,
         to_state=to_state,
+        values=values or {},
         note=note,
         actor=by if by is not None and by.is_authenticated else None,
     )
 
 
-def transition(obj, *, to, by, allowed, action=None, note="", extra_fields=()):
+def transition(obj, *, to, by, allowed, action=None, note="", values=None, extra_fields=()):
     """Moves `obj.state` to `to` if `allowed[obj.state]` contains it, else ValidationError."""
     current = obj.state
     if to not in allowed.get(current, ()):
@@ -79,7 +99,15 @@ def transition(obj, *, to, by, allowed, action=None, note="", extra_fields=()):
         )
     obj.state = to
     obj.save(update_fields=["state", *extra_fields])
-    record(obj, action=action or f"{obj._meta.model_name}.{to}", by=by, from_state=current, to_state=to, note=note)
+    record(
+        obj,
+        action=action or f"{obj._meta.model_name}.{to}",
+        by=by,
+        from_state=current,
+        to_state=to,
+        note=note,
+        values=values,
+    )
     return obj
 
 

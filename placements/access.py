@@ -39,7 +39,7 @@ def get_application_for_user(request, pk):
 def get_placement_for_user(request, pk):
     return get_object_or_404(
         visibility.placements_for_user(request.user, _role(request)).select_related(
-            "student", "theme", "partner", "faculty_supervisor"
+            "student", "theme__program", "partner", "faculty_supervisor"
         ),
         pk=pk,
     )
@@ -49,6 +49,27 @@ def get_agreement_for_user(request, pk):
     return get_object_or_404(
         visibility.agreements_for_user(request.user, _role(request)).select_related("partner", "theme"), pk=pk
     )
+
+
+def get_submission_for_user(request, pk):
+    return get_object_or_404(visibility.submissions_for_user(request.user, _role(request)), pk=pk)
+
+
+def public_theme_next_step(request, theme):
+    """What the public page of `theme` offers its reader, so that no link leads to a 404: a
+    visitor signs in (and comes back here); a student applies from the theme's page while it is
+    open; others are told that only students apply, with a link when they may open the theme."""
+    if not request.user.is_authenticated:
+        return {"sign_in": True}
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {"not_member": True}
+    role = membership.role
+    return {
+        "is_student": role == Role.STUDENT,
+        "may_apply": role == Role.STUDENT and theme.state == theme.State.OPEN,
+        "opens": visibility.themes_for_user(request.user, role).filter(pk=theme.pk).exists(),
+    }
 
 
 def may_sign_as(agreement, party, user):

@@ -12,13 +12,14 @@ class PlacementsConfig(AppConfig):
             register_deadline_provider,
             register_demo_seeder,
             register_export_table,
+            register_history,
             register_nav,
             register_summary_section,
             register_waiting_provider,
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, history, summary
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -32,6 +33,7 @@ class PlacementsConfig(AppConfig):
         register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
         register_waiting_provider(dashboard.waiting)
+        register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)

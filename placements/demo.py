@@ -410,6 +410,9 @@ def _seed_university(tenant, people):
     )
     agreements.agreement_issue(agreement=kaga_agreement, by=staff)
     _sign_all(kaga_agreement, staff=staff, outside_partner=True)
+    # Being amended: version 1 stays in force (and visible to the partner) until version 2 is signed.
+    agreements.agreement_amend(agreement=kaga_agreement, reason="受入人数を2名から3名に増やすため", by=staff)
+    agreements.agreement_update(agreement=kaga_agreement, by=staff, terms="受入人数は3名までとする。")
     old = agreements.agreement_create(
         tenant=tenant,
         kind=Agreement.Kind.AGREEMENT,

@@ -90,25 +90,7 @@ def sections(scope):
             ],
             numbers={**people, "partners_with_themes": partners_with_themes},
         ),
-        Section(
-            "plan",
-            _("Students sent and received: plan and actual (academic year %(year)s)") % {"year": year},
-            [_("Direction"), _("Planned"), _("Actual")],
-            [
-                [_("Sent (outbound)"), plan["planned_outbound"], plan["actual_outbound"]],
-                [_("Received (inbound)"), plan["planned_inbound"], plan["actual_inbound"]],
-            ],
-            chart=bar_chart(
-                _("Plan and actual"),
-                [_("Sent (outbound)"), _("Received (inbound)")],
-                [
-                    (_("Planned"), [plan["planned_outbound"], plan["planned_inbound"]]),
-                    (_("Actual"), [plan["actual_outbound"], plan["actual_inbound"]]),
-                ],
-            ),
-            note=_("Actual numbers count the program's placements of the whole academic year."),
-            numbers=plan,
-        ),
+        _plan_section(scope, year, plan),
         Section(
             "outcomes",
             _("Career outcomes"),
@@ -124,3 +106,41 @@ def sections(scope):
             numbers=outcomes,
         ),
     ]
+
+
+def _plan_section(scope, year, plan):
+    """Plan and actual of the year: sent and received for an exchange (seed 001), students
+    placed for the other programs, which do not receive students."""
+    if scope.program is not None and not scope.program.has_directions:
+        return Section(
+            "plan",
+            _("Students placed: plan and actual (academic year %(year)s)") % {"year": year},
+            [_("What"), _("Planned"), _("Actual")],
+            [[_("Students placed"), plan["planned_outbound"], plan["actual_outbound"]]],
+            chart=bar_chart(
+                _("Plan and actual"),
+                [_("Students placed")],
+                [(_("Planned"), [plan["planned_outbound"]]), (_("Actual"), [plan["actual_outbound"]])],
+            ),
+            note=_("Actual numbers count the program's placements of the whole academic year."),
+            numbers=plan,
+        )
+    return Section(
+        "plan",
+        _("Students sent and received: plan and actual (academic year %(year)s)") % {"year": year},
+        [_("Direction"), _("Planned"), _("Actual")],
+        [
+            [_("Sent (outbound)"), plan["planned_outbound"], plan["actual_outbound"]],
+            [_("Received (inbound)"), plan["planned_inbound"], plan["actual_inbound"]],
+        ],
+        chart=bar_chart(
+            _("Plan and actual"),
+            [_("Sent (outbound)"), _("Received (inbound)")],
+            [
+                (_("Planned"), [plan["planned_outbound"], plan["planned_inbound"]]),
+                (_("Actual"), [plan["actual_outbound"], plan["actual_inbound"]]),
+            ],
+        ),
+        note=_("Actual numbers count the program's placements of the whole academic year."),
+        numbers=plan,
+    )

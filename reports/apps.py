@@ -12,12 +12,13 @@ class ReportsConfig(AppConfig):
             register_deadline_provider,
             register_demo_seeder,
             register_export_table,
+            register_history,
             register_nav,
             register_summary_section,
             register_waiting_provider,
         )
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, history, summary
         from .exports import TABLES
 
         register_nav(25, "reports:today", _("Today's report"))
@@ -27,6 +28,7 @@ class ReportsConfig(AppConfig):
         register_nav(92, "reports:evaluation_form", _("Evaluation form"))
         register_dashboard_panel(dashboard.panels)
         register_waiting_provider(dashboard.waiting)
+        register_history(texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
         register_deadline_provider(deadlines.daily_reports_missing)
         register_deadline_provider(deadlines.monthly_reports_due)

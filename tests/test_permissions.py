@@ -58,6 +58,7 @@ TENANT_PUBLIC_URLS = {
     "coop:invitation_accept",  # tests/coop/test_invitations.py
     "placements:public_theme_index",  # tests/placements/test_themes.py
     "placements:public_theme_detail",  # tests/placements/test_themes.py
+    "placements:public_theme_apply",  # tests/placements/test_themes.py
     "reports:link",  # tests/reports/test_links.py
     "rubrics:rater_link",  # tests/rubrics/test_links.py
 }
@@ -67,6 +68,7 @@ OUTSIDE_URLS = {
     "coop:home",
     "coop:set_language",
     "coop:healthz",
+    "coop:favicon",
     "coop:calendar_feed",
     "coop:operator_tenants",
     "coop:operator_invite_admin",

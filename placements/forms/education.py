@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
@@ -34,3 +35,10 @@ class SubmissionForm(ScopedModelForm):
         model = Submission
         fields = ["text", "file"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file:
+            self.fields["file"].widget.download_url = reverse(
+                "placements:submission_file", kwargs={"tenant_slug": self.instance.tenant_slug, "pk": self.instance.pk}
+            )

@@ -33,8 +33,10 @@ class PlacementForm(ScopedModelForm):
 
     model_field_errors_to = {"weekdays": "weekday_choices"}
 
-    def __init__(self, *args, tenant, partner, **kwargs):
+    def __init__(self, *args, tenant, partner, program=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if program is not None and not program.has_directions:
+            del self.fields["direction"]  # exchanges alone send and receive students
         self.fields["faculty_supervisor"].queryset = members_with_role(tenant, Role.FACULTY)
         self.fields["practitioner"].queryset = PractitionerFaculty.objects.filter(
             tenant=tenant, contact__partner=partner
@@ -53,7 +55,7 @@ class PlacementForm(ScopedModelForm):
         return cleaned
 
     def service_values(self):
-        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         values["weekdays"] = self.cleaned_data["weekdays"]
         return values
 

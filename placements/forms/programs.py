@@ -36,3 +36,10 @@ class YearPlanForm(ScopedModelForm):
     class Meta:
         model = YearPlan
         fields = ["academic_year", "planned_outbound", "planned_inbound"]
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if program is not None and not program.has_directions:
+            # Other programs only place students: one planned number, no inbound plan.
+            del self.fields["planned_inbound"]
+            self.fields["planned_outbound"].label = _("students to place")

@@ -65,6 +65,16 @@ class Agreement(TenantOwned):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     terms = models.TextField(_("particular terms"), blank=True, help_text=_("Clauses added to the template."))
+    # The version every party signed last: it stays in force during an amendment (the agreement
+    # is a draft or issued again) until the next version is signed by every party.
+    in_force_version = models.ForeignKey(
+        "AgreementVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version in force"),
+    )
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -86,6 +96,17 @@ class Agreement(TenantOwned):
     @property
     def parties(self):
         return self.PARTIES[self.kind]
+
+    @property
+    def has_version_in_force(self):
+        """Whether a signed version binds the parties now: in force, or being amended."""
+        if self.state == self.State.IN_FORCE:
+            return True
+        return self.state != self.State.TERMINATED and self.in_force_version_id is not None
+
+    @property
+    def is_being_amended(self):
+        return self.has_version_in_force and self.state in (self.State.DRAFT, self.State.ISSUED)
 
 
 class AgreementVersion(TenantOwned):

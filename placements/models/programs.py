@@ -36,6 +36,12 @@ class Program(TenantOwned):
     max_months = models.PositiveSmallIntegerField(_("longest placement (months)"), default=12)
     is_active = models.BooleanField(_("active"), default=True)
 
+    @property
+    def has_directions(self):
+        """Only an exchange both sends and receives students (seed 001): the direction
+        (派遣・受入れ) and the inbound plan belong to its pages alone."""
+        return self.kind == self.Kind.EXCHANGE
+
     class Meta:
         verbose_name = _("program")
         verbose_name_plural = _("programs")

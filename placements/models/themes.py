@@ -36,7 +36,7 @@ class Theme(TenantOwned):
     TRANSITIONS = {
         State.DRAFT: {State.AGREED, State.CANCELLED},
         State.AGREED: {State.OPEN, State.DRAFT, State.CANCELLED},
-        State.OPEN: {State.SELECTING, State.CANCELLED},
+        State.OPEN: {State.SELECTING, State.FILLED, State.CANCELLED},  # filled: every place taken
         State.SELECTING: {State.FILLED, State.OPEN, State.CANCELLED},
         State.FILLED: {State.CLOSED, State.SELECTING},
         State.CLOSED: set(),

@@ -1,6 +1,8 @@
+from django.utils.translation import gettext as _
+
 from coop.workflow import history_for
 
-from ..models import Agreement
+from ..models import Agreement, Application, Theme
 from .agreements import current_version, signed_parties
 from .visibility import applications_for_user
 
@@ -22,9 +24,24 @@ def pledge_for(application):
     )
 
 
+def places_taken(theme):
+    """How many applications of `theme` hold one of its places (selected, accepted, placed)."""
+    return Application.objects.filter(theme=theme, state__in=Application.HOLDING_A_PLACE).count()
+
+
+def selection_closed_reason(theme):
+    """Why no one more can be selected for `theme` (a sentence), or "" while selection is open."""
+    if theme.state == Theme.State.FILLED or places_taken(theme) >= theme.capacity:
+        return _("All %(capacity)s places of this theme are taken.") % {"capacity": theme.capacity}
+    if theme.state not in (Theme.State.OPEN, Theme.State.SELECTING):
+        return _("Selection is closed for this theme.")
+    return ""
+
+
 def application_detail_context(application):
     pledge = pledge_for(application)
     return {
+        "selection_closed": selection_closed_reason(application.theme),
         "interviews": application.interviews.select_related("interviewer"),
         "pledge": pledge,
         # Signed by the student, the pledge waits for the office: the student is not asked again.

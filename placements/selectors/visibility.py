@@ -8,18 +8,20 @@ instead of Python lists of ids), relying on the request's active tenant scope.
 - students: open themes, their own applications, placements, pledges and submissions.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from coop.access import MANAGERS
 from coop.models import Role
 
 from ..models import (
     Agreement,
+    AgreementVersion,
     Application,
     Partner,
     PartnerContact,
     Placement,
     PlacementUserObjectPermission,
+    Submission,
     Theme,
 )
 
@@ -85,10 +87,25 @@ def placements_for_user(user, role):
 def agreements_for_user(user, role):
     if role in MANAGERS:
         return Agreement.objects.all()
+    # A draft is the office's until it is issued, except an amendment's draft: the version
+    # issued before it (in force, or superseded) stays the parties' to read.
+    never_issued = Q(state=Agreement.State.DRAFT) & ~Exists(AgreementVersion.objects.filter(agreement=OuterRef("pk")))
     if role == Role.PARTNER:
-        return Agreement.objects.filter(partner_id__in=partner_ids_for_user(user)).exclude(state=Agreement.State.DRAFT)
+        return Agreement.objects.filter(partner_id__in=partner_ids_for_user(user)).exclude(never_issued)
     if role == Role.STUDENT:
         return Agreement.objects.filter(kind=Agreement.Kind.STUDENT_PLEDGE, application__student=user).exclude(
-            state=Agreement.State.DRAFT
+            never_issued
         )
     return Agreement.objects.none()
+
+
+def submissions_for_user(user, role):
+    """Pre-assignment submissions: the office's, the partner people's of their themes (they
+    read the answers to select students), and each student's own."""
+    if role in MANAGERS:
+        return Submission.objects.all()
+    if role == Role.PARTNER:
+        return Submission.objects.filter(assignment__theme__partner_id__in=partner_ids_for_user(user))
+    if role == Role.STUDENT:
+        return Submission.objects.filter(student=user)
+    return Submission.objects.none()

@@ -20,10 +20,9 @@ from coop.workflow import record, transition
 
 from ..access import may_sign_as
 from ..models import Agreement, AgreementVersion, Signature
-from ..selectors.agreements import PARTY_LABELS
 from ..selectors.people import partner_users, staff_users
 from ..tasks import render_agreement_version
-from .documents import DEFAULT_TITLES, agreement_snapshot
+from .documents import agreement_snapshot, default_title
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ def agreement_create(
         partner=partner,
         theme=theme,
         application=application,
-        title=(title or "").strip() or DEFAULT_TITLES.get(kind, ""),
+        title=(title or "").strip() or default_title(kind, theme or (application.theme if application else None)),
         valid_from=valid_from,
         valid_until=valid_until,
         terms=terms or "",
@@ -209,7 +208,7 @@ def agreement_issue(*, agreement, by):
         to=Agreement.State.ISSUED,
         by=by,
         allowed=Agreement.TRANSITIONS,
-        note=_("Version %(number)s issued for signature.") % {"number": number},
+        values={"number": number},
     )
     _queue_render(version)
     notify(obj=agreement, event="agreements/issued", users=_signers_of(agreement, without=by))
@@ -235,22 +234,20 @@ def _check_signable(agreement, party, signed_name):
 def _after_signature(agreement, version, signature, by):
     """Records the signature, renders the PDF again, and puts the agreement in force when
     every party of the current version has signed."""
-    note = _("Version %(number)s, %(party)s: %(name)s") % {
-        "number": version.number,
-        "party": PARTY_LABELS.get(signature.party, signature.party),
-        "name": signature.signed_name,
-    }
-    record(agreement, action="agreement.signed", by=by, note=note)
+    values = {"number": version.number, "party": signature.party, "name": signature.signed_name}
+    record(agreement, action="agreement.signed", by=by, values=values)
     AgreementVersion.objects.filter(pk=version.pk).update(pdf_state=AgreementVersion.PdfState.PENDING)
     _queue_render(version)
     signed = set(Signature.objects.filter(version=version).values_list("party", flat=True))
     if signed >= set(agreement.parties):
+        agreement.in_force_version = version
         transition(
             agreement,
             to=Agreement.State.IN_FORCE,
             by=by,
             allowed=Agreement.TRANSITIONS,
-            note=_("Every party signed version %(number)s.") % {"number": version.number},
+            extra_fields=("in_force_version",),
+            values={"number": version.number},
         )
         notify(obj=agreement, event="agreements/in_force", users=_people_of(agreement, with_staff=True))
     else:

@@ -36,6 +36,22 @@ TRACKS_JA = {Theme.Track.DONATED_COURSE: "寄附講座型", Theme.Track.PROJECT_
 TENANT_KINDS_JA = {"university": "大学", "high_school": "学校", "coordinator": "コーディネート機関"}
 PARTNER_KINDS_JA = {"company": "受入企業", "university": "連携機関", "municipality": "連携自治体", "npo": "連携団体"}
 WEEKDAYS_JA = "月火水木金土日"
+# What the documents call the education and the partner, by the theme's program kind and the
+# partner's kind: a partner university is 貴学, not 貴社; an exchange is not コーオプ教育.
+PROGRAM_EDUCATION_JA = {
+    "coop": "コーオプ教育",
+    "practical_internship": "実践型インターンシップ",
+    "exchange": "学生交流",
+    "dual_system": "デュアルシステムによる実習",
+}
+PARTNER_YOU_JA = {"company": "貴社", "university": "貴学", "municipality": "貴庁", "npo": "貴団体"}
+
+
+def default_title(kind, theme=None):
+    """The usual title of an agreement of `kind`, in the words of its theme's program."""
+    title = DEFAULT_TITLES.get(kind, "")
+    program_kind = theme.program.kind if theme is not None else "coop"
+    return title.replace("コーオプ教育", PROGRAM_EDUCATION_JA.get(program_kind, "コーオプ教育"))
 
 
 # --- The frozen text of a version --------------------------------------------------------
@@ -131,6 +147,7 @@ def agreement_snapshot(agreement, *, number, reason=""):
             {"title": a.title, "when": _ja_datetime(a.due_at, tz)} for a in theme.pre_assignments.order_by("due_at")
         ]
     issued_on = tenant_today(tenant)
+    program_kind = theme.program.kind if theme else "coop"
     return {
         "schema": 1,
         "kind": agreement.kind,
@@ -141,10 +158,15 @@ def agreement_snapshot(agreement, *, number, reason=""):
         "issued_on": issued_on.isoformat(),
         "issued_on_text": _ja_date(issued_on),
         "parties": list(agreement.parties),
-        "institution": {"name": tenant.name, "kind": tenant.kind},
+        "institution": {"name": tenant.name, "kind": tenant.kind, "kind_ja": TENANT_KINDS_JA.get(tenant.kind, "機関")},
+        "program": {
+            "kind": program_kind,
+            "education": PROGRAM_EDUCATION_JA.get(program_kind, PROGRAM_EDUCATION_JA["coop"]),
+        },
         "partner": {
             "name": partner.name,
             "kind": partner.kind,
+            "you": PARTNER_YOU_JA.get(partner.kind, "貴機関"),
             "address": partner.address,
             "phone": partner.phone,
             "contact": {"name": primary.full_name, "title": primary.title} if primary else None,

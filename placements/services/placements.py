@@ -53,7 +53,7 @@ def _check_ready_for_placement(application):
     if application.state != Application.State.ACCEPTED:
         raise ValidationError(_("The student has not accepted this theme yet."))
     pledge = pledge_for(application)
-    if pledge is None or pledge.state != pledge.State.IN_FORCE:
+    if pledge is None or not pledge.has_version_in_force:  # an amendment keeps the signed one
         raise ValidationError(_("The student pledge must be signed before the placement is created."))
 
 

@@ -35,7 +35,7 @@ def term_save(*, program, by, term=None, **values):
     return term
 
 
-def year_plan_set(*, program, academic_year, planned_outbound, planned_inbound, by):
+def year_plan_set(*, program, academic_year, planned_outbound, by, planned_inbound=0):
     plan, _created = YearPlan.objects.update_or_create(
         tenant=program.tenant,
         program=program,

@@ -11,7 +11,7 @@ from coop.workflow import all_or_none, record, transition
 
 from ..models import Agreement, Application, Interview, Theme
 from ..selectors.people import partner_users, staff_users
-from ..selectors.selection import pledge_for
+from ..selectors.selection import places_taken, pledge_for, selection_closed_reason
 from .agreements import agreement_create, agreement_issue
 
 
@@ -58,15 +58,15 @@ def application_shortlist(*, application, by):
 def application_select(*, application, by):
     """Selects up to the theme's capacity; the theme row is locked so two selectors cannot overfill it."""
     theme = Theme.objects.select_for_update().get(pk=application.theme_id, tenant=application.tenant)
-    if theme.state not in (Theme.State.OPEN, Theme.State.SELECTING):
-        raise ValidationError(_("Selection is closed for this theme."))
-    holding = Application.objects.filter(theme=theme, state__in=Application.HOLDING_A_PLACE).count()
-    if holding >= theme.capacity:
-        raise ValidationError(_("All %(capacity)s places of this theme are taken.") % {"capacity": theme.capacity})
+    closed = selection_closed_reason(theme)
+    if closed:
+        raise ValidationError(closed)
+    holding = places_taken(theme)
     application = _lock(application)
     transition(application, to=Application.State.SELECTED, by=by, allowed=Application.TRANSITIONS)
-    if holding + 1 == theme.capacity and theme.state == Theme.State.SELECTING:
-        transition(theme, to=Theme.State.FILLED, by=by, allowed=Theme.TRANSITIONS, note=_("All places are taken."))
+    if holding + 1 >= theme.capacity:
+        # Every place is taken: the theme is filled (no more applications nor selections).
+        transition(theme, to=Theme.State.FILLED, by=by, allowed=Theme.TRANSITIONS, values={"all_taken": True})
     notify(obj=application, event="applications/selected", users=[application.student])
     return application
 
@@ -122,7 +122,12 @@ def _student_leaves(application, *, to, by, note=""):
     application = _lock(application)
     if by.pk != application.student_id:
         raise ValidationError(_("Only the student can do this."))
+    held_a_place = application.state in Application.HOLDING_A_PLACE
     transition(application, to=to, by=by, allowed=Application.TRANSITIONS, note=note)
+    theme = Theme.objects.select_for_update().get(pk=application.theme_id, tenant=application.tenant)
+    if held_a_place and theme.state == Theme.State.FILLED and places_taken(theme) < theme.capacity:
+        # A place is free again: selection goes on among the other applicants.
+        transition(theme, to=Theme.State.SELECTING, by=by, allowed=Theme.TRANSITIONS)
     notify(obj=application, event="applications/withdrawn", users=[*staff_users(application.tenant)], note=note)
     return application
 

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,15 +30,6 @@ from ..services import agreements as services
 # and students (their own pledges, once issued). Faculty have none.
 VIEWERS = MANAGERS | {Role.PARTNER, Role.STUDENT}
 PER_PAGE = 50
-HISTORY_LABELS = {
-    "agreement.created": _lazy("Draft created"),
-    "agreement.updated": _lazy("Draft edited"),
-    "agreement.issued": _lazy("Issued for signature"),
-    "agreement.signed": _lazy("Signed"),
-    "agreement.in_force": _lazy("In force"),
-    "agreement.amended": _lazy("Sent back to draft for an amendment"),
-    "agreement.terminated": _lazy("Terminated"),
-}
 
 
 def _role(request):
@@ -121,11 +111,19 @@ def agreement_detail(request, tenant_slug, pk):
     manager = can_manage(request)
     unsigned = [p for p in agreement.parties if p not in signed]
     is_issued = agreement.state == Agreement.State.ISSUED
+    # During an amendment the draft is the office's; the parties read the last issued text.
+    issued_text = current.context if current and agreement.state == Agreement.State.DRAFT and not manager else None
+    amendment_number = None
+    if agreement.is_being_amended and current:
+        amendment_number = current.number + 1 if agreement.state == Agreement.State.DRAFT else current.number
     return render(
         request,
         "placements/agreements/detail.html",
         {
             "agreement": agreement,
+            "in_force": next((v for v in versions if v.pk == agreement.in_force_version_id), None),
+            "amendment_number": amendment_number,
+            "issued_text": issued_text,
             "versions": versions,
             "current": current,
             "parties": parties,
@@ -142,7 +140,7 @@ def agreement_detail(request, tenant_slug, pk):
             "can_edit": manager and agreement.state == Agreement.State.DRAFT,
             "can_amend": manager and agreement.state in (Agreement.State.ISSUED, Agreement.State.IN_FORCE),
             "can_terminate": manager and agreement.state != Agreement.State.TERMINATED,
-            "history": [(entry, HISTORY_LABELS.get(entry.action, entry.action)) for entry in history_for(agreement)],
+            "history": history_for(agreement),
         },
     )
 

@@ -3,11 +3,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from coop.access import EVERY_ROLE, MANAGERS, require_role
+from coop.downloads import file_download
 from coop.models import Role, User
 
-from ..access import get_theme_for_user
+from ..access import get_submission_for_user, get_theme_for_user
 from ..forms.education import CourseSessionForm, PreAssignmentForm, SubmissionForm
 from ..models import Attendance, CourseSession, PreAssignment, Submission, Theme
 from ..services import education as services
@@ -105,9 +108,25 @@ def assignment_detail(request, tenant_slug, pk):
     return render(request, "placements/education/assignment_detail.html", context)
 
 
+@never_cache
+@require_GET
+@require_role(MANAGERS | {Role.PARTNER, Role.STUDENT})
+def submission_file(request, tenant_slug, pk):
+    """The file of a pre-assignment answer, for its student, the office and the theme's partner."""
+    submission = get_submission_for_user(request, pk)
+    return file_download(
+        request,
+        submission.file,
+        filename=submission.file.name.rsplit("/", 1)[-1] if submission.file else "",
+        what=f"submission_file:{submission.pk}",
+        as_attachment=True,
+    )
+
+
 urlpatterns = [
     path("themes/<int:pk>/sessions/new/", session_add, name="session_add"),
     path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
     path("themes/<int:pk>/assignments/new/", assignment_add, name="assignment_add"),
     path("assignments/<int:pk>/", assignment_detail, name="assignment_detail"),
+    path("submissions/<int:pk>/file/", submission_file, name="submission_file"),
 ]

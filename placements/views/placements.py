@@ -62,7 +62,9 @@ def placement_create(request, tenant_slug, pk):
         initial["starts_on"] = theme.term.starts_on
     if plan is not None and plan.valid_until:
         initial["ends_on"] = plan.valid_until
-    form = PlacementForm(request.POST or None, tenant=request.tenant, partner=theme.partner, initial=initial)
+    form = PlacementForm(
+        request.POST or None, tenant=request.tenant, partner=theme.partner, program=theme.program, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             placement = services.placement_create(
@@ -102,8 +104,14 @@ def placement_detail(request, tenant_slug, pk):
 
 @require_role(MANAGERS)
 def placement_edit(request, tenant_slug, pk):
-    placement = get_object_or_404(Placement.objects.select_related("partner"), pk=pk)
-    form = PlacementForm(request.POST or None, instance=placement, tenant=request.tenant, partner=placement.partner)
+    placement = get_object_or_404(Placement.objects.select_related("partner", "theme__program"), pk=pk)
+    form = PlacementForm(
+        request.POST or None,
+        instance=placement,
+        tenant=request.tenant,
+        partner=placement.partner,
+        program=placement.theme.program,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_update(

@@ -55,7 +55,7 @@ def program_detail(request, tenant_slug, pk):
             "plans": plan_vs_actual(program),
             # Both forms have an academic year: prefixes keep their field ids (and labels) apart.
             "term_form": TermForm(prefix="term"),
-            "plan_form": YearPlanForm(prefix="plan"),
+            "plan_form": YearPlanForm(prefix="plan", program=program),
         },
     )
 
@@ -81,7 +81,7 @@ def term_add(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def year_plan_set(request, tenant_slug, pk):
     program = get_object_or_404(Program, pk=pk)
-    form = YearPlanForm(request.POST, prefix="plan")
+    form = YearPlanForm(request.POST, prefix="plan", program=program)
     if form.is_valid():
         services.year_plan_set(program=program, by=request.user, **form.cleaned_data)
         messages.success(request, _("Yearly plan saved."))

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -10,7 +11,7 @@ from coop.access import EVERY_ROLE, MANAGERS, has_role, require_role, tenant_pub
 from coop.http import error_text, run_action
 from coop.models import Role
 
-from ..access import get_theme_for_user, theme_side
+from ..access import get_theme_for_user, public_theme_next_step, theme_side
 from ..forms.themes import PartnerThemeForm, ReasonForm, ThemeCommentForm, ThemeFilterForm, ThemeForm
 from ..models import PartnerContact, Theme
 from ..selectors.themes import (
@@ -222,7 +223,21 @@ def public_theme_index(request, tenant_slug):
 @tenant_public
 def public_theme_detail(request, tenant_slug, pk):
     theme = get_object_or_404(public_themes(request.tenant), pk=pk)
-    return render(request, "placements/themes/public_detail.html", {"theme": theme})
+    context = {"theme": theme, "next_step": public_theme_next_step(request, theme)}
+    return render(request, "placements/themes/public_detail.html", context)
+
+
+@tenant_public
+def public_theme_apply(request, tenant_slug, pk):
+    """ "Sign in to apply" on a public project: sign in first, then a student goes on to the
+    theme's page (where they apply); anyone else comes back to the project, told why not."""
+    theme = get_object_or_404(public_themes(request.tenant), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    step = public_theme_next_step(request, theme)
+    if step.get("is_student") and step.get("opens"):
+        return redirect("placements:theme_detail", tenant_slug=tenant_slug, pk=theme.pk)
+    return redirect("placements:public_theme_detail", tenant_slug=tenant_slug, pk=theme.pk)
 
 
 urlpatterns = [
@@ -237,4 +252,5 @@ urlpatterns = [
     path("themes/<int:pk>/publish/", theme_publish, name="theme_publish"),
     path("projects/", public_theme_index, name="public_theme_index"),
     path("projects/<int:pk>/", public_theme_detail, name="public_theme_detail"),
+    path("projects/<int:pk>/apply/", public_theme_apply, name="public_theme_apply"),
 ]

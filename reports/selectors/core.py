@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from coop.access import MANAGERS
 from coop.clock import tenant_today
 from coop.models import Role
@@ -296,10 +298,16 @@ def presentation_list_for_user(user, role):
     return final_presentations_for_user(user, role).order_by("-starts_at", "-id")
 
 
-def presentation_slots(presentation):
-    return presentation.slots.select_related(
+def presentation_slots(presentation, user=None, role=None):
+    """The presentation's slots; with `user` and `role`, each says whether that person may open
+    its placement (`openable`), so a page links only what its reader can open."""
+    slots = presentation.slots.select_related(
         "placement", "placement__student", "placement__partner", "placement__theme"
     )
+    if user is not None:
+        visible = placements_for_user(user, role).filter(pk=OuterRef("placement_id"))
+        slots = slots.annotate(openable=Exists(visible))
+    return slots
 
 
 def presentable_placements(tenant):

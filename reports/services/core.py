@@ -212,7 +212,7 @@ def daily_report_unlock(*, placement, day, days, by, today=None):
         report,
         action="daily_report.unlocked",
         by=by,
-        note=_("Unlocked until %(date)s.") % {"date": report.unlocked_until.isoformat()},
+        values={"date": report.unlocked_until.isoformat()},
     )
     notify(obj=report, event="reports/daily_unlocked", users=[placement.student])
     return report

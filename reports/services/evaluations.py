@@ -185,8 +185,8 @@ def result_save(*, placement, by, grade, passed, comments):
         result.agreed_by_practitioner, result.practitioner_user = now, by
         result.agreed_by_faculty, result.faculty_user = None, None
     result.save()
-    verdict = _("passed") if passed else _("not passed")
-    record(result, action="result.proposed", by=by, note=f"{grade} ({verdict}) {result.comments}".strip())
+    values = {"grade": grade, "verdict": "passed" if passed else "not_passed"}
+    record(result, action="result.proposed", by=by, values=values, note=result.comments)
     other = practitioner_user(placement) if side == "faculty" else placement.faculty_supervisor
     notify(obj=result, event="reports/result_proposed", users=[other])
     return result

@@ -53,7 +53,7 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
         created_by=by,
         expires_at=timezone.now() + timedelta(days=AccessLink.VALID_DAYS),
     )
-    record(placement, action="placement.link_sent", by=by, note=f"{link.get_purpose_display()} → {contact.email}")
+    record(placement, action="placement.link_sent", by=by, values={"purpose": link.purpose, "email": contact.email})
 
     tenant_id, link_id = placement.tenant_id, link.pk
     transaction.on_commit(lambda: send_access_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))
@@ -63,7 +63,12 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
 @transaction.atomic
 def access_link_revoke(*, link, by):
     links.link_revoke(link)
-    record(link.placement, action="placement.link_revoked", by=by, note=f"{link.get_purpose_display()} → {link.email}")
+    record(
+        link.placement,
+        action="placement.link_revoked",
+        by=by,
+        values={"purpose": link.purpose, "email": link.email},
+    )
     return link
 
 

@@ -449,7 +449,7 @@ def presentation_detail(request, tenant_slug, pk):
     presentation = get_object_or_404(selectors.final_presentations_for_user(request.user, _role(request)), pk=pk)
     context = {
         "presentation": presentation,
-        "slots": selectors.presentation_slots(presentation),
+        "slots": selectors.presentation_slots(presentation, request.user, _role(request)),
         "history": history_for(presentation)[:50] if _role(request) in MANAGERS else [],
     }
     return render(request, "reports/presentations/detail.html", context)

@@ -208,3 +208,49 @@ def test_signing_in_by_emailed_code_proves_the_address(client, tenant):
     assert int(client.session["_auth_user_id"]) == person.pk
     assert len(mail.outbox) == sent  # no confirmation email
     assert EmailAddress.objects.filter(user=person, email="code.only@example.jp", verified=True).exists()
+
+
+def test_the_login_page_offers_the_password_reset_once(client, db):
+    """Issue 11 item 10: "パスワードをお忘れですか？" appeared twice (the page and the field's help)."""
+    page = client.get(reverse("account_login")).content.decode()
+    assert page.count("パスワードをお忘れですか？") == 1
+    assert reverse("account_reset_password") in page
+
+
+@pytest.mark.parametrize("flow", ["reset", "code"])
+def test_account_emails_name_the_portal_and_link_to_the_site_url(client, members, settings, flow):
+    """Issue 11 item 10: account emails greeted "こんにちは、127.0.0.1:8101 です!", linked to the
+    request's host and started "[Co-op]"."""
+    settings.SITE_URL = "https://portal.example.jp"
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    address = "staff@hokuriku.example.jp"
+    if flow == "reset":
+        client.post(reverse("account_reset_password"), {"email": address}, HTTP_HOST="127.0.0.1:8101")
+    else:
+        client.post(reverse("account_request_login_code"), {"email": address}, HTTP_HOST="127.0.0.1:8101")
+    [message] = mail.outbox
+    assert message.subject.startswith("[コーオプ教育ポータル] ")
+    assert "コーオプ教育ポータルからのお知らせです。" in message.body
+    assert "127.0.0.1" not in message.body
+    if flow == "reset":
+        assert re.search(r"https://portal\.example\.jp/accounts/password/reset/key/\S+", message.body)
+
+
+def test_portal_emails_start_with_the_institutions_name(tenant, members):
+    from coop.mail import mail_send  # the sender itself is what is specified here
+
+    mail_send(
+        template="invitation",
+        context={"tenant": tenant, "invitation": None, "url": "https://x"},
+        to=["a@example.jp"],
+        language="ja",
+    )
+    assert mail.outbox[0].subject.startswith(f"[{tenant.name}] ")
+
+
+def test_the_favicon_is_found(client, db):
+    """Issue 11 item 10: /favicon.ico answered 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+    assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()

@@ -62,5 +62,5 @@ def test_an_email_has_the_prefix_and_links_from_site_url(tenant, members, settin
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
         invitation_create(tenant=tenant, email="new@hokuriku.example.jp", role=Role.STUDENT, by=members[Role.ADMIN])
     [message] = mail.outbox
-    assert message.subject.startswith(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
+    assert message.subject.startswith(f"[{tenant.name}] ")
     assert "https://coop.example.ac.jp/t/hokuriku/join/" in message.body

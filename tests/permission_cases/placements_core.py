@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from coop.access import EVERY_ROLE, MANAGERS
 from coop.models import Role
-from placements.models import Application, CourseSession, PreAssignment, Theme
+from placements.models import Application, CourseSession, PreAssignment, Submission, Theme
 
 from ..factories import (
     ApplicationFactory,
@@ -89,6 +89,22 @@ def assignment(tenant, members):
     return {"pk": created.pk}
 
 
+def submission_with_file(tenant, members):
+    found = _theme(tenant, members)
+    student = members.get(Role.STUDENT) or UserFactory()
+    with scopes_disabled():
+        task = PreAssignment.objects.create(
+            tenant=tenant,
+            theme=found,
+            title="事前課題",
+            instructions="...",
+            due_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        created = Submission(tenant=tenant, assignment=task, student=student, text="回答")
+        created.file.save("answer.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return {"pk": created.pk}
+
+
 def _application(tenant, members, **fields):
     student = members.get(Role.STUDENT) or UserFactory()
     return ApplicationFactory(theme=_theme(tenant, members), student=student, **fields)
@@ -163,6 +179,7 @@ TENANT_URLS = {
     "placements:attendance": Case("GET", MANAGERS, session),
     "placements:assignment_add": Case("GET", MANAGERS, theme),
     "placements:assignment_detail": Case("GET", EVERY_ROLE, assignment),
+    "placements:submission_file": Case("GET", APPLICANT_VIEWERS, submission_with_file),
     "placements:theme_apply": Case("GET", {Role.STUDENT}, theme),
     "placements:application_list": Case("GET", APPLICANT_VIEWERS),
     "placements:accepted_students": Case("GET", MANAGERS),

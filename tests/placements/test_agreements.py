@@ -595,3 +595,75 @@ def test_the_list_is_constant_in_queries_for_partner_people(client, tenant, djan
     shown = body_rows(response.text)
     assert len(shown) == rows
     assert all(any(row.startswith(start) for row in shown) for start in starts), (shown, starts)
+
+
+def test_the_version_in_force_stays_visible_during_an_amendment(
+    client, tenant, agreement, staff, partner_user, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 3: after 改定する, version 1 is still in force until version 2 is signed:
+    the partner still opens the agreement (the amendment email's own link) and its PDF, and
+    both sides see "in force: version 1" next to the amendment's state."""
+    first = issue(agreement, staff, django_capture_on_commit_callbacks)
+    sign(agreement, "partner", partner_user, django_capture_on_commit_callbacks)
+    sign(agreement, "institution", staff, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
+        services.agreement_amend(agreement=agreement, reason="就業期間を2か月延長する", by=staff)
+        services.agreement_update(agreement=agreement, by=staff, terms="下書きの新しい条項")
+    detail = url("agreement_detail", tenant, pk=agreement.pk)
+    assert any(detail in message.body for message in mail.outbox)
+    client.force_login(partner_user)
+    response = client.get(detail)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "第1版が発効中" in page
+    assert "改定中" in page
+    assert "下書きの新しい条項" not in page  # the draft's text is the office's until issued
+    assert client.get(url("agreement_version_pdf", tenant, pk=first.pk)).status_code == 200
+    assert agreement.title in client.get(url("agreement_list", tenant)).content.decode()
+    client.force_login(staff)
+    page = client.get(detail).content.decode()
+    assert "第1版が発効中" in page and "第2版を改定中（下書き）" in page
+    assert "下書きの新しい条項" in page
+    # The new version is issued: version 1 is still the one in force until it is signed.
+    second = issue(agreement, staff, django_capture_on_commit_callbacks)
+    with scopes_disabled():
+        agreement.refresh_from_db()
+        assert agreement.in_force_version_id == first.pk
+    page = client.get(detail).content.decode()
+    assert "第1版が発効中" in page and "第2版を改定中（署名待ち）" in page
+    sign(agreement, "partner", partner_user, django_capture_on_commit_callbacks)
+    sign(agreement, "institution", staff, django_capture_on_commit_callbacks)
+    with scopes_disabled():
+        agreement.refresh_from_db()
+        assert agreement.in_force_version_id == second.pk
+    page = client.get(detail).content.decode()
+    assert "<dt>発効中の版</dt><dd>第2版</dd>" in page and "改定中" not in page
+
+
+def test_a_draft_never_issued_stays_hidden_from_the_partner(client, tenant, agreement, partner_user):
+    client.force_login(partner_user)
+    assert client.get(url("agreement_detail", tenant, pk=agreement.pk)).status_code == 404
+
+
+def test_the_same_history_reads_in_each_readers_language(
+    client, tenant, agreement, staff, partner_user, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 5: history stores what happened (a code and its values), not a sentence
+    in the writer's language."""
+    issue(agreement, staff, django_capture_on_commit_callbacks)
+    sign(agreement, "partner", partner_user, django_capture_on_commit_callbacks, name="企業 担当")
+    with scopes_disabled():
+        signed = HistoryEntry.objects.get(object_id=agreement.pk, action="agreement.signed")
+    assert (signed.values, signed.note) == ({"number": 1, "party": "partner", "name": "企業 担当"}, "")
+    client.force_login(staff)
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert "下書きを作成" in page and "Draft created" not in page
+    assert "第1版を署名のために発行しました。" in page
+    assert "第1版・連携先：企業 担当" in page
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert "Draft created" in page and "下書きを作成" not in page
+    assert "Version 1 issued for signature." in page
+    assert "Version 1, Partner: 企業 担当" in page

@@ -501,7 +501,7 @@ def test_only_the_pledges_signers_are_asked_to_sign(
     mail.outbox.clear()
     pledge, _version = prepare_pledge(staff_client, tenant, application, capture)
     title = f"実施誓約書：{application.theme.title}"
-    assert [(m.to, m.subject) for m in mail.outbox] == [([student.email], f"[Co-op] 署名のお願い：{title}")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [([student.email], f"[{tenant.name}] 署名のお願い：{title}")]
 
     mail.outbox.clear()
     client.force_login(student)
@@ -509,7 +509,7 @@ def test_only_the_pledges_signers_are_asked_to_sign(
     assert shown(response) == ["署名を記録しました。"]
     admin = members[Role.ADMIN]
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
-        [(admin.email, f"[Co-op] 署名済み：{title}"), (staff.email, f"[Co-op] 署名済み：{title}")]
+        [(admin.email, f"[{tenant.name}] 署名済み：{title}"), (staff.email, f"[{tenant.name}] 署名済み：{title}")]
     )
     assert partner_user.email not in {m.to[0] for m in mail.outbox}
 

@@ -13,7 +13,7 @@ from coop.models import Role
 from placements.models import Attendance, CourseSession, PreAssignment, Submission
 from tests import files
 
-from ..factories import ApplicationFactory, ThemeFactory, member
+from ..factories import ApplicationFactory, ThemeFactory, member, partner_person
 from .pages import post, shown, url
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +212,32 @@ def test_only_students_submit(client, tenant, members, assignment, role):
     response = submit(client, tenant, assignment, DUE, text="代理で提出")
     assert response.status_code in (403, 404)
     assert rows(Submission) == []
+
+
+def test_a_submitted_file_opens_for_its_student_the_office_and_the_themes_partner(
+    client, tenant, members, assignment, project
+):
+    """Issue 11 item 6: the file of an answer is served by the portal (coop.downloads) after
+    the access check of each role, never linked to its /media/ URL (which answers 404)."""
+    student = members[Role.STUDENT]
+    client.force_login(student)
+    submit(client, tenant, assignment, DUE, text="", file=SimpleUploadedFile("answer.pdf", b"%PDF answer"))
+    [submission] = rows(Submission)
+    download = url("submission_file", tenant, pk=submission.pk)
+    with time_machine.travel(DUE, tick=False):
+        page = client.get(url("assignment_detail", tenant, pk=assignment.pk)).content.decode()
+    assert download in page and "/media/" not in page
+    partner_user = partner_person(project.partner)
+    for user in (student, members[Role.STAFF], partner_user):
+        client.force_login(user)
+        response = client.get(download)
+        assert response.status_code == 200, user
+        assert b"".join(response.streaming_content) == b"%PDF answer"
+    client.force_login(members[Role.STAFF])
+    page = client.get(url("assignment_detail", tenant, pk=assignment.pk)).content.decode()
+    assert download in page and "ファイルが添付されています。" not in page
+    # Another student, and a partner person of another partner, do not find it.
+    client.force_login(member(tenant, Role.STUDENT))
+    assert client.get(download).status_code == 404
+    client.force_login(members[Role.PARTNER])
+    assert client.get(download).status_code == 404

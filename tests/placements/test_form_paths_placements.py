@@ -10,7 +10,14 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from coop.models import HistoryEntry, Role
-from placements.models import Agreement, Application, CareerOutcome, Placement, PlacementUserObjectPermission
+from placements.models import (
+    Agreement,
+    Application,
+    CareerOutcome,
+    Placement,
+    PlacementUserObjectPermission,
+    Program,
+)
 
 from ..factories import (
     AgreementFactory,
@@ -94,6 +101,24 @@ def placements_of(application):
 # --- PlacementForm on the create page ---------------------------------------------------
 
 
+def test_the_direction_is_asked_and_shown_for_exchanges_only(staff_client, tenant, application):
+    """Issue 11 item 10: 派遣・受入れ showed on co-op, internship and dual-system placements."""
+    form = staff_client.get(url("placement_create", tenant, pk=application.pk)).context["form"]
+    assert "direction" not in form.fields
+    staff_client.post(url("placement_create", tenant, pk=application.pk), placement_data(direction="inbound"))
+    [placement] = placements_of(application)
+    assert placement.direction == Placement.Direction.OUTBOUND  # a co-op placement places the student
+    page = staff_client.get(url("placement_detail", tenant, pk=placement.pk)).content.decode()
+    assert "派遣・受入れ" not in page
+    edit = staff_client.get(url("placement_edit", tenant, pk=placement.pk)).context["form"]
+    assert "direction" not in edit.fields
+    with scopes_disabled():
+        Program.objects.filter(pk=application.theme.program_id).update(kind=Program.Kind.EXCHANGE)
+    page = staff_client.get(url("placement_detail", tenant, pk=placement.pk)).content.decode()
+    assert "派遣・受入れ" in page
+    assert "direction" in staff_client.get(url("placement_edit", tenant, pk=placement.pk)).context["form"].fields
+
+
 def test_the_create_form_proposes_the_plans_work_period(staff_client, tenant, application):
     response = staff_client.get(url("placement_create", tenant, pk=application.pk))
     form = response.context["form"]
@@ -125,6 +150,8 @@ def test_each_schedule_and_direction_is_saved(
     faculty = members[Role.FACULTY]
     supervisor = PartnerContactFactory(partner=application.theme.partner)
     practitioner = PractitionerFacultyFactory(contact__partner=application.theme.partner)
+    with scopes_disabled():  # the direction is an exchange's (派遣・受入れ)
+        Program.objects.filter(pk=application.theme.program_id).update(kind=Program.Kind.EXCHANGE)
     response = staff_client.post(
         url("placement_create", tenant, pk=application.pk),
         placement_data(
@@ -218,6 +245,9 @@ def test_the_co_op_agreement_governs_when_there_is_no_plan(staff_client, tenant,
     ],
 )
 def test_invalid_placement_input_is_refused_with_its_message(staff_client, tenant, application, overrides, errors):
+    if "direction" in overrides:
+        with scopes_disabled():  # only an exchange's placements have a direction
+            Program.objects.filter(pk=application.theme.program_id).update(kind=Program.Kind.EXCHANGE)
     response = staff_client.post(url("placement_create", tenant, pk=application.pk), placement_data(**overrides))
     assert response.status_code == 200
     assert response.context["form"].errors == errors

@@ -96,7 +96,8 @@ def test_invalid_program_input(staff_client, tenant, overrides, errors):
 
 @pytest.fixture
 def program(tenant):
-    return ProgramFactory(tenant=tenant)
+    """An exchange: it both sends and receives students, so its plan has both numbers."""
+    return ProgramFactory(tenant=tenant, kind="exchange")
 
 
 def term_data(data):
@@ -184,3 +185,17 @@ def test_plan_and_actual_of_each_direction(staff_client, tenant, program):
     assert plans == [
         {"year": 2026, "planned_outbound": 4, "planned_inbound": 2, "actual_outbound": 1, "actual_inbound": 2}
     ]
+
+
+def test_a_program_that_only_places_students_plans_one_number(staff_client, tenant):
+    """Issue 11 item 10: the exchange's 派遣・受入れ plan showed on co-op programs too."""
+    coop = ProgramFactory(tenant=tenant, kind="coop")
+    page = staff_client.get(url("program_detail", tenant, pk=coop.pk)).content.decode()
+    assert "受入れ" not in page and "plan-planned_inbound" not in page
+    assert "就業する学生数：予定と実績" in page and "就業予定人数" in page
+    post(
+        staff_client,
+        url("year_plan_set", tenant, pk=coop.pk),
+        plan_data({"academic_year": 2026, "planned_outbound": 4}),
+    )
+    assert [(p.academic_year, p.planned_outbound, p.planned_inbound) for p in rows(YearPlan)] == [(2026, 4, 0)]

@@ -236,7 +236,7 @@ def test_selection_stops_at_capacity_and_fills_the_theme(client, tenant, members
     assert shown(act(client, tenant, first, "select")) == ["応募者を選抜しました。"]
     theme.refresh_from_db()
     assert theme.state == Theme.State.FILLED
-    assert shown(act(client, tenant, second, "select")) == ["このテーマの選考は終了しています。"]
+    assert shown(act(client, tenant, second, "select")) == ["このテーマの定員1名はすべて埋まっています。"]
     assert second.state == "submitted"
 
 

@@ -12,11 +12,18 @@ from weasyprint.urls import FatalURLFetchingError
 
 from coop.models import Role
 from coop.pdf import STATIC_DIR, ResourceRefused, StaticOnlyFetcher, static_base_url, static_path_for_url
-from placements.models import Agreement, AgreementVersion
+from placements.models import Agreement, AgreementVersion, Partner, Program
 from placements.services import agreements as services
 from placements.services import documents
 
-from ..factories import ApplicationFactory, PractitionerFacultyFactory, ThemeFactory, member
+from ..factories import (
+    ApplicationFactory,
+    PartnerFactory,
+    PractitionerFacultyFactory,
+    ProgramFactory,
+    ThemeFactory,
+    member,
+)
 
 PDF_CSS = STATIC_DIR / "css" / "pdf.css"
 
@@ -95,8 +102,9 @@ def staff(tenant):
     return member(tenant, Role.STAFF)
 
 
-def _render(tenant, staff, kind, tmp_path):
+def _render(tenant, staff, kind, tmp_path, **theme_fields):
     theme = ThemeFactory(
+        **theme_fields,
         tenant=tenant,
         title="工場で働く従業員の幸福度を向上させるための測定解析技術の検討",
         practitioner=None,
@@ -156,3 +164,24 @@ def test_every_kind_renders_its_japanese_title(tenant, staff, tmp_path, kind, ti
     _agreement, path = _render(tenant, staff, kind, tmp_path)
     assert "IPA" in _fonts(path)
     assert title in re.sub(r"\s", "", _text(path))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [Agreement.Kind.AGREEMENT, Agreement.Kind.STUDENT_PLEDGE])
+def test_documents_of_an_exchange_with_a_partner_university_use_its_words(tenant, staff, tmp_path, kind):
+    """Issue 11 item 10: a pledge for a partner university said 貴社 and コーオプ教育プログラム."""
+    agreement, path = _render(
+        tenant,
+        staff,
+        kind,
+        tmp_path,
+        program=ProgramFactory(tenant=tenant, kind=Program.Kind.EXCHANGE, name="ロシアの大学との学生交流"),
+        partner=PartnerFactory(tenant=tenant, kind=Partner.Kind.UNIVERSITY),
+    )
+    text = re.sub(r"\s", "", _text(path))
+    assert "貴社" not in text and "コーオプ" not in text
+    assert "学生交流" in text
+    if kind == Agreement.Kind.STUDENT_PLEDGE:
+        assert "学生交流プログラムにより" in text and "（以下「貴学」という。）" in text
+    else:
+        assert agreement.title == "学生交流協定書"

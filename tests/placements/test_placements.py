@@ -182,7 +182,7 @@ def test_program_page_term_and_plan_forms_have_their_own_field_ids(client, tenan
 
     from django_scopes import scopes_disabled
 
-    program = ThemeFactory(tenant=tenant).program
+    program = ThemeFactory(tenant=tenant, program__kind="exchange").program
     client.force_login(members[Role.STAFF])
     page = client.get(url("program_detail", tenant, pk=program.pk)).content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)

@@ -62,18 +62,20 @@ def test_selection_stops_at_capacity_and_fills_the_theme(in_tenant, members):
     assert theme.state == Theme.State.FILLED
     with pytest.raises(ValidationError) as refused:
         services.application_select(application=applications[2], by=staff)
-    assert refused.value.messages == ["このテーマの選考は終了しています。"]
+    assert refused.value.messages == ["このテーマの定員2名はすべて埋まっています。"]
     applications[2].refresh_from_db()
     assert applications[2].state == Application.State.SUBMITTED
 
 
-def test_selection_stops_at_capacity_while_the_theme_is_still_open(in_tenant, members):
-    # An open theme is not marked filled, so the capacity count alone must stop a third selection.
+def test_selection_fills_a_theme_that_is_still_open(in_tenant, members):
+    # Issue 11 item 8: an open theme whose places are all taken is filled too (not 募集中).
     staff = members[Role.STAFF]
     theme = ThemeFactory(tenant=in_tenant, capacity=2, state=Theme.State.OPEN)
     applications = [ApplicationFactory(theme=theme, student=member(in_tenant, Role.STUDENT)) for _ in range(3)]
     services.application_select(application=applications[0], by=staff)
     services.application_select(application=applications[1], by=staff)
+    theme.refresh_from_db()
+    assert theme.state == Theme.State.FILLED
     with pytest.raises(ValidationError) as refused:
         services.application_select(application=applications[2], by=staff)
     assert refused.value.messages == ["このテーマの定員2名はすべて埋まっています。"]
@@ -168,3 +170,30 @@ def test_attachment_download_is_served_by_django_and_logged(client, tenant, memb
         members[Role.STAFF].pk,
         f"application_file:{application.pk}",
     )
+
+
+def test_a_filled_theme_offers_no_selection_and_reopens_when_a_place_frees(client, tenant, members):
+    """Issue 11 item 8: with every place taken the page says so instead of offering 選抜する."""
+    staff = members[Role.STAFF]
+    theme = ThemeFactory(tenant=tenant, capacity=1, state=Theme.State.OPEN)
+    first = ApplicationFactory(theme=theme, student=member(tenant, Role.STUDENT))
+    second = ApplicationFactory(theme=theme, student=member(tenant, Role.STUDENT))
+    client.force_login(staff)
+    client.post(url("application_action", tenant, pk=first.pk, action="select"))
+    with scopes_disabled():
+        theme.refresh_from_db()
+    assert theme.state == Theme.State.FILLED
+    page = client.get(url("application_detail", tenant, pk=second.pk)).content.decode()
+    assert "このテーマの定員1名はすべて埋まっています。" in page
+    assert "action/select/" not in page and ">選抜する<" not in page
+    client.post(url("application_action", tenant, pk=second.pk, action="select"))
+    with scopes_disabled():
+        second.refresh_from_db()
+        assert second.state == Application.State.SUBMITTED
+        # The selected student declines: the place is free and selection goes on.
+        services.application_decline(application=first, by=first.student)
+        theme.refresh_from_db()
+    assert theme.state == Theme.State.SELECTING
+    client.cookies.pop("messages", None)  # the refusal above was flashed for the next page
+    page = client.get(url("application_detail", tenant, pk=second.pk)).content.decode()
+    assert "埋まっています" not in page

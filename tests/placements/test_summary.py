@@ -24,7 +24,7 @@ def fixture(tenant):
     """Program P, term 2026: 3 themes (open, filled, cancelled) at 2 partners; 4 placements:
     active (outbound), completed (outbound, hired and stayed), terminated, planned (inbound);
     a plan of 5 out / 2 in. Plus noise: another term's placement and another tenant's."""
-    term = TermFactory(program__tenant=tenant, academic_year=2026)
+    term = TermFactory(program__tenant=tenant, program__kind="exchange", academic_year=2026)
     program = term.program
     other_term = TermFactory(program=program, name="2025年度", academic_year=2025)
     a, b = PartnerFactory(tenant=tenant), PartnerFactory(tenant=tenant)
@@ -62,6 +62,18 @@ def test_numbers(tenant, other_tenant, fixture):
     outcomes = sections["outcomes"].numbers
     assert (outcomes["recorded"], outcomes["hired_partner"], outcomes["stayed"], outcomes["offers"]) == (1, 1, 1, 0)
     assert sections["outcomes"].rows[0][1] == 2  # completed + terminated
+
+
+def test_a_program_that_does_not_receive_students_has_one_plan_row(tenant, fixture):
+    """Issue 11 item 10: the exchange's sent/received rows showed in every program's summary."""
+    program, term = fixture
+    with scopes_disabled():
+        program.kind = "coop"
+        program.save()
+    with scope(tenant=tenant):
+        [plan] = [s for s in summary_sections(Scope(tenant=tenant, program=program, term=term)) if s.key == "plan"]
+        assert [[str(cell) for cell in row] for row in plan.rows] == [["就業する学生", "5", "2"]]
+        assert "受入" not in str(plan.title)
 
 
 def test_page_pdf_and_xlsx(client, tenant, members, fixture):

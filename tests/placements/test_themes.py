@@ -143,3 +143,27 @@ def test_staff_member_of_other_tenant_cannot_transition_by_id(client, tenant, ot
     assert client.post(url("theme_transition", other_tenant, pk=theme.pk, state="agreed")).status_code == 404
     theme.refresh_from_db()
     assert theme.state == "draft"
+
+
+def test_the_public_page_sends_each_reader_somewhere_that_works(client, tenant, members):
+    """Issue 11 item 8: "ログインして応募" led a partner person to a 404 (another partner's theme)."""
+    theme = ThemeFactory(tenant=tenant, state=Theme.State.OPEN, is_public=True)
+    public = url("public_theme_detail", tenant, pk=theme.pk)
+    apply = url("public_theme_apply", tenant, pk=theme.pk)
+    theme_page = url("theme_detail", tenant, pk=theme.pk)
+    page = client.get(public).content.decode()
+    assert apply in page and theme_page not in page
+    response = client.get(apply)  # sign in first, then come back to the same link
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=" + apply
+    client.force_login(members[Role.PARTNER])  # a partner person of another partner
+    assert client.get(apply)["Location"] == public
+    page = client.get(public).content.decode()
+    assert "プロジェクトに応募できるのはこの機関の学生だけです。" in page and theme_page not in page
+    assert client.get(theme_page).status_code == 404  # why it must not be linked
+    client.force_login(members[Role.STUDENT])
+    assert client.get(apply)["Location"] == theme_page
+    page = client.get(public).content.decode()
+    assert theme_page in page and "テーマのページから応募する" in page
+    assert client.get(theme_page).status_code == 200
+    assert client.get(url("public_theme_apply", tenant, pk=ThemeFactory(tenant=tenant).pk)).status_code == 404

@@ -367,3 +367,22 @@ def test_tables_of_things_head_their_name_column_meisho_not_shimei(client, tenan
     page = client.get(reverse(name, kwargs={"tenant_slug": tenant.slug})).content.decode()
     assert '<th scope="col">名称</th>' in page
     assert "氏名" not in page
+
+
+def test_a_presentation_links_only_the_placements_its_reader_can_open(client, tenant, members, placement):
+    """Issue 11 item 8: a student sees the other presenters' names, not links that answer 404."""
+    presentation = FinalPresentationFactory(tenant=tenant)
+    with scopes_disabled():
+        other = running_placement(tenant)
+        for presenting in (placement, other):
+            PresentationSlot.objects.create(tenant=tenant, presentation=presentation, placement=presenting)
+    own_link = url("placement", tenant, pk=placement.pk)
+    other_link = url("placement", tenant, pk=other.pk)
+    client.force_login(placement.student)
+    page = client.get(url("presentation_detail", tenant, pk=presentation.pk)).text
+    assert own_link in page and other_link not in page
+    assert other.student.full_name in page
+    assert client.get(other_link).status_code == 404  # why it must not be linked
+    client.force_login(members[Role.STAFF])
+    page = client.get(url("presentation_detail", tenant, pk=presentation.pk)).text
+    assert own_link in page and other_link in page

@@ -360,3 +360,12 @@ def test_staff_extend_or_close_a_window(client, tenant, members):
     with scopes_disabled():
         window.refresh_from_db()
     assert (window.opens_on, window.closes_on) == (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
+
+
+def test_a_windows_dates_are_its_period_not_a_button(client, tenant, members):
+    """Issue 11 item 10: the dates of a window were headed 開く ("open" as a verb)."""
+    _rubrics, _placements, windows = _rows(tenant, members, 1)
+    client.force_login(members[Role.STAFF])
+    for page in (url("window_list", tenant), url("window_detail", tenant, pk=windows[0].pk)):
+        text = client.get(page).text
+        assert "受付期間" in text and ">開く<" not in text
