@@ -65,3 +65,13 @@ def register_summary_section(provider):
     """`provider(scope)` returns a list of coop.summary.Section for a term summary."""
     if provider not in SUMMARY_SECTIONS:
         SUMMARY_SECTIONS.append(provider)
+
+
+# Sweepers (coop.sweeper): `sweeper(tenant)` queues again the tenant's unfinished work and
+# returns {what: how many}. Called every minute inside the tenant's scope.
+SWEEPERS = []
+
+
+def register_sweeper(sweeper):
+    if sweeper not in SWEEPERS:
+        SWEEPERS.append(sweeper)

@@ -13,6 +13,7 @@ from . import links
 from .models import Invitation, Membership, User
 from .signals import membership_joined
 from .tasks import send_invitation_email
+from .tenant_tasks import queue_after_commit
 
 
 def invitation_create(*, tenant, email, role, by):
@@ -33,9 +34,7 @@ def invitation_create(*, tenant, email, role, by):
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
 
-        transaction.on_commit(
-            lambda: send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
-        )
+        queue_after_commit(send_invitation_email, tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
     return invitation, token
 
 

@@ -14,10 +14,11 @@ class PlacementsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_sweeper,
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, summary, tasks
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -31,6 +32,7 @@ class PlacementsConfig(AppConfig):
         register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_pdfs)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)
         for table in TABLES.values():

@@ -14,9 +14,10 @@ class ReportsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_sweeper,
         )
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, summary, tasks
         from .exports import TABLES
 
         register_nav(25, "reports:today", _("Today's report"))
@@ -26,6 +27,7 @@ class ReportsConfig(AppConfig):
         register_nav(92, "reports:evaluation_form", _("Evaluation form"))
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_links)
         register_deadline_provider(deadlines.daily_reports_missing)
         register_deadline_provider(deadlines.monthly_reports_due)
         register_deadline_provider(deadlines.evaluations_due)

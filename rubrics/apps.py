@@ -15,9 +15,10 @@ class RubricsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_sweeper,
         )
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, summary, tasks
         from .exports import TABLES
 
         register_nav(45, "rubrics:rubric_list", _("Rubrics"))
@@ -27,6 +28,7 @@ class RubricsConfig(AppConfig):
         register_nav(47, "rubrics:cohort_growth", _("Growth"), hide_from=MANAGERS)
         register_dashboard_panel(dashboard.panels)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_links)
         register_deadline_provider(deadlines.assessments_due)
         register_summary_section(summary.sections)
         for table in TABLES.values():
