@@ -17,11 +17,15 @@ digests, notifications, invitations, emailed links).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-# Longer than one email takes to send (EMAIL_TIMEOUT), shorter than anyone should wait.
-LEASE = timedelta(seconds=60)
+
+def lease():
+    """How long a sender holds a row (settings.EMAIL_DELIVERY_LEASE): longer than one email
+    takes to send (the SMTP timeout), shorter than anyone should wait."""
+    return timedelta(seconds=settings.EMAIL_DELIVERY_LEASE)
 
 
 def _row(obj):
@@ -36,7 +40,7 @@ def delivery_claim(obj, **still):
     """Claims `obj`'s email for one sender (True), unless it was sent or another sender holds
     it (False). `still` are conditions the row must still meet (e.g. its token)."""
     now = timezone.now()
-    until = now + LEASE
+    until = now + lease()
     claimed = _row(obj).filter(_free(now), sent_at__isnull=True, **still).update(send_claimed_until=until)
     if claimed:
         obj.send_claimed_until = until

@@ -252,6 +252,8 @@ if _email_backend.endswith("smtp.EmailBackend"):
 elif _email_backend.endswith("filebased.EmailBackend"):
     _email_options = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+# How long a sender holds an email it is sending (coop.delivery); longer than the SMTP timeout.
+EMAIL_DELIVERY_LEASE = env_int("EMAIL_DELIVERY_LEASE", 60)
 
 # Internationalisation: Japanese first, English second, chosen per user.
 LANGUAGE_CODE = "ja"
