@@ -269,7 +269,7 @@ def drill_redis_restart(redis, people, log_path):
         finished,
         log_path,
         outage=True,
-        extra=f"; failed writes during the outage {failed_writes}; all sent {time.monotonic() - back:.0f} s after Redis was back",
+        extra=f"; failed writes {failed_writes}; all sent {time.monotonic() - back:.0f} s after Redis returned",
     )
     return ok and failed_writes == 0
 
