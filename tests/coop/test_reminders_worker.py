@@ -188,7 +188,7 @@ def test_worker_killed_mid_batch_sends_every_digest_exactly_once(broker, worker_
 
     worker = start_worker(worker_env)  # Redis hands the unacknowledged batch to the new worker
     try:
-        assert wait_for(lambda: count(DigestDelivery, tenant=tenant) == people, timeout=40)
+        assert wait_for(lambda: count(DigestDelivery, tenant=tenant) == people, timeout=120)
         # The digest whose sender was killed after claiming it: the next digest run (beat, every
         # few minutes) sends it once its lease has expired.
         time.sleep(3)
