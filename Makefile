@@ -90,4 +90,4 @@ clean:
 # Fault drills (bench/drill.py): worker SIGKILL x10 during 1,000 digests, Redis restart, on a
 # redis-server of its own (port DRILL_REDIS_PORT, default 6391) and DRILL_DATABASE_URL.
 drill: setup
-	$(TEST_ENV) $(PY) -m bench.drill
+	$(TEST_ENV) $(PY) -u -m bench.drill
