@@ -177,7 +177,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # is harmless when doubled. The sweeper queues again whatever a lost message left unfinished.
 CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {"task": "coop.tasks.reminders_scan", "schedule": 300.0},
-    "digests-send": {"task": "coop.tasks.digests_send", "schedule": 300.0},
+    "digests-send": {"task": "coop.tasks.digests_send", "schedule": 120.0},
     "worker-heartbeat": {"task": "coop.tasks.worker_heartbeat", "schedule": 60.0},
     "sweep": {"task": "coop.tasks.sweep", "schedule": 60.0},
 }

@@ -257,3 +257,10 @@ def test_seed_demo_with_a_broker_and_no_worker_completes_and_a_failed_run_leaves
         assert signed.exists()
         assert all(version.pdf for version in signed)
         assert Agreement.objects.filter(state=Agreement.State.IN_FORCE).exists()
+
+
+def test_each_beat_entry_locks_the_slot_of_its_own_period(settings):
+    # A lock slot longer than the schedule would skip runs; a shorter one would let two beats double.
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        task = celery_app.tasks[entry["task"]]
+        assert task.period == entry["schedule"], entry["task"]
