@@ -95,3 +95,46 @@ def test_worker_survives_a_redis_restart_and_lost_digests_arrive_once(own_redis,
     recipients = [m["To"] for m in sent_mails(worker_env)]
     assert len(recipients) == len(set(recipients)), "somebody got the same digest twice"
     assert len(recipients) == people, "a digest was lost"
+
+
+def test_a_batch_that_meets_a_database_blip_is_retried_not_dropped(own_redis, worker_env):
+    tenant = TenantFactory(slug="db-blip")
+    people = 300
+    with scopes_disabled():
+        DeadlineSettings.objects.create(tenant=tenant, digest_hour=0)
+        users = User.objects.bulk_create([User(email=f"p{n}@blip.example.jp") for n in range(people)])
+        Reminder.objects.bulk_create(
+            [
+                Reminder(tenant=tenant, user=u, key=f"k{u.pk}", title="締切", due_on=datetime.date(2026, 11, 24))
+                for u in users
+            ]
+        )
+    ids = sorted(u.pk for u in users)
+
+    worker = start_worker(worker_env)
+    try:
+        with Connection(own_redis.url(0)) as broker:
+            send(broker, "coop.tasks.digest_send_batch", tenant_id=tenant.pk, user_ids=ids, day="2026-11-24")
+        assert wait_for(lambda: count(DigestDelivery, tenant=tenant) >= 10, timeout=40, interval=0.01)
+        # The blip: every connection of the worker to the database is cut, a few times.
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            time.sleep(0.3)
+        assert count(DigestDelivery, tenant=tenant) < people, "the batch finished before the blip: make it bigger"
+        # No beat here: the batch itself, retried after the error, writes every delivery.
+        assert wait_for(lambda: count(DigestDelivery, tenant=tenant) == people, timeout=45)
+        # A digest claimed when its connection was cut is sent by beat's next digest run.
+        time.sleep(3)
+        with Connection(own_redis.url(0)) as broker:
+            send(broker, "coop.tasks.digests_send")
+        assert wait_for(lambda: count(DigestDelivery, tenant=tenant, sent_at__isnull=False) == people, timeout=30)
+        time.sleep(1)
+    finally:
+        stop(worker)
+    recipients = [m["To"] for m in sent_mails(worker_env)]
+    assert len(recipients) == len(set(recipients)), "somebody got the same digest twice"
+    assert len(recipients) == people, "a digest was lost"
