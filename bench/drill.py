@@ -188,16 +188,27 @@ def make_tenant(slug, people):
     return tenant, {u.email for u in users}
 
 
-def beat():
-    """What beat would queue: the digest run and the sweeper (called in-process, no slot lock)."""
-    from coop import sweeper
-    from coop.tasks import digests_send
+_last_run = {}
 
-    try:
-        digests_send()
-        sweeper.sweep_all()
-    except Exception as error:  # noqa: BLE001 - Redis may be down: beat retries next time
-        print(f"    beat: {type(error).__name__}: {error}")
+
+def beat():
+    """What beat would queue, on the production schedule (digest run every DIGESTS_EVERY,
+    sweeper every SWEEP_EVERY seconds); called in-process, without the slot lock."""
+    from coop import sweeper
+    from coop.tasks import DIGESTS_EVERY, digests_send
+
+    now = time.monotonic()
+    for name, period, run in [
+        ("digests", DIGESTS_EVERY, digests_send),
+        ("sweep", sweeper.SWEEP_EVERY, sweeper.sweep_all),
+    ]:
+        if now - _last_run.get(name, -period) < period:
+            continue
+        _last_run[name] = now
+        try:
+            run()
+        except Exception as error:  # noqa: BLE001 - Redis may be down: beat runs again next time
+            print(f"    beat: {type(error).__name__}: {error}")
 
 
 def wait_until_sent(tenant, expected, started, timeout=300):
