@@ -9,15 +9,19 @@ digests, notifications, invitations, emailed links).
   lease: the claim is one conditional UPDATE.
 - A sender that dies before `delivery_done` leaves a row with an expired lease and no
   `sent_at`: the sweeper finds it (`deliveries_unsent`) and sends it again. The one window for
-  a second copy is between the mail server's acceptance and the UPDATE that follows it; the
-  email's Message-ID is the row's own (`delivery_message_id`), so a mail client shows that rare
-  second copy as the same message.
+  a second copy is between the mail server's acceptance and the UPDATE that follows it (which
+  is retried through a database blip while the lease holds); the email's Message-ID is the
+  row's own (`delivery_message_id`), so a mail client shows that rare second copy as the same
+  message.
 - A sender that fails (SMTP refused, database gone) releases its lease and the task retries.
 """
 
+import contextlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -63,14 +67,29 @@ def delivery_release(obj):
     _row(obj).filter(sent_at__isnull=True).update(send_claimed_until=None)
 
 
+def _mark_sent(obj):
+    """Marks a sent email's row, through a database blip: the email is out, so giving up here
+    would send it again. Retried while this sender's lease holds (nobody else may send it)."""
+    deadline = time.monotonic() + lease().total_seconds() / 2
+    while True:
+        try:
+            return delivery_done(obj)
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline or connection.in_atomic_block:
+                raise
+            connection.close()  # a new connection on the next query
+            time.sleep(0.1)
+
+
 def delivery_send_claimed(obj, send):
     """Sends the email of a row this sender has claimed, then marks it sent."""
     try:
         send()
     except BaseException:
-        delivery_release(obj)
+        with contextlib.suppress(OperationalError, InterfaceError):  # the lease expires anyway
+            delivery_release(obj)
         raise
-    delivery_done(obj)
+    _mark_sent(obj)
     return True
 
 

@@ -62,7 +62,7 @@ def worker_env(tmp_path, own_redis):
 
 def test_worker_survives_a_redis_restart_and_lost_digests_arrive_once(own_redis, worker_env):
     tenant = TenantFactory(slug="redis-restart")
-    people = 300
+    people = 150
     with scopes_disabled():
         DeadlineSettings.objects.create(tenant=tenant, digest_hour=0)
         users = User.objects.bulk_create([User(email=f"p{n}@restart.example.jp") for n in range(people)])
@@ -99,7 +99,7 @@ def test_worker_survives_a_redis_restart_and_lost_digests_arrive_once(own_redis,
 
 def test_a_batch_that_meets_a_database_blip_is_retried_not_dropped(own_redis, worker_env):
     tenant = TenantFactory(slug="db-blip")
-    people = 300
+    people = 150
     with scopes_disabled():
         DeadlineSettings.objects.create(tenant=tenant, digest_hour=0)
         users = User.objects.bulk_create([User(email=f"p{n}@blip.example.jp") for n in range(people)])

@@ -166,7 +166,7 @@ def test_scan_twice_and_digest_twice_deliver_once(broker, worker_env):
 
 def test_worker_killed_mid_batch_sends_every_digest_exactly_once(broker, worker_env):
     tenant = TenantFactory(slug="killed")
-    people = 400
+    people = 200
     with scopes_disabled():
         users = User.objects.bulk_create([User(email=f"p{n}@killed.example.jp") for n in range(people)])
         Reminder.objects.bulk_create(
