@@ -13,7 +13,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FAST_PASSWORD_HAS
 # to run the compose proxy's configuration in tests/coop/test_proxy.py.
 DEBIAN_PACKAGES := chromium faketime fonts-ipafont-gothic fonts-ipafont-mincho gettext libmagic1 nginx poppler-utils
 
-.PHONY: run test test-dates setup system-deps lint messages bench clean backup restore
+.PHONY: run test test-dates setup system-deps lint messages bench clean backup restore drill
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,3 +87,8 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles bench/out
+
+# Fault drills (bench/drill.py): worker SIGKILL x10 during 1,000 digests, Redis restart, on a
+# redis-server of its own (port DRILL_REDIS_PORT, default 6391) and DRILL_DATABASE_URL.
+drill: setup
+	$(TEST_ENV) $(PY) -u -m bench.drill

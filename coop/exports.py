@@ -10,7 +10,6 @@ import itertools
 import tempfile
 
 from django.core.files import File
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_scopes import scope
@@ -20,6 +19,7 @@ from .downloads import download_log
 from .models import ExportJob
 from .registry import EXPORT_TABLES
 from .spreadsheets import csv_chunks, xlsx_write
+from .tenant_tasks import queue_after_commit
 
 PROGRESS_EVERY = 1000
 
@@ -68,7 +68,7 @@ def export_job_start(*, tenant, user, table, fmt):
     job = ExportJob.objects.create(tenant=tenant, user=user, table=table, fmt=fmt)
     from .tasks import export_job_run  # coop.tasks imports this module for the worker's side
 
-    transaction.on_commit(lambda: export_job_run.delay(tenant_id=tenant.pk, job_id=job.pk))
+    queue_after_commit(export_job_run, tenant_id=tenant.pk, job_id=job.pk)
     return job
 
 

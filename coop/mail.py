@@ -4,7 +4,7 @@ digests, emailed links) is rendered here from `templates/emails/<name>_subject.t
 SITE_URL (never from a request's host)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -30,10 +30,13 @@ def language_for(user, tenant):
     return (getattr(user, "language", "") or "") or tenant.language or settings.LANGUAGE_CODE
 
 
-def mail_send(*, template, context, to, language):
+def mail_send(*, template, context, to, language, message_id=None):
+    """`message_id`: the same for every attempt at one email (coop.delivery), so a rare second
+    copy after a crash is one message to the recipient's mail client."""
     context = {"site_url": site_url(), **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/{template}_body.txt", context)
         prefix = subject_prefix(context.get("tenant"))
-    send_mail(prefix + subject, body, None, to)
+    headers = {"Message-ID": message_id} if message_id else None
+    EmailMessage(prefix + subject, body, None, to, headers=headers).send()

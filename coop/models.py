@@ -167,7 +167,19 @@ class Membership(TenantOwned):
         return f"{self.user} @ {self.tenant_id} ({self.role})"
 
 
-class Invitation(SingleUseLink, TenantOwned):
+class EmailDelivery(models.Model):
+    """An email owed to somebody, sent exactly once in effect (coop.delivery): a sender claims
+    the row for a short lease, sends, and marks it sent. A sender that dies leaves the lease to
+    expire and the sweeper sends it again; a sent row is never sent twice."""
+
+    send_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("emailed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(SingleUseLink, TenantOwned, EmailDelivery):
     """An emailed, single-use, expiring invitation to join a tenant with a role.
 
     Only a hash of the token is stored: a leaked database does not leak working links.
@@ -339,6 +351,8 @@ class Reminder(TenantOwned):
     due_on = models.DateField(_("due"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    # The digest that carries it (set when the digest is claimed, kept if it must be re-sent).
+    digest = models.ForeignKey("DigestDelivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
@@ -352,8 +366,9 @@ class Reminder(TenantOwned):
         return self.title
 
 
-class DigestDelivery(TenantOwned):
-    """Written before a digest email is sent: one per person and day, never two."""
+class DigestDelivery(TenantOwned, EmailDelivery):
+    """One person's digest of a day: written with its reminders before the email is sent,
+    marked sent after; one per person and day, sent once (coop.delivery)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -367,6 +382,27 @@ class DigestDelivery(TenantOwned):
 
     def __str__(self):
         return f"{self.user_id} {self.day}"
+
+
+class Notification(TenantOwned, EmailDelivery):
+    """One notification email owed to one person about a change (coop.notifications): written
+    in the transaction of the change, sent after commit, re-sent by the sweeper if its sender
+    died or the broker was away; never sent twice (coop.delivery)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=100)  # app_label.ModelName of the tenant-owned row
+    object_id = models.BigIntegerField()
+    event = models.CharField(max_length=100)  # the email template
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["tenant", "sent_at", "created_at"], name="notification_unsent")]
+
+    def __str__(self):
+        return f"{self.event} {self.model}#{self.object_id} -> {self.user_id}"
 
 
 class ExportJob(TenantOwned):

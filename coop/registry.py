@@ -105,3 +105,13 @@ def register_history(*, labels=None, texts=None, value_labels=None):
     HISTORY_TEXTS.update(texts or {})
     for name, labels_of_name in (value_labels or {}).items():
         HISTORY_VALUE_LABELS.setdefault(name, {}).update(labels_of_name)
+
+
+# Sweepers (coop.sweeper): `sweeper(tenant)` queues again the tenant's unfinished work and
+# returns {what: how many}. Called every minute inside the tenant's scope.
+SWEEPERS = []
+
+
+def register_sweeper(sweeper):
+    if sweeper not in SWEEPERS:
+        SWEEPERS.append(sweeper)

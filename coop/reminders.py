@@ -4,9 +4,9 @@
   due in a tenant and inserts one Reminder per person and occurrence. The unique key makes
   a second scan, or two scans at once, insert nothing new.
 - Once a day per tenant (at its digest hour) each person with unsent reminders gets one digest
-  email in their language, unless they chose the portal only. A DigestDelivery row is
-  committed before the email is sent: a redelivered task, or a worker that died mid-batch,
-  never sends the same digest twice.
+  email in their language, unless they chose the portal only. A DigestDelivery row (with its
+  reminders) is committed and claimed before the email is sent and marked sent after: a
+  redelivered task never sends it twice, and one whose worker died is sent by the next run.
 - Everything runs inside the tenant's scope; tasks get ids only.
 """
 
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from .clock import tenant_today, tenant_zone
+from .delivery import delivery_claim, delivery_message_id, delivery_send_claimed
 from .mail import language_for, mail_send, site_url
 from .models import DeadlineSettings, DigestDelivery, Reminder, User
 from .registry import DEADLINE_PROVIDERS
@@ -73,41 +74,65 @@ def reminders_scan_tenant(*, tenant, today=None):
     return Reminder.objects.filter(tenant=tenant).count() - before
 
 
-def digest_recipients(tenant):
-    """Ids of people with reminders not yet emailed who want emails."""
-    return list(
+def digest_recipients(tenant, day=None):
+    """Ids of people owed a digest: with reminders not yet emailed who want emails and have not
+    had `day`'s digest, or whose claimed digest was never marked sent (its sender died)."""
+    day = day or tenant_today(tenant)
+    waiting = (
         Reminder.objects.filter(tenant=tenant, emailed_at__isnull=True, user__is_active=True)
         .exclude(user__reminder_channel=User.ReminderChannel.IN_APP)
+        .exclude(user__in=DigestDelivery.objects.filter(tenant=tenant, day=day).values("user"))
         .values_list("user_id", flat=True)
-        .distinct()
-        .order_by("user_id")
     )
+    unsent = DigestDelivery.objects.filter(tenant=tenant, sent_at__isnull=True).values_list("user_id", flat=True)
+    return sorted(set(waiting) | set(unsent))
+
+
+def _digest_claim(*, tenant, user, day):
+    """The person's digest to send now, claimed for this sender, or None. A digest that was
+    claimed and never marked sent comes first (with the reminders it carried); else `day`'s,
+    written together with its reminders in one transaction."""
+    with transaction.atomic():
+        delivery = DigestDelivery.objects.filter(tenant=tenant, user=user, sent_at__isnull=True).order_by("day").first()
+        if delivery is None:
+            pending = list(
+                Reminder.objects.select_for_update()
+                .filter(tenant=tenant, user=user, emailed_at__isnull=True)
+                .order_by("due_on", "id")
+            )
+            if not pending:
+                return None
+            try:
+                with transaction.atomic():
+                    delivery = DigestDelivery.objects.create(
+                        tenant=tenant, user=user, day=day, reminder_count=len(pending)
+                    )
+            except IntegrityError:
+                return None  # today's digest was already sent (new reminders wait for tomorrow's)
+            Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now(), digest=delivery)
+    return delivery if delivery_claim(delivery) else None
 
 
 def digest_send(*, tenant, user, day):
-    """Sends one person's digest for `day` at most once. Returns True if an email went out."""
-    with transaction.atomic():
-        pending = list(
-            Reminder.objects.select_for_update()
-            .filter(tenant=tenant, user=user, emailed_at__isnull=True)
-            .order_by("due_on", "id")
+    """Sends one person's digest exactly once in effect (coop.delivery): the delivery row and
+    its reminders are committed, claimed, the email sent, the row marked sent. A sender that
+    dies in between leaves the claim to expire; the next digest run sends it (and only it).
+    Returns True if an email went out."""
+    delivery = _digest_claim(tenant=tenant, user=user, day=day)
+    if delivery is None:
+        return False
+    reminders = list(Reminder.objects.filter(tenant=tenant, digest=delivery).order_by("due_on", "id"))
+
+    def send():
+        mail_send(
+            template="reminders/digest",
+            context={"tenant": tenant, "recipient": user, "reminders": reminders},
+            to=[user.email],
+            language=language_for(user, tenant),
+            message_id=delivery_message_id(delivery),
         )
-        if not pending:
-            return False
-        try:
-            with transaction.atomic():
-                DigestDelivery.objects.create(tenant=tenant, user=user, day=day, reminder_count=len(pending))
-        except IntegrityError:
-            return False  # today's digest was already sent (or is being sent by another worker)
-        Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
-    # Committed before sending: if this process dies now, the digest is lost, never doubled.
-    mail_send(
-        template="reminders/digest",
-        context={"tenant": tenant, "recipient": user, "reminders": pending},
-        to=[user.email],
-        language=language_for(user, tenant),
-    )
-    return True
+
+    return delivery_send_claimed(delivery, send)
 
 
 def digest_is_due(tenant, now=None):

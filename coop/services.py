@@ -15,6 +15,7 @@ from .access import is_operator
 from .models import Invitation, Membership, Role, Tenant, User
 from .signals import membership_joined
 from .tasks import send_invitation_email, send_invitation_emails
+from .tenant_tasks import queue_after_commit
 from .tokens import hash_token, new_token
 
 # Invitation emails queued per task by invitations_create_many().
@@ -45,9 +46,7 @@ def invitation_create(*, tenant, email, role, by):
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
 
-        transaction.on_commit(
-            lambda: send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
-        )
+        queue_after_commit(send_invitation_email, tenant_id=tenant.pk, invitation_id=invitation.pk, token=token)
     return invitation, token
 
 
@@ -92,9 +91,7 @@ def invitations_create_many(*, tenant, people, role, by):
         letters = [[i.pk, tokens[i.email], people[i.email]] for i in invitations]
         for start in range(0, len(letters), INVITATION_EMAIL_BATCH):
             batch = letters[start : start + INVITATION_EMAIL_BATCH]
-            transaction.on_commit(
-                lambda batch=batch: send_invitation_emails.delay(tenant_id=tenant.pk, invitations=batch)
-            )
+            queue_after_commit(send_invitation_emails, tenant_id=tenant.pk, invitations=batch)
     return invitations
 
 

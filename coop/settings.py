@@ -134,7 +134,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: cache, rate limits and the Celery broker. Without it, local memory and eager tasks.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (coop.cache): with Redis down, sign-in and pages work, rate limits pause.
+    CACHES = {
+        "default": {
+            "BACKEND": "coop.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -147,19 +154,34 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Faults (coop.tenant_tasks): a worker keeps reconnecting to a restarted Redis instead of
+# exiting, and cancels (for redelivery) the late-acknowledged tasks it held when it lost it.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Publishing gives up after ~1 s with the broker down: the request stays fast and the sweeper
+# queues the work later (coop.sweeper).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_TIMEZONE = "Asia/Tokyo"
-# Redis redelivers an unacknowledged task after this many seconds (a worker that died).
-# A new worker sweeps for such tasks every interval x throttle seconds (kombu's defaults: 10 x 10).
+# Redis redelivers an unacknowledged task after this many seconds (a worker that died): longer
+# than any task runs (or waits for a retry, <= 30 s), short enough that nothing waits 5 minutes.
+# A new worker sweeps for such tasks every interval x throttle seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 180),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
-    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 3),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
 }
-# Beat runs a short fixed schedule; what is due lives in the database (see DESIGN.md).
+# Beat runs a short fixed schedule; what is due lives in the database (see DESIGN.md). Each
+# run happens once per period even with two beats (coop.tenant_tasks.scheduled_task), and each
+# is harmless when doubled. The sweeper queues again whatever a lost message left unfinished.
 CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {"task": "coop.tasks.reminders_scan", "schedule": 300.0},
-    "digests-send": {"task": "coop.tasks.digests_send", "schedule": 3600.0},
+    "digests-send": {"task": "coop.tasks.digests_send", "schedule": 120.0},
     "worker-heartbeat": {"task": "coop.tasks.worker_heartbeat", "schedule": 60.0},
+    "sweep": {"task": "coop.tasks.sweep", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "coop.User"
@@ -235,6 +257,8 @@ if _email_backend.endswith("smtp.EmailBackend"):
 elif _email_backend.endswith("filebased.EmailBackend"):
     _email_options = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+# How long a sender holds an email it is sending (coop.delivery); longer than the SMTP timeout.
+EMAIL_DELIVERY_LEASE = env_int("EMAIL_DELIVERY_LEASE", 60)
 
 # Internationalisation: Japanese first, English second, chosen per user.
 LANGUAGE_CODE = "ja"

@@ -1,34 +1,46 @@
 """Celery tasks take ids and a tenant id, and run inside that tenant's scope (coop.tenant_tasks)."""
 
 from datetime import date
+from functools import partial
 
-from celery import shared_task
 from django.apps import apps
 from django.urls import reverse
 from django_scopes import scope
 
-from . import exports, reminders
+from . import exports, reminders, sweeper
 from .clock import tenant_today
-from .health import heartbeat_write
+from .delivery import deliver_once, delivery_message_id
+from .health import HEARTBEAT_EVERY, heartbeat_write
 from .mail import language_for, mail_send, site_url
-from .models import ExportJob, Invitation, Tenant, User
-from .tenant_tasks import tenant_task
+from .models import ExportJob, Invitation, Notification, Tenant, User
+from .sweeper import SWEEP_EVERY
+from .tenant_tasks import queue, scheduled_task, tenant_task
+from .tokens import hash_token
 
 
 def _invitation_mail(tenant, invitation, token, language=""):
+    """Emails the invitation once (coop.delivery); a message whose token was replaced (the
+    sweeper re-issued the link of an email that never went out) sends nothing."""
     path = reverse("coop:invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token})
-    mail_send(
-        template="invitation",
-        context={"invitation": invitation, "tenant": tenant, "url": site_url(path)},
-        to=[invitation.email],
-        language=language or language_for(None, tenant),
+    return deliver_once(
+        invitation,
+        lambda: mail_send(
+            template="invitation",
+            context={"invitation": invitation, "tenant": tenant, "url": site_url(path)},
+            to=[invitation.email],
+            language=language or language_for(None, tenant),
+            message_id=delivery_message_id(invitation),
+        ),
+        token_hash=hash_token(token),
     )
 
 
 @tenant_task
 def send_invitation_email(*, tenant, invitation_id, token):
-    invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id, tenant=tenant)
-    _invitation_mail(tenant, invitation, token)
+    invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id, tenant=tenant).first()
+    if invitation is None:
+        return False
+    return _invitation_mail(tenant, invitation, token)
 
 
 @tenant_task
@@ -39,23 +51,38 @@ def send_invitation_emails(*, tenant, invitations):
     pending = Invitation.objects.filter(
         tenant=tenant, pk__in=letters, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
-    for invitation in pending:
+    sent = 0
+    for invitation in pending.order_by("pk"):
         token, language = letters[invitation.pk]
-        _invitation_mail(tenant, invitation, token, language)
+        sent += bool(_invitation_mail(tenant, invitation, token, language))
+    return sent
 
 
 @tenant_task
-def send_notification(*, tenant, model, object_id, event, user_ids, note=""):
+def send_notifications(*, tenant, notification_ids):
+    """Sends each owed notification email once (coop.delivery)."""
+    sent = 0
+    rows = Notification.objects.filter(tenant=tenant, pk__in=notification_ids, sent_at__isnull=True)
+    for notification in rows.select_related("user").order_by("pk"):
+        sent += deliver_once(notification, partial(_notification_email, tenant, notification))
+    return sent
 
-    obj = apps.get_model(model).objects.get(pk=object_id, tenant=tenant)
+
+def _notification_email(tenant, notification):
+    recipient = notification.user
+    if not recipient.is_active:
+        return
+    obj = apps.get_model(notification.model).objects.filter(pk=notification.object_id, tenant=tenant).first()
+    if obj is None:  # deleted since: nothing left to tell
+        return
     url = site_url(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
-    for recipient in User.objects.filter(pk__in=user_ids, is_active=True):
-        mail_send(
-            template=event,
-            context={"obj": obj, "recipient": recipient, "tenant": tenant, "url": url, "note": note},
-            to=[recipient.email],
-            language=language_for(recipient, tenant),
-        )
+    mail_send(
+        template=notification.event,
+        context={"obj": obj, "recipient": recipient, "tenant": tenant, "url": url, "note": notification.note},
+        to=[recipient.email],
+        language=language_for(recipient, tenant),
+        message_id=delivery_message_id(notification),
+    )
 
 
 # --- Deadlines and reminders: a short fixed beat schedule; what is due is data. ---------------
@@ -63,12 +90,16 @@ def send_notification(*, tenant, model, object_id, event, user_ids, note=""):
 DIGEST_BATCH = 200
 
 
-@shared_task
+SCAN_EVERY = 300
+DIGESTS_EVERY = 120
+
+
+@scheduled_task(period=SCAN_EVERY)
 def reminders_scan(*, today=None):
     """Beat, every few minutes: one message per tenant, not one per reminder. `today` (ISO date)
     is for backfills and benchmarks; by default each tenant's own date."""
     for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
-        reminders_scan_tenant.delay(tenant_id=tenant_id, today=today)
+        queue(reminders_scan_tenant, tenant_id=tenant_id, today=today)
 
 
 @tenant_task
@@ -78,9 +109,10 @@ def reminders_scan_tenant(*, tenant, today=None):
     return reminders.reminders_scan_tenant(tenant=tenant, today=day)
 
 
-@shared_task
+@scheduled_task(period=DIGESTS_EVERY)
 def digests_send():
-    """Beat, hourly: tenants past their digest hour get their digests sent in batches."""
+    """Beat, every few minutes: tenants past their digest hour get the digests they owe sent
+    in batches: today's, and any whose sender died before marking it sent."""
 
     for tenant in Tenant.objects.filter(is_active=True):
         with scope(tenant=tenant):
@@ -89,7 +121,7 @@ def digests_send():
             user_ids = reminders.digest_recipients(tenant)
         day = tenant_today(tenant).isoformat()
         for start in range(0, len(user_ids), DIGEST_BATCH):
-            digest_send_batch.delay(tenant_id=tenant.pk, user_ids=user_ids[start : start + DIGEST_BATCH], day=day)
+            queue(digest_send_batch, tenant_id=tenant.pk, user_ids=user_ids[start : start + DIGEST_BATCH], day=day)
 
 
 @tenant_task
@@ -109,7 +141,13 @@ def export_job_run(*, tenant, job_id):
         exports.export_job_run(job=job)
 
 
-@shared_task
+@scheduled_task(period=HEARTBEAT_EVERY)
 def worker_heartbeat():
     """Beat, every minute: proves to /healthz that beat, the broker and a worker are alive."""
     heartbeat_write()
+
+
+@scheduled_task(period=SWEEP_EVERY)
+def sweep():
+    """Beat, every minute: queues again the work whose state says unfinished (coop.sweeper)."""
+    return sweeper.sweep_all()

@@ -4,32 +4,93 @@ tenant's scope and time zone, so a task without a scope cannot exist (as pretix'
     @tenant_task
     def send_rater_link(*, tenant, link_id, token): ...
 
-    send_rater_link.delay(tenant_id=tenant.pk, link_id=link.pk, token=token)
+    queue_after_commit(send_rater_link, tenant_id=tenant.pk, link_id=link.pk, token=token)
+
+Faults are handled here, once, for every task:
+- a transient error (the database restarting, Redis away) is retried with backoff, never
+  acknowledged and dropped; tasks are acknowledged late, so a worker that dies leaves its
+  message to be redelivered;
+- queuing never fails the request that queues: with the broker down the write stays committed,
+  its state says "not done yet", and the sweeper (`coop.sweeper`) queues it once the broker is back;
+- a scheduled (beat) task runs once per slot even when two beats send it (`scheduled_task`).
 """
 
 import contextlib
+import logging
 import os
+import random
+import time
 
+import kombu.exceptions
+import redis.exceptions
 from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 from django_scopes import scope
 
 from .clock import tenant_zone
 from .models import Tenant
 
+logger = logging.getLogger(__name__)
 
-class TenantTask(Task):
+# Errors that pass: the database or Redis restarting, a connection dropped under us.
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+# Publishing a message can fail only for these: the broker is unreachable.
+BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_MAX_DELAY = 30  # seconds; a countdown is held unacknowledged, so it stays far below the visibility timeout
+RETRY_LIMIT = 12  # ~5 minutes of backoff; after that the sweeper finds the unfinished state
+
+
+def retry_delay(retries):
+    """Exponential backoff with jitter: 1, 2, 4, ... up to RETRY_MAX_DELAY seconds."""
+    return min(RETRY_MAX_DELAY, 2**retries) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
+
+
+def _drop_broken_connections():
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block:
+            conn.close()
+
+
+class RetryingTask(Task):
+    """Retries transient errors with backoff; acknowledged only once it has finished."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    max_retries = RETRY_LIMIT
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return self.run_in_context(*args, **kwargs)
+        except TRANSIENT_ERRORS as error:
+            if self.request.is_eager or self.request.called_directly:
+                raise
+            _drop_broken_connections()
+            delay = retry_delay(self.request.retries)
+            logger.warning("%s: %s, retry %s in %.1f s", self.name, error, self.request.retries + 1, delay)
+            raise self.retry(exc=error, countdown=delay) from error
+
+    def run_in_context(self, *args, **kwargs):
+        return super().__call__(*args, **kwargs)
+
+
+class TenantTask(RetryingTask):
     # Callers pass tenant_id, the function takes tenant: Celery must not check the call against
     # the function's signature.
     typing = False
 
-    def __call__(self, *args, tenant_id, **kwargs):
-
+    def run_in_context(self, *args, tenant_id, **kwargs):
         tenant = Tenant.objects.get(pk=tenant_id)
         # The tenant's time zone, as the middleware sets it for a request: dates and times in
         # emails, exports and `__date` lookups are the tenant's, not the worker's default.
         with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
-            return super().__call__(*args, tenant=tenant, **kwargs)
+            return Task.__call__(self, *args, tenant=tenant, **kwargs)
 
 
 def tenant_task(function):
@@ -64,3 +125,59 @@ def memory_bound(extra_bytes):
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def queue(task, **kwargs):
+    """Publishes `task`; with the broker down it logs and returns False instead of failing the
+    caller, whose committed state lets the sweeper queue the work later."""
+    try:
+        task.delay(**kwargs)
+    except BROKER_ERRORS as error:
+        logger.warning("%s not queued (broker unreachable: %s); the sweeper will queue it", task.name, error)
+        return False
+    return True
+
+
+def queue_after_commit(task, **kwargs):
+    """Queues `task` once the current transaction commits (never a task about rows that were
+    rolled back, nor one that runs before its rows are visible)."""
+    transaction.on_commit(lambda: queue(task, **kwargs))
+
+
+# --- Beat: a fixed schedule, one run per slot ---------------------------------------------
+
+
+def schedule_slot_claim(name, period, now=None):
+    """True for the first caller of this slot of `period` seconds, False for a second beat's
+    copy of the same run. The claim is a Redis key that expires with the slot; with Redis
+    unreachable the run goes ahead (every scheduled task is harmless when doubled)."""
+    from django.core.cache import cache  # the cache is configured once Django's settings are read
+
+    slot = int((now if now is not None else time.time()) // period)
+    try:
+        return cache.add(f"coop:beat:{name}:{slot}", 1, timeout=int(period) + 5)
+    except Exception:  # noqa: BLE001 - a lock we cannot take must not stop the schedule
+        logger.warning("beat lock for %s unavailable; running", name)
+        return True
+
+
+class ScheduledTask(RetryingTask):
+    """A beat task: one run per slot of `period` seconds across all beats."""
+
+    period = 60
+
+    def run_in_context(self, *args, **kwargs):
+        first_try_from_beat = not (self.request.is_eager or self.request.called_directly or self.request.retries)
+        if first_try_from_beat and not schedule_slot_claim(self.name, self.period):
+            logger.info("%s: this slot already ran (a second beat?)", self.name)
+            return None
+        return Task.__call__(self, *args, **kwargs)
+
+
+def scheduled_task(period):
+    """`@scheduled_task(period=300)` for a task that beat sends every `period` seconds."""
+
+    def decorate(function):
+        return shared_task(base=ScheduledTask, period=period)(function)
+
+    return decorate

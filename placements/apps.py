@@ -15,11 +15,12 @@ class PlacementsConfig(AppConfig):
             register_history,
             register_nav,
             register_summary_section,
+            register_sweeper,
             register_waiting_provider,
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo, history, summary
+        from . import dashboard, deadlines, demo, history, summary, tasks
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -35,6 +36,7 @@ class PlacementsConfig(AppConfig):
         register_waiting_provider(dashboard.waiting)
         register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_pdfs)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)
         for table in TABLES.values():

@@ -14,7 +14,8 @@ from coop.clock import tenant_today
 from coop.models import Membership, Role, Tenant, User
 
 from .models import Agreement, Partner, Program, Theme
-from .services import agreements, education, partners, placements, programs, selection, themes
+from .selectors.agreements import current_version
+from .services import agreements, documents, education, partners, placements, programs, selection, themes
 
 DEMO_IP = "127.0.0.1"
 
@@ -145,9 +146,18 @@ def _apply(theme, student, text="このテーマで実務を通して学びた�
     return selection.application_submit(theme=theme, student=student, motivation=text)
 
 
+def _render_now(agreement):
+    """Renders the current version's PDF in this process if it has none: signing waits for the
+    PDF, and seeding must not depend on a worker (with a broker the queued render comes later)."""
+    version = current_version(agreement)
+    if version is not None and not version.pdf:
+        documents.agreement_version_render(version=version)
+
+
 def _sign_all(agreement, *, staff, partner_user=None, student=None, outside_partner=False):
     """Signs every party of the current version: in the portal, or the partner on paper."""
     agreement.refresh_from_db()
+    _render_now(agreement)
     for party in agreement.parties:
         if party == "institution":
             agreements.agreement_sign(
@@ -396,6 +406,7 @@ def _seed_university(tenant, people):
     )
     agreements.agreement_issue(agreement=plan, by=staff)
     plan.refresh_from_db()
+    _render_now(plan)
     agreements.agreement_sign(
         agreement=plan, party="institution", signed_name=staff.full_name, signer=staff, ip_address=DEMO_IP
     )

@@ -1,8 +1,11 @@
 """Celery tasks of the placements app: thin, they take ids, load, and call a service inside
 the tenant's scope."""
 
+from django.utils import timezone
+
 from coop.models import User
-from coop.tenant_tasks import tenant_task
+from coop.sweeper import BATCH, GRACE, requeue_due
+from coop.tenant_tasks import queue, tenant_task
 
 from .models import AgreementVersion
 from .services.documents import agreement_version_render
@@ -26,3 +29,17 @@ def import_confirm_task(*, tenant, token, user_id):
 
     bounded = not import_confirm_task.request.is_eager  # in the web process (no broker) the file's limits bound it
     imports.import_confirm_queued(tenant=tenant, token=token, by=by, memory_bytes=None if bounded else 0)
+
+
+def sweep_pdfs(tenant):
+    """coop.sweeper: agreement versions whose PDF is still pending (its message was lost, or
+    the worker died while rendering). Rendering again is harmless."""
+    stale = AgreementVersion.objects.filter(
+        tenant=tenant, pdf_state=AgreementVersion.PdfState.PENDING, created_at__lt=timezone.now() - GRACE
+    )
+    count = 0
+    for pk in stale.order_by("pk").values_list("pk", flat=True)[:BATCH]:
+        if requeue_due(f"agreementversion:{pk}"):
+            queue(render_agreement_version, tenant_id=tenant.pk, version_id=pk)
+            count += 1
+    return {"agreement PDFs": count}

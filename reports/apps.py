@@ -15,10 +15,11 @@ class ReportsConfig(AppConfig):
             register_history,
             register_nav,
             register_summary_section,
+            register_sweeper,
             register_waiting_provider,
         )
 
-        from . import dashboard, deadlines, demo, history, summary
+        from . import dashboard, deadlines, demo, history, summary, tasks
         from .exports import TABLES
 
         register_nav(25, "reports:today", _("Today's report"))
@@ -30,6 +31,7 @@ class ReportsConfig(AppConfig):
         register_waiting_provider(dashboard.waiting)
         register_history(texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_links)
         register_deadline_provider(deadlines.daily_reports_missing)
         register_deadline_provider(deadlines.monthly_reports_due)
         register_deadline_provider(deadlines.evaluations_due)

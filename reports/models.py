@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from coop.models import TenantOwned
+from coop.models import EmailDelivery, TenantOwned
 from coop.tokens import SingleUseLink
 
 USER = settings.AUTH_USER_MODEL
@@ -460,7 +460,7 @@ class PlacementResult(TenantOwned):
 # --- Emailed links for partner people without an account ---------------------------------------
 
 
-class AccessLink(SingleUseLink, TenantOwned):
+class AccessLink(SingleUseLink, TenantOwned, EmailDelivery):
     """An emailed link that lets one partner supervisor do one thing for one placement (the
     feedback on one month's report, or the partner evaluation) without signing in. Only a
     hash of its token is stored; it expires, can be revoked, and is used up on submission."""

@@ -2,23 +2,47 @@
 
 from django.urls import reverse
 
+from coop.delivery import deliver_once, delivery_message_id
 from coop.mail import language_for, mail_send, site_url
-from coop.tenant_tasks import tenant_task
+from coop.sweeper import links_reissue_unsent
+from coop.tenant_tasks import queue, tenant_task
+from coop.tokens import hash_token
 
 from .models import AccessLink
 
 
 @tenant_task
 def send_access_link(*, tenant, link_id, token):
-    """Emails a partner supervisor their link, in the tenant's language (they may have no account)."""
+    """Emails a partner supervisor their link once, in the tenant's language (they may have no
+    account). A message whose token the sweeper replaced sends nothing (coop.sweeper)."""
 
-    link = AccessLink.objects.select_related(
-        "placement__student", "placement__partner", "placement__theme", "contact__user", "created_by"
-    ).get(pk=link_id, tenant=tenant)
-    path = reverse("reports:link", kwargs={"tenant_slug": tenant.slug, "token": token})
-    mail_send(
-        template="reports/access_link",
-        context={"link": link, "placement": link.placement, "tenant": tenant, "url": site_url(path)},
-        to=[link.email],
-        language=language_for(link.contact.user, tenant),
+    link = (
+        AccessLink.objects.select_related(
+            "placement__student", "placement__partner", "placement__theme", "contact__user", "created_by"
+        )
+        .filter(pk=link_id, tenant=tenant)
+        .first()
     )
+    if link is None:
+        return False
+    path = reverse("reports:link", kwargs={"tenant_slug": tenant.slug, "token": token})
+    return deliver_once(
+        link,
+        lambda: mail_send(
+            template="reports/access_link",
+            context={"link": link, "placement": link.placement, "tenant": tenant, "url": site_url(path)},
+            to=[link.email],
+            language=language_for(link.contact.user, tenant),
+            message_id=delivery_message_id(link),
+        ),
+        token_hash=hash_token(token),
+    )
+
+
+def sweep_links(tenant):
+    """coop.sweeper: feedback and evaluation links whose email never went out."""
+
+    def send(link, token):
+        queue(send_access_link, tenant_id=tenant.pk, link_id=link.pk, token=token)
+
+    return {"access links": links_reissue_unsent(AccessLink, send, tenant=tenant)}

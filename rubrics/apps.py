@@ -15,10 +15,11 @@ class RubricsConfig(AppConfig):
             register_export_table,
             register_nav,
             register_summary_section,
+            register_sweeper,
             register_waiting_provider,
         )
 
-        from . import dashboard, deadlines, demo, summary
+        from . import dashboard, deadlines, demo, summary, tasks
         from .exports import TABLES
 
         register_nav(45, "rubrics:rubric_list", _("Rubrics"))
@@ -29,6 +30,7 @@ class RubricsConfig(AppConfig):
         register_dashboard_panel(dashboard.panels)
         register_waiting_provider(dashboard.waiting)
         register_demo_seeder(demo.seed)
+        register_sweeper(tasks.sweep_links)
         register_deadline_provider(deadlines.assessments_due)
         register_summary_section(summary.sections)
         for table in TABLES.values():

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.clock import tenant_today
-from coop.models import TenantOwned
+from coop.models import EmailDelivery, TenantOwned
 from coop.tokens import SingleUseLink
 
 USER = settings.AUTH_USER_MODEL
@@ -217,7 +217,7 @@ class AssessmentScore(TenantOwned):
         return f"{self.criterion}={self.value}"
 
 
-class RaterLink(SingleUseLink, TenantOwned):
+class RaterLink(SingleUseLink, TenantOwned, EmailDelivery):
     """An emailed link that lets one partner person fill one assessment (one window, one
     placement) without an account. Only a hash of the token is stored; it expires, can be
     revoked, and is used up on submission. Opening it never signs anybody in."""

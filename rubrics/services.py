@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coop import links
 from coop.clock import tenant_today, tenant_zone
+from coop.tenant_tasks import queue_after_commit
 from coop.workflow import record
 from placements.models import PlacementSupervisor
 
@@ -340,7 +341,7 @@ def rater_link_send(*, window, placement, contact, by):
     record(window, action="window.link_sent", by=by, note=f"{placement.student} → {contact.email}")
 
     tenant_id, link_id = window.tenant_id, link.pk
-    transaction.on_commit(lambda: send_rater_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))
+    queue_after_commit(send_rater_link, tenant_id=tenant_id, link_id=link_id, token=token)
     return link, token
 
 

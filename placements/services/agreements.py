@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from coop.access import MANAGERS
 from coop.models import HistoryEntry, Membership
 from coop.notifications import notify
+from coop.tenant_tasks import queue_after_commit
 from coop.workflow import record, transition
 
 from ..access import may_sign_as
@@ -164,7 +165,7 @@ def _signers_of(agreement, *, with_staff=False, without=None):
 def _queue_render(version):
 
     tenant_id, version_id = version.tenant_id, version.pk
-    transaction.on_commit(lambda: render_agreement_version.delay(tenant_id=tenant_id, version_id=version_id))
+    queue_after_commit(render_agreement_version, tenant_id=tenant_id, version_id=version_id)
 
 
 def _pending_amendment_reason(agreement, since):

@@ -50,7 +50,7 @@ from django_scopes import scope
 from tablib import Dataset
 
 from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
-from coop.tenant_tasks import memory_bound
+from coop.tenant_tasks import memory_bound, queue_after_commit
 
 from ..resources import KINDS
 from ..tasks import import_confirm_task
@@ -634,7 +634,7 @@ def import_confirm(*, tenant, token, by, kind=None):
     _status_path(tenant, token).unlink(missing_ok=True)
     if meta.get("rows", 0) > worker_rows():
         _write_status(tenant, token, {"state": "queued"})
-        transaction.on_commit(lambda: import_confirm_task.delay(tenant_id=tenant.pk, token=token, user_id=by.pk))
+        queue_after_commit(import_confirm_task, tenant_id=tenant.pk, token=token, user_id=by.pk)
         return ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], queued=True)
     return _confirm_claimed(tenant=tenant, token=token, by=by, meta=meta)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop import links
+from coop.tenant_tasks import queue_after_commit
 from coop.workflow import record
 
 from ..models import AccessLink, AccessLinkOpen, Evaluation, MonthlyReport
@@ -56,7 +57,7 @@ def access_link_send(*, placement, contact, purpose, by, month=None):
     record(placement, action="placement.link_sent", by=by, values={"purpose": link.purpose, "email": contact.email})
 
     tenant_id, link_id = placement.tenant_id, link.pk
-    transaction.on_commit(lambda: send_access_link.delay(tenant_id=tenant_id, link_id=link_id, token=token))
+    queue_after_commit(send_access_link, tenant_id=tenant_id, link_id=link_id, token=token)
     return link, token
 
 

@@ -63,7 +63,11 @@ class Command(BaseCommand):
             tenants = self.seed_people()
             for slug, _name, _kind, suffix in TENANTS:
                 people = {role: User.objects.get(email=f"{role.value}@{suffix}.example.jp") for role in Role}
-                with scope(tenant=tenants[slug]):
+                # One transaction per tenant: seeding that stops half-way (an error, Ctrl-C)
+                # leaves nothing behind, so the next run seeds the tenant from the start.
+                # Documents are rendered in-process as they are signed (placements.demo);
+                # the tasks queued on commit (emails, renders) are harmless to run again.
+                with transaction.atomic(), scope(tenant=tenants[slug]):
                     for seeder in DEMO_SEEDERS:
                         seeder(tenants[slug], people)
                     self.send_reminders(tenants[slug])

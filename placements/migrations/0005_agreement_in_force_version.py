@@ -28,7 +28,7 @@ def fill_in_force_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0003_placement_state_label"),
+        ("placements", "0004_theme_confirmations"),
     ]
 
     operations = [
