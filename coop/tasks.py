@@ -7,7 +7,7 @@ from django.apps import apps
 from django.urls import reverse
 from django_scopes import scope
 
-from . import exports, reminders
+from . import exports, reminders, rls
 from .clock import tenant_today
 from .health import heartbeat_write
 from .mail import language_for, mail_send, site_url
@@ -66,7 +66,7 @@ def digests_send():
     """Beat, hourly: tenants past their digest hour get their digests sent in batches."""
 
     for tenant in Tenant.objects.filter(is_active=True):
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             if not reminders.digest_is_due(tenant):
                 continue
             user_ids = reminders.digest_recipients(tenant)

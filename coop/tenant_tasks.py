@@ -11,6 +11,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 from django_scopes import scope
 
+from . import rls
 from .clock import tenant_zone
 from .models import Tenant
 
@@ -25,7 +26,8 @@ class TenantTask(Task):
         tenant = Tenant.objects.get(pk=tenant_id)
         # The tenant's time zone, as the middleware sets it for a request: dates and times in
         # emails, exports and `__date` lookups are the tenant's, not the worker's default.
-        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
+        # The database shows the task only its tenant's rows (coop.rls), as it does a request.
+        with scope(tenant=tenant), rls.tenant(tenant), timezone.override(tenant_zone(tenant)):
             return super().__call__(*args, tenant=tenant, **kwargs)
 
 
