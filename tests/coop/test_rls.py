@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from celery import shared_task
@@ -18,6 +19,7 @@ from django.test import RequestFactory
 from django_scopes import scopes_disabled
 
 from coop import rls
+from coop.exports import csv_export
 from coop.middleware import TenantMiddleware
 from coop.models import Membership, Role
 from coop.tenant_tasks import tenant_task
@@ -201,6 +203,21 @@ def test_a_connection_opened_inside_a_tenant_gets_the_tenant_at_once(two_tenants
     with rls.tenant(tenant):
         connection.close()  # e.g. a dropped connection: the next query opens a new one
         assert _tenant_ids_in_memberships() == [tenant.pk]
+    assert _setting()[1] == ""
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_streamed_export_reads_its_rows_inside_the_tenant(two_tenants, members):
+    # A streamed response is read after the middleware has returned: the stream sets the tenant.
+    tenant, _other = two_tenants
+
+    def rows():  # read while streaming
+        yield from ([tenant_id] for tenant_id in _tenant_ids_in_memberships())
+
+    request = SimpleNamespace(tenant=tenant, user=members[Role.ADMIN])
+    response = csv_export(request, name="tenants", header=["tenant"], rows=rows(), what="tenants")
+    assert b"".join(response.streaming_content).decode("utf-8-sig").split() == ["tenant", str(tenant.pk)]
     assert _setting()[1] == ""
 
 
