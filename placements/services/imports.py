@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from tablib import Dataset
 
+from coop import rls
 from coop.spreadsheets import csv_bytes
 
 from ..resources import KINDS
@@ -511,7 +512,7 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
     meta = _meta(tenant=tenant, token=result.token, by=by, kind=kind)
     data = _read(_paths(tenant, result.token)[1])
     result.kind, result.filename = meta["kind"], meta["filename"]
-    with scope(tenant=tenant):
+    with scope(tenant=tenant), rls.tenant(tenant):
         try:
             rows = import_decode(upload=data)
         except ImportFileError as error:
@@ -545,7 +546,7 @@ def import_confirm(*, tenant, token, by, kind=None):
     try:
         data = _read(claimed)
         result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"])
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             rows = import_decode(upload=data)
             result.encoding = rows.encoding
             try:

@@ -163,6 +163,21 @@ def test_every_bypass_in_the_code_is_a_named_one():
         rls.bypass("everything")
 
 
+def test_a_tenant_scope_opened_by_hand_also_sets_the_database_tenant():
+    # `with scope(tenant=...)` in a plain task (a beat fan-out, a sweeper) runs as coop_app with
+    # no tenant: without `rls.tenant(...)` beside it, the database would show it no rows at all.
+    # Management commands run as the owner (operator tools) and are left out.
+    missing = []
+    for app in ("coop", "placements", "reports", "rubrics"):
+        for path in (ROOT / app).rglob("*.py"):
+            if "management" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"\bscope\(tenant=", line) and "rls.tenant(" not in line:
+                    missing.append(f"{path.relative_to(ROOT)}:{number}")
+    assert missing == []
+
+
 # --- Nothing leaks from one request or task to the next -----------------------------------------
 
 
