@@ -69,7 +69,7 @@ OWNER = ("none", "")  # the login role (SET ROLE NONE): not subject to the polic
 _state = ContextVar("coop_rls_state", default=None)
 
 
-def _apply(connection, state):
+def _apply(connection, state, *, new=False):
     """Sets role and tenant on an open PostgreSQL connection through the driver's own cursor
     (as Django's backend sets the time zone): not one of the app's queries, nor counted as one."""
     if connection.vendor != "postgresql" or connection.alias == NO_DB_ALIAS or connection.connection is None:
@@ -83,9 +83,12 @@ def _apply(connection, state):
     except Exception:
         if connection.in_atomic_block:
             raise  # the transaction fails, and its rollback undoes what it set
-        # A broken connection (the server restarted...): closed, so that nothing runs on it with
-        # an unknown setting; the next query opens a new one, which gets the setting at once.
+        # Closed, so that nothing runs on it with an unknown setting. A connection that broke
+        # (the server restarted...) is opened again by the next query and set at once; a new
+        # one that cannot be set (no role: `migrate` was not run) fails that query.
         connection.close()
+        if new:
+            raise
 
 
 @contextmanager
@@ -122,7 +125,7 @@ def bypass(name):
 def _on_connection_created(sender, connection, **kwargs):
     state = _state.get()
     if state is not None:
-        _apply(connection, state)
+        _apply(connection, state, new=True)
 
 
 connection_created.connect(_on_connection_created, dispatch_uid="coop.rls")

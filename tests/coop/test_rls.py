@@ -213,12 +213,19 @@ def test_the_setting_does_not_leak_into_the_next_request_on_the_same_connection(
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_opened_inside_a_tenant_gets_the_tenant_at_once(two_tenants):
+def test_a_connection_opened_inside_a_tenant_gets_the_tenant_at_once_or_is_not_used(two_tenants):
     tenant, _other = two_tenants
     with rls.tenant(tenant):
         connection.close()  # e.g. a dropped connection: the next query opens a new one
         assert _tenant_ids_in_memberships() == [tenant.pk]
     assert _setting()[1] == ""
+    # A new connection that cannot be set (here: a role that does not exist) is not used.
+    with rls._running_as(("coop_no_such_role", "")):
+        connection.close()
+        with pytest.raises(DatabaseError, match='role "coop_no_such_role" does not exist'):
+            _sql("SELECT 1")
+        assert connection.connection is None
+    assert _sql("SELECT 1") == [(1,)]
 
 
 @postgres_only
