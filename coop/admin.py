@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django_scopes import scope
 
-from . import services
+from . import rls, services
 from .models import Invitation, Membership, Tenant, User
 
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -79,7 +79,7 @@ class InvitationAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         # Through the service: a token, an expiry, and the email queued after commit.
-        with scope(tenant=obj.tenant):
+        with scope(tenant=obj.tenant), rls.tenant(obj.tenant):
             invitation, _token = services.invitation_create(
                 tenant=obj.tenant, email=obj.email, role=obj.role, by=request.user
             )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,10 @@ class CoopConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import authentication_step_completed  # the app registry is ready now
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks, rls  # noqa: F401  (not before the app registry is ready: checks registers the deploy checks, rls its signals)
+
+        # Row-level security after every migrate: a new tenant table gets its policy at once.
+        post_migrate.connect(rls.install, sender=self, dispatch_uid="coop.rls.install")
 
         authentication_step_completed.connect(_code_proves_email, weak=False, dispatch_uid="coop.code_proves_email")
 

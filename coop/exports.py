@@ -14,6 +14,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_scopes import scope
 
+from . import rls
 from .clock import tenant_zone
 from .downloads import download_log
 from .models import ExportJob
@@ -31,8 +32,9 @@ def csv_export(request, *, name, header, rows, what):
 
     def stream():
         counter = [0]
-        # Times in the tenant's zone: the middleware's zone is gone by the time this streams.
-        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
+        # Times in the tenant's zone, rows of the tenant only (coop.rls): the middleware's zone
+        # and database setting are gone by the time this streams.
+        with scope(tenant=tenant), rls.tenant(tenant), timezone.override(tenant_zone(tenant)):
             yield from csv_chunks(header, rows, counter)
             download_log(tenant=tenant, user=user, what=what, filename=f"{name}.csv", rows=counter[0])
 

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from . import rls
 from .clock import tenant_zone
 from .models import Membership, Tenant
 
@@ -34,7 +35,8 @@ class TenantMiddleware:
 
     Anonymous visitors are sent to the login page (whether or not the tenant exists);
     signed-in people who are not members get a 404, the same as for a tenant that does not exist.
-    The Django admin is for platform operators only and sees all tenants on purpose.
+    The Django admin is for platform operators only and sees all tenants on purpose (a named
+    row-level security bypass); elsewhere the database shows only the tenant's rows (coop.rls).
     """
 
     def __init__(self, get_response):
@@ -44,7 +46,7 @@ class TenantMiddleware:
         request.tenant = None
         request.membership = None
         if request.path_info.startswith("/admin/") and request.user.is_superuser:
-            with scopes_disabled():
+            with scopes_disabled(), rls.bypass("operator-admin"):
                 return self.get_response(request)
         match = TENANT_PATH.match(request.path_info)
         if not match:
@@ -59,7 +61,7 @@ class TenantMiddleware:
         tenant = Tenant.objects.filter(slug=match["slug"], is_active=True).first()
         if tenant is None:
             raise Http404
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             if request.user.is_authenticated:
                 request.membership = Membership.objects.filter(tenant=tenant, user=request.user, is_active=True).first()
             if request.membership is None and not public:

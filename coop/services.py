@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from . import links
+from . import links, rls
 from .access import is_operator
 from .models import Invitation, Membership, Role, Tenant, User
 from .signals import membership_joined
@@ -208,6 +208,6 @@ def tenant_create(*, name, slug, kind, admin_email, by):
 def tenant_invite_admin(*, tenant, email, by):
     """A platform operator invites an administrator of `tenant` (e.g. its first one)."""
     _check_operator(by)
-    with scope(tenant=tenant):
+    with scope(tenant=tenant), rls.tenant(tenant):
         invitation, _token = invitation_create(tenant=tenant, email=email, role=Role.ADMIN, by=by)
     return invitation

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coop.rls.RowLevelSecurityMiddleware",  # every request runs as the database role of the app
     "coop.health.HealthCheckMiddleware",  # first: the container's probe has no production host
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_scopes import scope
 
+from . import rls
 from .delivery import deliveries_unsent, delivery_claimable
 from .models import ExportJob, Invitation, Notification, Tenant
 from .registry import SWEEPERS
@@ -103,7 +104,7 @@ def sweep_all():
     """Runs every sweeper in every active tenant's scope. Returns {what: how many re-queued}."""
     totals = {}
     for tenant in Tenant.objects.filter(is_active=True).order_by("pk"):
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             for sweeper in [*CORE_SWEEPERS, *SWEEPERS]:
                 for what, count in sweeper(tenant).items():
                     totals[what] = totals.get(what, 0) + count

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.urls import reverse
 from django_scopes import scope
 
-from . import exports, reminders, sweeper
+from . import exports, reminders, rls, sweeper
 from .clock import tenant_today
 from .delivery import deliver_once, delivery_message_id
 from .health import HEARTBEAT_EVERY, heartbeat_write
@@ -115,7 +115,7 @@ def digests_send():
     in batches: today's, and any whose sender died before marking it sent."""
 
     for tenant in Tenant.objects.filter(is_active=True):
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             if not reminders.digest_is_due(tenant):
                 continue
             user_ids = reminders.digest_recipients(tenant)

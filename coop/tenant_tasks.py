@@ -28,6 +28,7 @@ from django.db import InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from . import rls
 from .clock import tenant_zone
 from .models import Tenant
 
@@ -89,7 +90,8 @@ class TenantTask(RetryingTask):
         tenant = Tenant.objects.get(pk=tenant_id)
         # The tenant's time zone, as the middleware sets it for a request: dates and times in
         # emails, exports and `__date` lookups are the tenant's, not the worker's default.
-        with scope(tenant=tenant), timezone.override(tenant_zone(tenant)):
+        # The database shows the task only its tenant's rows (coop.rls), as it does a request.
+        with scope(tenant=tenant), rls.tenant(tenant), timezone.override(tenant_zone(tenant)):
             return Task.__call__(self, *args, tenant=tenant, **kwargs)
 
 

@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from tablib import Dataset
 
+from coop import rls
 from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
 from coop.tenant_tasks import memory_bound, queue_after_commit
 
@@ -606,7 +607,7 @@ def import_preview(*, tenant, by, kind=None, upload=None, token=None):
     meta = _meta(tenant=tenant, token=result.token, by=by, kind=kind)
     rows = _read(_paths(tenant, result.token)[1], meta.get("encoding", ""))
     result.kind, result.filename, result.encoding = meta["kind"], meta["filename"], rows.encoding
-    with scope(tenant=tenant), transaction.atomic():
+    with scope(tenant=tenant), rls.tenant(tenant), transaction.atomic():
         _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=True, result=result)
         transaction.set_rollback(True)  # the dry run writes nothing; this makes sure of it
     result.seconds = time.perf_counter() - started
@@ -697,7 +698,7 @@ def _confirm_claimed(*, tenant, token, by, meta, keep_description=False):
     try:
         rows = _read(claimed, meta.get("encoding", ""))
         result = ImportResult(kind=meta["kind"], token=token, filename=meta["filename"], encoding=rows.encoding)
-        with scope(tenant=tenant):
+        with scope(tenant=tenant), rls.tenant(tenant):
             try:
                 with transaction.atomic():
                     _run(tenant=tenant, kind=result.kind, rows=rows, by=by, dry_run=False, result=result)
