@@ -45,10 +45,5 @@ class ThemeForm(ScopedModelForm):
         return cleaned
 
 
-class ThemeFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *Theme.State.choices])
-    q = forms.CharField(label=_("Search"), required=False)
-
-
 class ReasonForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
