@@ -261,13 +261,7 @@ def list_page(request, queryset, spec):
         if c.filter.by_id and c.value:
             c.description = c.filter.describe(c.value) if c.filter.describe else c.value
             c.remove_url = "?" + urlencode({k: v for k, v in query.items() if k != c.filter.name})
-    columns = {}
-    for name, (label, _fields) in spec.sorts.items():
-        current = sort.removeprefix("-") == name
-        descending = sort.startswith("-")
-        target = f"-{name}" if current and not descending else name
-        direction = ("descending" if descending else "ascending") if current else ""
-        columns[name] = Column(label, "?" + urlencode({**query, "sort": target}), direction)
+    columns = sort_columns(query, {name: label for name, (label, _fields) in spec.sorts.items()}, sort)
     return ListPage(
         rows=rows,
         number=number,
@@ -283,6 +277,44 @@ def list_page(request, queryset, spec):
         path=request.path,
         per_page=spec.per_page,
     )
+
+
+def sequence_page(request, items, *, query, columns=None, per_page=PER_PAGE):
+    """A page of a list computed in Python (compliance groups: aggregates, not rows of a table),
+    with the same URL convention, pager and summary as a queryset list. `query` holds the list's
+    current parameters (without page); `columns` maps sort names to Column headers."""
+    count = len(items)
+    num_pages = max((count + per_page - 1) // per_page, 1)
+    number = min(_page_number(request), num_pages)
+    offset = (number - 1) * per_page
+    return ListPage(
+        rows=items[offset : offset + per_page],
+        number=number,
+        count=count,
+        capped=False,
+        num_pages=num_pages,
+        query={k: v for k, v in query.items() if v},
+        q=query.get("q", ""),
+        sort=query.get("sort", ""),
+        filters=[],
+        columns=columns or {},
+        can_export=False,
+        path=request.path,
+        per_page=per_page,
+    )
+
+
+def sort_columns(query, sorts, sort):
+    """Sortable column headers for `sorts` ({name: label}), `sort` being the current one."""
+    columns = {}
+    for name, label in sorts.items():
+        current = sort.removeprefix("-") == name
+        descending = sort.startswith("-")
+        target = f"-{name}" if current and not descending else name
+        direction = ("descending" if descending else "ascending") if current else ""
+        params = {k: v for k, v in {**query, "sort": target}.items() if v}
+        columns[name] = Column(label, "?" + urlencode(params), direction)
+    return columns
 
 
 def list_export(request, queryset, spec, fmt):

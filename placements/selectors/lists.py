@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from coop.lists import Filter, field_filter, search_filter
 from coop.models import Membership, Role, User
 
-from ..models import CareerOutcome, Partner, Placement, Program, Term
+from ..models import CareerOutcome, Partner, Placement, Program, Term, Theme
 
 # The career outcome filter of the placements list: one of the outcome's yes/no facts, or none recorded.
 OUTCOMES = ("offer_received", "hired_by_partner", "hired_in_japan", "stayed_in_region")
@@ -54,6 +54,10 @@ def faculty_choices(request):
 
 def partner_name(value):
     return Partner.objects.filter(pk=value).values_list("name", flat=True).first()
+
+
+def theme_title(value):
+    return Theme.objects.filter(pk=value).values_list("title", flat=True).first()
 
 
 def program_filter(path="program"):

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop.access import MANAGERS, require_role
@@ -32,7 +32,7 @@ PARTNER_LIST = ListSpec(
         ),
     ),
     sorts={
-        "name": (gettext_lazy("Name"), ["name"]),
+        "name": (pgettext_lazy("of a thing", "Name"), ["name"]),
         "kana": (Partner._meta.get_field("name_kana").verbose_name, ["name_kana"]),
         "kind": (gettext_lazy("Kind"), ["kind", "name"]),
         "industry": (gettext_lazy("Industry"), ["industry", "name"]),

@@ -4,6 +4,7 @@ from .compliance import (  # noqa: F401
     EVALUATION_LOOKBACK_DAYS,
     Behind,
     ComplianceGroup,
+    behind_page_placements,
     compliance_groups_for_user,
     evaluations_missing_for_user,
 )
