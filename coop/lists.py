@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import exports
@@ -95,6 +97,17 @@ class Chosen:
     value: str
     description: str = ""
     remove_url: str = ""
+
+    @property
+    def option_tags(self):
+        """The select's options, built here: a faculty filter offers hundreds of names, and a
+        template loop over them costs more than the page's rows."""
+        selected = mark_safe(" selected")  # noqa: S308 - a constant attribute
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, selected if v == self.value else "", label) for v, label in self.options),
+        )
 
 
 def search_filter(*paths):

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,7 +89,11 @@ def help_page(request, tenant_slug):
 
 MEMBER_LIST = ListSpec(
     template="coop/members.html",
-    search=search_filter("user__full_name", "user__email", "name_kana", "student_number"),
+    search=search_filter(
+        lambda q: Q(user__in=User.objects.filter(Q(full_name__icontains=q) | Q(email__icontains=q)).values("pk")),
+        "name_kana",
+        "student_number",
+    ),
     filters=(
         field_filter("role", gettext_lazy("Role"), "role", lambda request: Role.choices),
         field_filter(

@@ -15,11 +15,11 @@ OUTCOMES = ("offer_received", "hired_by_partner", "hired_in_japan", "stayed_in_r
 
 
 def people_matching(q):
-    """Users whose name, email, or this tenant's kana or student number contains `q`."""
+    """Users whose name or email contains `q` (one subquery the trigram indexes of both columns
+    answer together), and those whose kana or student number in this tenant does (another)."""
+    by_name = User.objects.filter(Q(full_name__icontains=q) | Q(email__icontains=q)).values("pk")
     in_tenant = Membership.objects.filter(Q(name_kana__icontains=q) | Q(student_number__icontains=q))
-    return User.objects.filter(
-        Q(full_name__icontains=q) | Q(email__icontains=q) | Q(pk__in=in_tenant.values("user_id"))
-    ).values("pk")
+    return by_name, in_tenant.values("user_id")
 
 
 def partners_matching(q):
@@ -27,7 +27,15 @@ def partners_matching(q):
 
 
 def search_people(path):
-    return lambda q: Q(**{f"{path}__in": people_matching(q)})
+    def condition(q):
+        by_name, in_tenant = people_matching(q)
+        return Q(**{f"{path}__in": by_name}) | Q(**{f"{path}__in": in_tenant})
+
+    return condition
+
+
+def search_themes(path):
+    return lambda q: Q(**{f"{path}__in": Theme.objects.filter(title__icontains=q).values("pk")})
 
 
 def search_partners(path):
@@ -48,8 +56,8 @@ def term_choices(request):
 
 
 def faculty_choices(request):
-    faculty = Membership.objects.filter(role=Role.FACULTY).values("user_id")
-    return User.objects.filter(pk__in=faculty).order_by("full_name", "email").values_list("pk", "full_name")
+    faculty = Membership.objects.filter(role=Role.FACULTY).order_by("user__full_name", "user__email")
+    return faculty.values_list("user_id", "user__full_name")
 
 
 def partner_name(value):
@@ -95,4 +103,4 @@ def outcome_filter(path="career_outcome"):
     return Filter("outcome", CareerOutcome._meta.verbose_name, apply, choices)
 
 
-PLACEMENT_SEARCH = search_filter(search_people("student"), search_partners("partner"), "theme__title")
+PLACEMENT_SEARCH = search_filter(search_people("student"), search_partners("partner"), search_themes("theme"))

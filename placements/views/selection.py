@@ -26,7 +26,9 @@ SELECTORS = frozenset({*MANAGERS, Role.PARTNER})
 
 APPLICATION_LIST = ListSpec(
     template="placements/selection/list.html",
-    search=search_filter(lists.search_people("student"), lists.search_partners("theme__partner"), "theme__title"),
+    search=search_filter(
+        lists.search_people("student"), lists.search_partners("theme__partner"), lists.search_themes("theme")
+    ),
     filters=(
         lists.state_filter(Application),
         lists.program_filter("theme__program"),

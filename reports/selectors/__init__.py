@@ -7,6 +7,8 @@ from .compliance import (  # noqa: F401
     behind_page_placements,
     compliance_groups_for_user,
     evaluations_missing_for_user,
+    group_keys_matching,
+    group_labels,
 )
 from .core import (  # noqa: F401
     EVALUATION_STATES,
@@ -34,7 +36,6 @@ from .core import (  # noqa: F401
     placement_report_summary,
     practitioner_user,
     presentable_placements,
-    presentation_list_for_user,
     presentation_slots,
     report_settings_for,
     reporting_placements_for_student,

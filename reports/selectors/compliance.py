@@ -4,7 +4,7 @@ core.compliance_for_user, and the geometry of its server-side SVG bar chart."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from placements.models import Placement
 from placements.selectors.visibility import placements_for_user
@@ -65,31 +65,55 @@ def evaluations_missing_for_user(user, role, today, due_days):
     )
 
 
+@dataclass(frozen=True)
+class PlacementKey:
+    """A placement as the compliance groups read it: its id and groups, not a model instance."""
+
+    pk: int
+    theme_id: int
+    partner_id: int
+
+
+LIGHT_FIELDS = ("pk", "theme_id", "partner_id")
+SCHEDULE_FIELDS = ("state", "starts_on", "ends_on", "schedule", "weekdays")
+
+
+def _due_counter(month, until):
+    """Counts a placement's working days of the month up to `until` (coop's working_days),
+    memoized on what they depend on: 10,000 placements share a few dozen schedules."""
+    cache = {}
+
+    def due(state, starts_on, ends_on, schedule, weekdays):
+        key = (state, max(starts_on, month), min(ends_on, until), schedule, weekdays)
+        if key not in cache:
+            shape = Placement(state=state, starts_on=starts_on, ends_on=ends_on, schedule=schedule, weekdays=weekdays)
+            cache[key] = len(working_days(shape, month, until))
+        return cache[key]
+
+    return due
+
+
 def compliance_groups_for_user(
     user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None
 ):
     """This month's daily reports, last month's monthly reports (late after the due day) and
     evaluations (late after the due days), per theme and per partner, and the placements that
     are behind: over every placement the person may see (or `placements`, a narrower queryset),
-    read as light rows and counts (four queries whatever the number of rows), so the groups hold
-    at 10,000 placements. `behind` holds light placements (ids and dates); a page loads its own."""
+    read as value rows and counts (four queries whatever the number of rows), so the groups
+    hold at 10,000 placements. Groups come without labels (`group_labels` names a page of
+    them); `behind` holds PlacementKeys (`behind_page_placements` loads a page of them)."""
     month = month_start(today)
     last = month_end(month)
+    until = min(last, today)
     visible = placements if placements is not None else placements_for_user(user, role)
-    running = (
-        visible.filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month)
-        .select_related(None)
-        .only("id", "state", "starts_on", "ends_on", "schedule", "weekdays", "theme_id", "partner_id")
-        .annotate(theme_label=F("theme__title"), partner_label=F("partner__name"))
-        .order_by()
-    )
+    running = visible.filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month).order_by()
     # Submitted daily reports of the month so far, counted per placement (not read one by one).
     reported = dict(
         DailyReport.objects.filter(
             placement__in=running.values("pk"),
             state=DailyReport.State.SUBMITTED,
             date__gte=month,
-            date__lte=min(last, today),
+            date__lte=until,
         )
         .values("placement_id")
         .annotate(n=Count("pk"))
@@ -111,53 +135,70 @@ def compliance_groups_for_user(
     late_evaluations = (
         evaluations_missing_for_user(user, role, today, evaluation_due_days)
         .filter(pk__in=visible.values("pk"))
-        .select_related(None)
-        .only("id", "state", "starts_on", "ends_on", "schedule", "weekdays", "theme_id", "partner_id")
-        .annotate(theme_label=F("theme__title"), partner_label=F("partner__name"))
+        .values_list(*LIGHT_FIELDS, "has_partner", "has_faculty")
     )
-    by_theme, by_partner, behind = {}, {}, {}
-
-    def groups_of(placement):
-        theme = by_theme.setdefault(placement.theme_id, ComplianceGroup(placement.theme_id, placement.theme_label))
-        partner = by_partner.setdefault(
-            placement.partner_id, ComplianceGroup(placement.partner_id, placement.partner_label)
-        )
-        return theme, partner
-
-    for placement in running:
-        due = len(working_days(placement, month, min(last, today)))
-        missed = max(due - reported.get(placement.pk, 0), 0)
-        late = placement.pk in monthly_late_ids
-        for group in groups_of(placement):
-            group.placements += 1
-            group.due += due
-            group.missed += missed
-            group.monthly_late += late
-        if missed >= max(missing_days, 1) or late:
-            behind[placement.pk] = Behind(placement, missed=missed, monthly_late=late)
-    for placement in late_evaluations:
+    # Per group: [label, placements, due, missed, monthly late, evaluations late, behind], in
+    # lists (not objects) while the rows stream: this loop runs once per placement.
+    themes, partners, behind = {}, {}, {}
+    due_of = _due_counter(month, until)
+    threshold = max(missing_days, 1)
+    for pk, theme_id, partner_id, *schedule in running.values_list(*LIGHT_FIELDS, *SCHEDULE_FIELDS).iterator(
+        chunk_size=2000
+    ):
+        due = due_of(*schedule)
+        missed = due - reported.get(pk, 0)
+        missed = missed if missed > 0 else 0
+        late = pk in monthly_late_ids
+        is_behind = missed >= threshold or late
+        for groups, key in ((themes, theme_id), (partners, partner_id)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = ["", 0, 0, 0, 0, 0, 0]
+            group[1] += 1
+            group[2] += due
+            group[3] += missed
+            group[4] += late
+            group[6] += is_behind
+        if is_behind:
+            behind[pk] = Behind(PlacementKey(pk, theme_id, partner_id), missed, late)
+    for *light, has_partner, has_faculty in late_evaluations:
+        key = PlacementKey(*light)
         missing = [
             kind
-            for kind, has in (
-                (Evaluation.Kind.PARTNER, placement.has_partner),
-                (Evaluation.Kind.FACULTY, placement.has_faculty),
-            )
+            for kind, has in ((Evaluation.Kind.PARTNER, has_partner), (Evaluation.Kind.FACULTY, has_faculty))
             if not has
         ]
-        for group in groups_of(placement):
-            group.evaluations_late += len(missing)
-        entry = behind.setdefault(placement.pk, Behind(placement))
+        new = key.pk not in behind
+        for groups, group_key in ((themes, key.theme_id), (partners, key.partner_id)):
+            group = groups.setdefault(group_key, ["", 0, 0, 0, 0, 0, 0])
+            group[5] += len(missing)
+            group[6] += new
+        entry = behind.setdefault(key.pk, Behind(key))
         entry.evaluations_missing = [Evaluation.Kind(kind).label for kind in missing]
-    for entry in behind.values():
-        for group in groups_of(entry.placement):
-            group.behind += 1
-    order = lambda g: (g.rate, g.label)  # noqa: E731
+
+    def groups(found):
+        made = [ComplianceGroup(key, *values) for key, values in found.items()]
+        return sorted(made, key=lambda g: (g.rate, g.key))
+
     return {
         "month": month,
-        "themes": sorted(by_theme.values(), key=order),
-        "partners": sorted(by_partner.values(), key=order),
+        "themes": groups(themes),
+        "partners": groups(partners),
         "behind": sorted(behind.values(), key=lambda b: (-b.missed, -len(b.evaluations_missing), b.placement.pk)),
     }
+
+
+def group_labels(groups, model, field):
+    """Names the groups (themes by title, partners by name) in one query."""
+    names = dict(model.objects.filter(pk__in=[g.key for g in groups]).values_list("pk", field))
+    for group in groups:
+        group.label = names.get(group.key, "")
+    return groups
+
+
+def group_keys_matching(model, field, q):
+    """The groups whose name contains `q` (a subquery the trigram index answers)."""
+    return set(model.objects.filter(**{f"{field}__icontains": q}).values_list("pk", flat=True))
 
 
 def behind_page_placements(entries):

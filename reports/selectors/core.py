@@ -265,10 +265,6 @@ def final_presentations_for_user(user, role):
     )
 
 
-def presentation_list_for_user(user, role):
-    return final_presentations_for_user(user, role).order_by("-starts_at", "-id")
-
-
 def presentation_slots(presentation):
     return presentation.slots.select_related(
         "placement", "placement__student", "placement__partner", "placement__theme"

@@ -14,6 +14,7 @@ from coop.access import MANAGERS, require_role
 from coop.clock import tenant_today
 from coop.lists import sequence_page, sort_columns
 from coop.reminders import deadline_settings_for
+from placements.models import Partner, Theme
 from placements.selectors import lists
 from placements.selectors.visibility import placements_for_user
 
@@ -28,9 +29,9 @@ GROUP_SORTS = {
 }
 GROUP_ORDER = {
     "name": lambda g: (g.label, g.key),
-    "placements": lambda g: (g.placements, g.label),
-    "rate": lambda g: (g.rate, g.label),
-    "behind": lambda g: (g.behind, g.label),
+    "placements": lambda g: (g.placements, g.key),
+    "rate": lambda g: (g.rate, g.key),
+    "behind": lambda g: (g.behind, g.key),
 }
 # The program and term filters of the placements lists apply here too.
 FILTERS = (lists.program_filter("theme__program"), lists.term_filter("theme__term"))
@@ -101,14 +102,19 @@ def compliance(request, tenant_slug):
         )
     else:
         groups = data["partners" if by == "partner" else "themes"]
+        model, field = (Partner, "name") if by == "partner" else (Theme, "title")
         if q:
-            groups = [g for g in groups if q.casefold() in (g.label or "").casefold()]
+            matching = selectors.group_keys_matching(model, field, q)
+            groups = [g for g in groups if g.key in matching]
         sort = request.GET.get("sort", "")
         if sort.removeprefix("-") not in GROUP_ORDER:
             sort = "rate"
+        if sort.removeprefix("-") == "name":  # every group's name, to sort by it
+            groups = selectors.group_labels(groups, model, field)
         groups = sorted(groups, key=GROUP_ORDER[sort.removeprefix("-")], reverse=sort.startswith("-"))
         query["sort"] = sort if sort != "rate" else ""
         page = sequence_page(request, groups, query=query, columns=sort_columns(query, GROUP_SORTS, sort))
+        selectors.group_labels(page.rows, model, field)
         title = (
             _("Share of working days reported, by partner")
             if by == "partner"

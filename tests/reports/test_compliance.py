@@ -120,8 +120,8 @@ def test_groups_first_then_the_people_behind_with_constant_queries(
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, deadline settings, program and term choices, running
     # placements (light rows), their reports counted, last month's late monthly reports,
-    # placements missing evaluations
-    with django_assert_num_queries(11):
+    # placements missing evaluations, the names of the page's groups
+    with django_assert_num_queries(12):
         groups = client.get(url(tenant), {"by": "theme", "sort": "-placements"})
     shown = body_rows(groups.text)
     with scopes_disabled():
