@@ -330,8 +330,22 @@ def _export_table(table):
 
 @require_role(MANAGERS)
 def export_list(request, tenant_slug):
-    jobs = ExportJob.objects.filter(tenant=request.tenant, user=request.user)[:10]
-    return render(request, "coop/exports.html", {"tables": EXPORT_TABLES.values(), "jobs": jobs})
+    """The tables to export, and this person's exports (newest first, paged)."""
+    jobs = ExportJob.objects.filter(tenant=request.tenant, user=request.user)
+    return list_response(request, jobs, EXPORT_JOB_LIST, {"tables": EXPORT_TABLES.values()})
+
+
+EXPORT_JOB_LIST = ListSpec(
+    template="coop/exports.html",
+    filters=(
+        field_filter("state", gettext_lazy("State"), "state", lambda request: ExportJob.State.choices),
+        field_filter(
+            "table", gettext_lazy("Table"), "table", lambda request: [(t.code, t.label) for t in EXPORT_TABLES.values()]
+        ),
+    ),
+    sorts={"created": (gettext_lazy("created"), ["created_at"])},
+    default_sort="-created",
+)
 
 
 @require_role(MANAGERS)

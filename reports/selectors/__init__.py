@@ -44,7 +44,7 @@ from .core import (  # noqa: F401
 )
 from .evaluations import (  # noqa: F401
     access_link_for_token,
-    access_links_for_tenant,
+    access_link_rows,
     access_links_of_placement,
     evaluation_form_for_tenant,
     evaluations_of_placement,

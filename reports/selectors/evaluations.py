@@ -99,12 +99,8 @@ def form_rows(form, scores=None, answers=None):
     return criteria, questions
 
 
-def access_links_for_tenant(tenant):
-    """Every emailed link of the tenant, newest first, with its placement, person and open count."""
-
-    return (
-        AccessLink.objects.filter(tenant=tenant)
-        .select_related("placement__student", "placement__partner", "contact")
-        .annotate(open_count=Count("opens"))
-        .order_by("-created_at", "-id")
+def access_link_rows(queryset):
+    """A page of the emailed links list, with placement, person and open count."""
+    return queryset.select_related("placement__student", "placement__partner", "contact").annotate(
+        open_count=Count("opens")
     )
