@@ -8,16 +8,16 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from coop.models import Invitation, Role
 from placements.models import Application, Partner, Theme
 
+from ..clock import at
 from ..factories import ProgramFactory, ThemeFactory, students_bulk
 from ..html import body_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, at(2026, 11, 24, 10)]
 
 
 def add_members(tenant, n, prefix):
@@ -59,7 +59,7 @@ def add_applications(tenant, n, prefix):
 
 
 def add_invitations(tenant, n, prefix):
-    expires = timezone.now() + datetime.timedelta(days=7)
+    expires = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # a week after the module's day
     with scopes_disabled():
         Invitation.objects.bulk_create(
             Invitation(
