@@ -154,6 +154,10 @@ class Membership(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # How this institution knows the person: the name in kana and the student number (学籍番号),
+    # both searched by the members and placements lists.
+    name_kana = models.CharField(_("full name (kana)"), max_length=150, blank=True)
+    student_number = models.CharField(_("student number"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 

@@ -2,10 +2,12 @@
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from . import links, rls
-from .models import Invitation, Membership, Reminder, Tenant, User
+from .models import Invitation, Membership, Reminder, Role, Tenant, User
+from .tables import Table
 
 
 def memberships_for_user(user):
@@ -27,6 +29,24 @@ def members_for_tenant(tenant, *, role=None):
     if role:
         qs = qs.filter(role=role)
     return qs
+
+
+# The members list's export (what the list shows, filtered).
+MEMBERS_TABLE = Table(
+    "members",
+    _("Members"),
+    (
+        (_("Name"), "user__full_name"),
+        (_("full name (kana)"), "name_kana"),
+        (_("Email address"), "user__email"),
+        (_("student number"), "student_number"),
+        (_("Role"), "role"),
+        (_("active"), "is_active"),
+        (_("joined"), "created_at"),
+    ),
+    Membership,
+    {"role": dict(Role.choices), "is_active": {True: _("Yes"), False: _("No")}},
+)
 
 
 def member_users(tenant, *, active_only=True):

@@ -130,6 +130,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # No JIT: a list search's estimated cost (trigram scans) crosses jit_above_cost, and compiling
+    # takes longer (15-100 ms) than the short queries of a web page ever run.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, rate limits and the Celery broker. Without it, local memory and eager tasks.

@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, reminders, selectors, services
@@ -28,6 +30,7 @@ from .forms import (
 from .health import health_response
 from .http import run_action
 from .links import link_refused
+from .lists import ListSpec, field_filter, link_state_filter, list_response, search_filter
 from .models import ExportJob, Invitation, Membership, Reminder, Role, Tenant, User
 from .registry import EXPORT_TABLES, dashboard_panels, waiting_items
 
@@ -141,21 +144,42 @@ def help_page(request, tenant_slug):
     return render(request, "coop/help.html")
 
 
+MEMBER_LIST = ListSpec(
+    template="coop/members.html",
+    search=search_filter(
+        lambda q: Q(user__in=User.objects.filter(Q(full_name__icontains=q) | Q(email__icontains=q)).values("pk")),
+        "name_kana",
+        "student_number",
+    ),
+    filters=(
+        field_filter("role", gettext_lazy("Role"), "role", lambda request: Role.choices),
+        field_filter(
+            "active",
+            gettext_lazy("Status"),
+            "is_active",
+            lambda request: [("1", gettext_lazy("Active")), ("0", gettext_lazy("No access"))],
+        ),
+    ),
+    sorts={
+        "name": (gettext_lazy("Name"), ["user__full_name"]),
+        "kana": (gettext_lazy("full name (kana)"), ["name_kana"]),
+        "email": (gettext_lazy("Email address"), ["user__email"]),
+        "number": (gettext_lazy("student number"), ["student_number"]),
+        "role": (gettext_lazy("Role"), ["role", "user__email"]),
+        "joined": (gettext_lazy("joined"), ["created_at"]),
+    },
+    default_sort="role",
+    rows=lambda page: page.select_related("user"),
+    export=selectors.MEMBERS_TABLE,
+)
+
+
 @require_role(MANAGERS)
 def members(request, tenant_slug):
-    role = request.GET.get("role") or None
-    if role not in dict(Role.choices):
-        role = None
-    return render(
-        request,
-        "coop/members.html",
-        {
-            "memberships": selectors.members_for_tenant(request.tenant, role=role),
-            "roles": Role.choices,
-            "role_filter": role,
-            "role_form": MembershipRoleForm(),
-        },
-    )
+    """Paged and searchable by name, kana, email and student number (25,000 students)."""
+    queryset = selectors.members_for_tenant(request.tenant)
+    context = {"roles": Role.choices, "search_hint": _("Name, kana, email or student number")}
+    return list_response(request, queryset, MEMBER_LIST, context)
 
 
 @require_POST
@@ -197,15 +221,25 @@ def invitations(request, tenant_slug):
         else:
             messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
             return redirect("coop:invitations", tenant_slug=tenant_slug)
-    return render(
-        request,
-        "coop/invitations.html",
-        {
-            "form": form,
-            "invitations": selectors.invitations_for_tenant(request.tenant)[:200],
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
-    )
+    context = {"form": form, "valid_days": settings.INVITATION_VALID_DAYS, "search_hint": _("Email address")}
+    return list_response(request, selectors.invitations_for_tenant(request.tenant), INVITATION_LIST, context)
+
+
+INVITATION_LIST = ListSpec(
+    template="coop/invitations.html",
+    search=search_filter("email"),
+    filters=(
+        field_filter("role", gettext_lazy("Role"), "role", lambda request: Role.choices),
+        link_state_filter(Invitation),
+    ),
+    sorts={
+        "email": (gettext_lazy("Email address"), ["email"]),
+        "role": (gettext_lazy("Role"), ["role"]),
+        "sent": (gettext_lazy("Sent"), ["created_at"]),
+    },
+    default_sort="-sent",
+    rows=lambda page: page.select_related("invited_by", "accepted_by"),
+)
 
 
 @require_POST
@@ -353,8 +387,22 @@ def _export_table(table):
 
 @require_role(MANAGERS)
 def export_list(request, tenant_slug):
-    jobs = ExportJob.objects.filter(tenant=request.tenant, user=request.user)[:10]
-    return render(request, "coop/exports.html", {"tables": EXPORT_TABLES.values(), "jobs": jobs})
+    """The tables to export, and this person's exports (newest first, paged)."""
+    jobs = ExportJob.objects.filter(tenant=request.tenant, user=request.user)
+    return list_response(request, jobs, EXPORT_JOB_LIST, {"tables": EXPORT_TABLES.values()})
+
+
+EXPORT_JOB_LIST = ListSpec(
+    template="coop/exports.html",
+    filters=(
+        field_filter("state", gettext_lazy("State"), "state", lambda request: ExportJob.State.choices),
+        field_filter(
+            "table", gettext_lazy("Table"), "table", lambda request: [(t.code, t.label) for t in EXPORT_TABLES.values()]
+        ),
+    ),
+    sorts={"created": (gettext_lazy("created"), ["created_at"])},
+    default_sort="-created",
+)
 
 
 @require_role(MANAGERS)

@@ -30,7 +30,9 @@ def _students(tenant, people, suffix, count):
         user, _ = User.objects.get_or_create(
             email=f"student{n}@{suffix}.example.jp", defaults={"full_name": f"学生 {n:02d}", "password": password}
         )
-        Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.STUDENT})
+        # kana and a student number, which the members and placements lists search
+        identity = {"name_kana": f"ガクセイ {n:02d}", "student_number": f"S{26000 + n}"}
+        Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.STUDENT, **identity})
         extra.append(user)
     return [people[Role.STUDENT], *extra]
 

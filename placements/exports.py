@@ -1,43 +1,21 @@
 """The placements app's exportable tables: their columns and rows (values, not model instances).
 `Table` is also what the other apps register their tables with."""
 
-import datetime
-from dataclasses import dataclass
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Partner, Placement, Theme
+from coop.tables import Table
 
+from .models import Application, CareerOutcome, Partner, Placement, Theme
 
-@dataclass(frozen=True)
-class Table:
-    code: str
-    label: object
-    columns: tuple  # (header, value path) pairs
-    model: type
-    choices: dict  # value path -> {code: label} shown instead of the code
+__all__ = ["TABLES", "Table"]  # Table is imported from here by the other apps' exports
 
-    def header(self):
-        return [str(label) for label, _path in self.columns]
-
-    def rows(self, queryset):
-        paths = [path for _label, path in self.columns]
-        displays = [{k: str(v) for k, v in self.choices.get(path, {}).items()} for path in paths]
-        for values in queryset.values_list(*paths).iterator(chunk_size=2000):
-            yield [_cell(display.get(v, v) if display else v) for v, display in zip(values, displays, strict=True)]
-
-
-def _cell(value):
-    """Datetimes in local time without a zone (spreadsheets take none); lists and dicts as text."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
-    if isinstance(value, (dict, list)):
-        return (
-            ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else ", ".join(map(str, value))
-        )
-    return value
-
+YES_NO = {True: _("Yes"), False: _("No")}
+# The career outcome's yes/no facts (seed 004), as columns of the placements export and filters
+# of the placements list; a placement without a recorded outcome leaves them empty.
+OUTCOME_FIELDS = [
+    CareerOutcome._meta.get_field(name)
+    for name in ("offer_received", "hired_by_partner", "hired_in_japan", "stayed_in_region")
+]
 
 TABLES = {
     "partners": Table(
@@ -90,12 +68,30 @@ TABLES = {
             (_("State"), "state"),
             (_("Faculty supervisor"), "faculty_supervisor__email"),
             (_("Pay"), "pay"),
+            *((field.verbose_name, f"career_outcome__{field.name}") for field in OUTCOME_FIELDS),
         ),
         Placement,
         {
             "schedule": dict(Placement.Schedule.choices),
             "direction": dict(Placement.Direction.choices),
             "state": dict(Placement.State.choices),
+            **{f"career_outcome__{field.name}": YES_NO for field in OUTCOME_FIELDS},
         },
     ),
 }
+
+# The applications list's export ("export what I see"); not a whole-table export of the exports page.
+APPLICATIONS_TABLE = Table(
+    "applications",
+    _("Applications"),
+    (
+        (_("Student"), "student__full_name"),
+        (_("Email address"), "student__email"),
+        (_("Theme"), "theme__title"),
+        (_("Partner"), "theme__partner__name"),
+        (_("Applied"), "created_at"),
+        (_("State"), "state"),
+    ),
+    Application,
+    {"state": dict(Application.State.choices)},
+)

@@ -87,7 +87,7 @@ def waiting(request):
             Waiting(
                 _("Emailed links not opened yet"),
                 access_links_unopened(tenant, timezone.now()).count(),
-                _url(request, "reports:link_list", "?status=unopened"),
+                _url(request, "reports:link_list", "?unopened=1"),
             ),
             Waiting(_("Placements behind with reports"), len(behind), _url(request, "reports:compliance")),
         ]

@@ -56,6 +56,13 @@ def window_placements(window):
     return Placement.objects.filter(_window_q(window))
 
 
+def window_list_rows(queryset):
+    """A page of the assessment windows list with its rubric, scope and assessment count."""
+    return queryset.select_related(
+        "rubric", "program", "term__program", "placement__student", "placement__partner"
+    ).annotate(assessment_count=Count("assessments"))
+
+
 def windows_for_tenant(tenant):
     return (
         AssessmentWindow.objects.filter(tenant=tenant)

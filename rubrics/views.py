@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,10 +15,12 @@ from coop import charts
 from coop.access import EVERY_ROLE, MANAGERS, require_role, tenant_public
 from coop.http import error_text, run_action
 from coop.links import link_refused
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
 from placements.models import Theme
+from placements.selectors import lists
 from placements.selectors.visibility import placements_for_user
 
 from . import selectors, services
@@ -135,7 +138,22 @@ def rubric_edit(request, tenant_slug, pk):
 @require_GET
 @require_role(MANAGERS)
 def window_list(request, tenant_slug):
-    return render(request, "rubrics/window_list.html", {"windows": selectors.windows_for_tenant(request.tenant)})
+    queryset = AssessmentWindow.objects.filter(tenant=request.tenant)
+    return list_response(request, queryset, WINDOW_LIST, {"search_hint": _("Rubric")})
+
+
+WINDOW_LIST = ListSpec(
+    template="rubrics/window_list.html",
+    search=search_filter("rubric__name"),
+    filters=(
+        field_filter("phase", gettext_lazy("Phase"), "phase", lambda r: Phase.choices),
+        lists.program_filter(),
+        lists.term_filter(),
+    ),
+    sorts={"opens": (gettext_lazy("Open period"), ["opens_on"]), "rubric": (gettext_lazy("Rubric"), ["rubric__name"])},
+    default_sort="-opens",
+    rows=selectors.window_list_rows,
+)
 
 
 @require_role(MANAGERS)

@@ -178,3 +178,42 @@ def partner_person(partner, **user_fields):
     user = member(partner.tenant, Role.PARTNER, **user_fields)
     PartnerContactFactory(partner=partner, user=user, full_name=user.full_name, email=user.email)
     return user
+
+
+def students_bulk(tenant, n, *, prefix="bulk"):
+    """`n` students of `tenant` in three queries (lists' paging and query-count tests):
+    名前 {prefix} 0001..., with kana and a student number on their membership."""
+    users = User.objects.bulk_create(
+        User(email=f"{prefix}{i:04}@{tenant.slug}.example.jp", full_name=f"学生 {prefix}{i:04}") for i in range(n)
+    )
+    with scopes_disabled():
+        Membership.objects.bulk_create(
+            Membership(
+                tenant=tenant,
+                user=user,
+                role=Role.STUDENT,
+                name_kana=f"ガクセイ {user.email.split('@')[0]}",
+                student_number=f"S{user.email.split('@')[0]}",
+            )
+            for user in users
+        )
+    return sorted(users, key=lambda u: u.email)
+
+
+def placements_bulk(theme, n, *, prefix="bulk", **fields):
+    """`n` placements on `theme`, one new student each, starting a day apart (newest last)."""
+    students = students_bulk(theme.tenant, n, prefix=prefix)
+    with scopes_disabled():
+        Placement.objects.bulk_create(
+            Placement(
+                tenant=theme.tenant,
+                theme=theme,
+                partner=theme.partner,
+                student=student,
+                starts_on=datetime.date(2026, 4, 1) + datetime.timedelta(days=i),
+                ends_on=datetime.date(2027, 3, 31),
+                **fields,
+            )
+            for i, student in enumerate(students)
+        )
+    return students

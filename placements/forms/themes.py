@@ -79,10 +79,5 @@ class ThemeCommentForm(ScopedModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
-class ThemeFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *Theme.State.choices])
-    q = forms.CharField(label=_("Search"), required=False)
-
-
 class ReasonForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -92,6 +92,8 @@ class Placement(TenantOwned):
             models.Index(fields=["tenant", "partner"], name="placement_tenant_partner"),
             models.Index(fields=["tenant", "student"], name="placement_tenant_student"),
             models.Index(fields=["tenant", "faculty_supervisor"], name="placement_tenant_faculty"),
+            # the placements list's default order (newest start first), read backwards
+            models.Index(fields=["tenant", "starts_on", "id"], name="placement_tenant_starts"),
         ]
         permissions = [("view_placement_granted", "Can view one placement by explicit grant")]
 

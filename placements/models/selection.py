@@ -52,7 +52,10 @@ class Application(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "theme", "student"], name="application_once_per_theme")
         ]
-        indexes = [models.Index(fields=["tenant", "state"], name="application_tenant_state")]
+        indexes = [
+            models.Index(fields=["tenant", "state"], name="application_tenant_state"),
+            models.Index(fields=["tenant", "created_at", "id"], name="application_tenant_created"),
+        ]
 
     def __str__(self):
         return f"{self.student} → {self.theme}"

@@ -92,6 +92,7 @@ class Theme(TenantOwned):
             models.Index(fields=["tenant", "state"], name="theme_tenant_state"),
             models.Index(fields=["tenant", "partner"], name="theme_tenant_partner"),
             models.Index(fields=["tenant", "program", "term"], name="theme_tenant_program_term"),
+            models.Index(fields=["tenant", "created_at", "id"], name="theme_tenant_created"),
         ]
 
     def __str__(self):

@@ -10,19 +10,11 @@ from . import visibility
 PARTY_LABELS = {"institution": _("Institution"), "partner": _("Partner"), "student": _("Student")}
 
 
-def agreements_for_list(user, role, *, state=None, kind=None):
-    """The agreements `user` may see, with what the list shows, in one query."""
-    qs = (
-        visibility.agreements_for_user(user, role)
-        .select_related("partner", "theme", "application__student")
-        .annotate(latest_version=Max("versions__number"))
-        .order_by("-created_at", "-id")
+def agreement_list_rows(queryset):
+    """A page of the agreements list with what its rows show."""
+    return queryset.select_related("partner", "theme", "application__student").annotate(
+        latest_version=Max("versions__number")
     )
-    if state:
-        qs = qs.filter(state=state)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
 
 
 def agreement_versions_for_user(user, role):

@@ -1,20 +1,24 @@
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from coop.workflow import history_for
 
-from ..models import PartnerContact, PractitionerFaculty, Theme
-from .visibility import partners_for_user
+from ..models import PartnerContact, Placement, PractitionerFaculty, Theme
 
 
-def partner_list_for_user(user, role, *, q=""):
-    qs = partners_for_user(user, role).annotate(
-        theme_count=Count("themes", distinct=True),
-        open_theme_count=Count("themes", filter=Q(themes__state=Theme.State.OPEN), distinct=True),
-        placement_count=Count("placements", distinct=True),
+def partner_list_rows(queryset):
+    """A page of the partners list with its counts (for these rows only: subqueries, no GROUP BY
+    over every partner's themes and placements)."""
+
+    def count(model, **conditions):
+        rows = model.objects.filter(partner=OuterRef("pk"), **conditions).order_by().values("partner")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+    return queryset.annotate(
+        theme_count=count(Theme),
+        open_theme_count=count(Theme, state=Theme.State.OPEN),
+        placement_count=count(Placement),
     )
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name_kana__icontains=q) | Q(industry__icontains=q))
-    return qs.order_by("name")
 
 
 def partner_detail_context(partner):

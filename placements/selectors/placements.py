@@ -6,6 +6,11 @@ from ..models import Placement, PlacementUserObjectPermission
 from .visibility import placements_for_user
 
 
+def placement_list_rows(queryset):
+    """A page of the placements list with what its rows show."""
+    return queryset.select_related("student", "theme", "partner", "faculty_supervisor", "career_outcome")
+
+
 def placement_list_for_user(user, role, *, state=""):
     qs = placements_for_user(user, role).select_related("student", "theme", "partner", "faculty_supervisor")
     if state:

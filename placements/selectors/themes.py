@@ -8,6 +8,16 @@ from ..models import Application, Theme
 from .visibility import themes_for_user
 
 
+def theme_list_rows(queryset):
+    """A page of the themes list with what its rows show (counts for these rows only)."""
+    return queryset.select_related("partner", "program", "term").annotate(
+        applicant_count=Count("applications", distinct=True),
+        selected_count=Count(
+            "applications", filter=Q(applications__state__in=Application.HOLDING_A_PLACE), distinct=True
+        ),
+    )
+
+
 def theme_list_for_user(user, role, *, state="", q=""):
     qs = (
         themes_for_user(user, role)

@@ -6,16 +6,17 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role
 from coop.downloads import file_download
 from coop.http import client_ip, error_text, run_action
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.models import Role
 from coop.workflow import history_for
 
@@ -23,13 +24,36 @@ from ..access import can_manage, get_agreement_for_user, signable_parties_for_us
 from ..forms.agreements import AgreementForm, OutsideSignatureForm, ReasonForm, SignForm
 from ..models import Agreement
 from ..selectors import agreements as selectors
+from ..selectors import lists, visibility
 from ..selectors.agreements import PARTY_LABELS
 from ..services import agreements as services
 
 # Roles that have agreements to see: the office, partner people (their partner's, once issued)
 # and students (their own pledges, once issued). Faculty have none.
 VIEWERS = MANAGERS | {Role.PARTNER, Role.STUDENT}
-PER_PAGE = 50
+AGREEMENT_LIST = ListSpec(
+    template="placements/agreements/list.html",
+    search=search_filter(
+        "title",
+        lists.search_partners("partner"),
+        lists.search_themes("theme"),
+        lists.search_people("application__student"),
+    ),
+    filters=(
+        lists.state_filter(Agreement),
+        field_filter("kind", Agreement._meta.get_field("kind").verbose_name, "kind", lambda r: Agreement.Kind.choices),
+        lists.partner_filter(),
+    ),
+    sorts={
+        "title": (_lazy("Title"), ["title"]),
+        "kind": (_lazy("Kind"), ["kind"]),
+        "partner": (_lazy("Partner"), ["partner__name"]),
+        "state": (_lazy("State"), ["state"]),
+        "created": (_lazy("created"), ["created_at"]),
+    },
+    default_sort="-created",
+    rows=selectors.agreement_list_rows,
+)
 
 
 def _role(request):
@@ -43,27 +67,9 @@ def _form_errors(form):
 @require_GET
 @require_role(VIEWERS)
 def agreement_list(request, tenant_slug):
-    state = request.GET.get("state") or None
-    kind = request.GET.get("kind") or None
-    if state not in Agreement.State.values:
-        state = None
-    if kind not in Agreement.Kind.values:
-        kind = None
-    agreements = selectors.agreements_for_list(request.user, _role(request), state=state, kind=kind)
-    page = Paginator(agreements, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "placements/agreements/list.html",
-        {
-            "page": page,
-            "agreements": page.object_list,
-            "states": Agreement.State.choices,
-            "kinds": Agreement.Kind.choices,
-            "state_filter": state,
-            "kind_filter": kind,
-            "can_manage": can_manage(request),
-        },
-    )
+    queryset = visibility.agreements_for_user(request.user, _role(request))
+    context = {"can_manage": can_manage(request), "search_hint": _("Title, partner, theme or student")}
+    return list_response(request, queryset, AGREEMENT_LIST, context)
 
 
 @require_role(MANAGERS)

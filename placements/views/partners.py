@@ -3,24 +3,50 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop.access import MANAGERS, require_role
 from coop.http import run_action
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.models import Role
 
 from ..access import get_partner_for_user
+from ..exports import TABLES
 from ..forms.partners import ContactForm, DepartmentForm, PartnerForm, PractitionerForm
 from ..models import Partner, PartnerContact
-from ..selectors.partners import partner_detail_context, partner_list_for_user
+from ..selectors.partners import partner_detail_context, partner_list_rows
+from ..selectors.visibility import partners_for_user
 from ..services import partners as services
+
+PARTNER_LIST = ListSpec(
+    template="placements/partners/list.html",
+    search=search_filter("name", "name_kana", "industry"),
+    filters=(
+        field_filter("kind", Partner._meta.get_field("kind").verbose_name, "kind", lambda r: Partner.Kind.choices),
+        field_filter(
+            "active",
+            gettext_lazy("Status"),
+            "is_active",
+            lambda r: [("1", gettext_lazy("Active")), ("0", gettext_lazy("inactive"))],
+        ),
+    ),
+    sorts={
+        "name": (pgettext_lazy("of a thing", "Name"), ["name"]),
+        "kana": (Partner._meta.get_field("name_kana").verbose_name, ["name_kana"]),
+        "kind": (gettext_lazy("Kind"), ["kind", "name"]),
+        "industry": (gettext_lazy("Industry"), ["industry", "name"]),
+    },
+    default_sort="name",
+    rows=partner_list_rows,
+    export=TABLES["partners"],
+)
 
 
 @require_role(MANAGERS, Role.PARTNER)
 def partner_list(request, tenant_slug):
-    q = request.GET.get("q", "").strip()
-    partners = partner_list_for_user(request.user, request.membership.role, q=q)
-    return render(request, "placements/partners/list.html", {"partners": partners[:500], "q": q})
+    queryset = partners_for_user(request.user, request.membership.role)
+    return list_response(request, queryset, PARTNER_LIST, {"search_hint": _("Name, kana or industry")})
 
 
 @require_role(MANAGERS)

@@ -8,13 +8,17 @@ from django.views.decorators.http import require_POST
 
 from coop.access import EVERY_ROLE, MANAGERS, require_role
 from coop.http import run_action
+from coop.lists import ListSpec, list_response
 from coop.selectors import member_by_email, member_users
 
 from ..access import get_placement_for_user
+from ..exports import TABLES
 from ..forms.placements import CareerOutcomeForm, GrantForm, PlacementForm, TransitionForm
 from ..models import Agreement, Application, Placement
+from ..selectors import lists
 from ..selectors.agreements import work_period_agreement
-from ..selectors.placements import placement_detail_context, placement_list_for_user, placement_state_counts
+from ..selectors.placements import placement_detail_context, placement_list_rows
+from ..selectors.visibility import placements_for_user
 from ..services import placements as services
 
 # What the button that moves a placement into each state says.
@@ -32,18 +36,37 @@ def _resume_or_start(placement, state):
     return PLACEMENT_ACTIONS[state]
 
 
+PLACEMENT_LIST = ListSpec(
+    template="placements/placements/list.html",
+    search=lists.PLACEMENT_SEARCH,
+    filters=(
+        lists.state_filter(Placement),
+        lists.program_filter("theme__program"),
+        lists.term_filter("theme__term"),
+        lists.faculty_filter(),
+        lists.outcome_filter(),
+        lists.partner_filter(),
+    ),
+    sorts={
+        "student": (gettext_lazy("Student"), ["student__full_name"]),
+        "partner": (gettext_lazy("Partner"), ["partner__name"]),
+        "theme": (gettext_lazy("Theme"), ["theme__title"]),
+        "starts": (gettext_lazy("Period"), ["starts_on"]),
+        "state": (gettext_lazy("State"), ["state"]),
+    },
+    default_sort="-starts",
+    rows=placement_list_rows,
+    export=TABLES["placements"],
+)
+
+
 @require_role(EVERY_ROLE)
 def placement_list(request, tenant_slug):
-    role = request.membership.role
-    state = request.GET.get("state", "")
-    if state not in Placement.State.values:
-        state = ""
-    context = {
-        "placements": placement_list_for_user(request.user, role, state=state)[:500],
-        "state": state,
-        "state_counts": placement_state_counts(request.user, role),
-    }
-    return render(request, "placements/placements/list.html", context)
+    """Paged, searchable, filterable; the career outcome shows and filters (issue 11 item 16)."""
+    queryset = placements_for_user(request.user, request.membership.role)
+    return list_response(
+        request, queryset, PLACEMENT_LIST, {"search_hint": _("Student, kana, email, student number, partner or theme")}
+    )
 
 
 @require_role(MANAGERS)

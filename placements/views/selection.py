@@ -10,18 +10,44 @@ from django.views.decorators.http import require_POST
 from coop.access import MANAGERS, has_role, require_role
 from coop.downloads import file_download
 from coop.http import run_action
+from coop.lists import ListSpec, list_response, search_filter
 from coop.models import Role
 from coop.workflow import ItemsRefused
 
 from ..access import get_application_for_user, get_theme_for_user
+from ..exports import APPLICATIONS_TABLE
 from ..forms.selection import AcceptedBulkForm, ApplicationForm, InterviewForm
 from ..models import Application
-from ..selectors.selection import application_detail_context, application_list_for_user
+from ..selectors import lists
+from ..selectors.selection import application_detail_context
+from ..selectors.visibility import applications_for_user
 from ..selectors.waiting import accepted_applications
 from ..services import selection as services
 from ..services.placements import placements_create_for_applications
 
 SELECTORS = frozenset({*MANAGERS, Role.PARTNER})
+
+APPLICATION_LIST = ListSpec(
+    template="placements/selection/list.html",
+    search=search_filter(
+        lists.search_people("student"), lists.search_partners("theme__partner"), lists.search_themes("theme")
+    ),
+    filters=(
+        lists.state_filter(Application),
+        lists.program_filter("theme__program"),
+        lists.term_filter("theme__term"),
+        lists.partner_filter("theme__partner"),
+    ),
+    sorts={
+        "student": (gettext_lazy("Student"), ["student__full_name"]),
+        "theme": (gettext_lazy("Theme"), ["theme__title"]),
+        "applied": (gettext_lazy("Applied"), ["created_at"]),
+        "state": (gettext_lazy("State"), ["state"]),
+    },
+    default_sort="-applied",
+    rows=lambda page: page.select_related("student", "theme", "theme__partner"),
+    export=APPLICATIONS_TABLE,
+)
 
 
 @require_role(Role.STUDENT)
@@ -46,21 +72,13 @@ def theme_apply(request, tenant_slug, pk):
 
 @require_role(SELECTORS, Role.STUDENT)
 def application_list(request, tenant_slug):
-    state = request.GET.get("state", "")
-    if state not in Application.State.values:
-        state = ""
-    applications = application_list_for_user(request.user, request.membership.role, state=state)[:500]
-    return render(
-        request,
-        "placements/selection/list.html",
-        {
-            "applications": applications,
-            "state": state,
-            "states": Application.State.choices,
-            # Those who select see everyone's applications; a student sees their own.
-            "own_applications": not has_role(request, SELECTORS),
-        },
-    )
+    context = {
+        # Those who select see everyone's applications; a student sees their own.
+        "own_applications": not has_role(request, SELECTORS),
+        "search_hint": _("Student, kana, email, student number, partner or theme"),
+    }
+    queryset = applications_for_user(request.user, request.membership.role)
+    return list_response(request, queryset, APPLICATION_LIST, context)
 
 
 @require_role(SELECTORS, Role.STUDENT)

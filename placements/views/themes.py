@@ -9,18 +9,22 @@ from django.views.decorators.http import require_POST
 
 from coop.access import EVERY_ROLE, MANAGERS, has_role, require_role, tenant_public
 from coop.http import error_text, run_action
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.models import Role
 
 from ..access import get_theme_for_user, public_theme_next_step, theme_side
-from ..forms.themes import PartnerThemeForm, ReasonForm, ThemeCommentForm, ThemeFilterForm, ThemeForm
+from ..exports import TABLES
+from ..forms.themes import PartnerThemeForm, ReasonForm, ThemeCommentForm, ThemeForm
 from ..models import PartnerContact, Theme
+from ..selectors import lists
 from ..selectors.themes import (
     public_themes,
     theme_comments,
     theme_detail_context,
-    theme_list_for_user,
+    theme_list_rows,
     theme_state_counts,
 )
+from ..selectors.visibility import themes_for_user
 from ..services import themes as services
 
 # What the button that moves a theme into each state says.
@@ -35,18 +39,36 @@ THEME_ACTIONS = {
 }
 
 
+THEME_LIST = ListSpec(
+    template="placements/themes/list.html",
+    search=search_filter("title", lists.search_partners("partner")),
+    filters=(
+        lists.state_filter(Theme),
+        lists.program_filter(),
+        lists.term_filter(),
+        field_filter("track", Theme._meta.get_field("track").verbose_name, "track", lambda r: Theme.Track.choices),
+        lists.partner_filter(),
+    ),
+    sorts={
+        "title": (gettext_lazy("Title"), ["title"]),
+        "partner": (gettext_lazy("Partner"), ["partner__name"]),
+        "program": (gettext_lazy("Program"), ["program__name"]),
+        "state": (gettext_lazy("State"), ["state"]),
+        "created": (gettext_lazy("created"), ["created_at"]),
+    },
+    default_sort="-created",
+    rows=theme_list_rows,
+    export=TABLES["themes"],
+)
+
+
 @require_role(EVERY_ROLE)
 def theme_list(request, tenant_slug):
     role = request.membership.role
-    filters = ThemeFilterForm(request.GET or None)
-    state = q = ""
-    if filters.is_valid():
-        state, q = filters.cleaned_data["state"], filters.cleaned_data["q"]
-    themes = theme_list_for_user(request.user, role, state=state, q=q)[:500]
-    context = {"themes": themes, "filters": filters}
+    context = {"search_hint": _("Theme title or partner name")}
     if role in MANAGERS:
         context["state_counts"] = theme_state_counts(request.user, role)
-    return render(request, "placements/themes/list.html", context)
+    return list_response(request, themes_for_user(request.user, role), THEME_LIST, context)
 
 
 # The two sides that set a theme together: the office and the partner's people.

@@ -4,9 +4,12 @@ from .compliance import (  # noqa: F401
     EVALUATION_LOOKBACK_DAYS,
     Behind,
     ComplianceGroup,
+    behind_page_placements,
     compliance_groups_for_user,
     evaluations_missing_for_user,
     evaluations_to_write,
+    group_keys_matching,
+    group_labels,
 )
 from .core import (  # noqa: F401
     EVALUATION_STATES,
@@ -35,7 +38,6 @@ from .core import (  # noqa: F401
     placement_report_summary,
     practitioner_user,
     presentable_placements,
-    presentation_list_for_user,
     presentation_slots,
     report_settings_for,
     reporting_placements_for_student,
@@ -45,9 +47,10 @@ from .core import (  # noqa: F401
 from .days_off import DaysOff, closures_of_placement, closures_of_tenant, national_holiday  # noqa: F401
 from .evaluations import (  # noqa: F401
     access_link_for_token,
-    access_links_for_tenant,
+    access_link_rows,
     access_links_of_placement,
     access_links_unopened,
+    access_links_unopened_ids,
     evaluation_form_for_tenant,
     evaluations_of_placement,
     feedback_months,

@@ -4,14 +4,16 @@ core.compliance_for_user, and the geometry of its server-side SVG bar chart."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
+from django_scopes import get_scope
 
 from coop.models import Role
 from placements.models import Placement, PlacementSupervisor
 from placements.selectors.visibility import placements_for_user
 
-from ..models import Evaluation, MonthlyReport
-from .core import REPORTING_STATES, add_months, compliance_for_user, month_end, month_start
+from ..models import DailyReport, Evaluation, MonthlyReport
+from .core import REPORTING_STATES, add_months, month_end, month_start, working_days
+from .days_off import DaysOff
 
 # --- Compliance at a glance, per theme and per partner --------------------------------------------
 
@@ -28,6 +30,7 @@ class ComplianceGroup:
     missed: int = 0
     monthly_late: int = 0
     evaluations_late: int = 0
+    behind: int = 0
 
     @property
     def rate(self):
@@ -77,62 +80,158 @@ def evaluations_to_write(user, role, today):
     return missing.none()
 
 
-def compliance_groups_for_user(user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, limit=300):
+@dataclass(frozen=True)
+class PlacementKey:
+    """A placement as the compliance groups read it: its id and groups, not a model instance."""
+
+    pk: int
+    theme_id: int
+    partner_id: int
+
+
+LIGHT_FIELDS = ("pk", "theme_id", "partner_id")
+SCHEDULE_FIELDS = ("state", "starts_on", "ends_on", "schedule", "weekdays")
+
+
+def _due_counter(month, days_off):
+    """Counts a placement's expected report days of the month up to a day (core.working_days,
+    less the days off), memoized on what they depend on: 10,000 placements share a few dozen
+    schedules. A placement with suspensions of its own is counted on its own."""
+    cache = {}
+    own_periods = days_off.placements_with_periods
+
+    def due(pk, until, state, starts_on, ends_on, schedule, weekdays):
+        own = pk if pk in own_periods else None
+        key = (own, until, state, max(starts_on, month), min(ends_on, until), schedule, weekdays)
+        if key not in cache:
+            shape = Placement(
+                pk=own, state=state, starts_on=starts_on, ends_on=ends_on, schedule=schedule, weekdays=weekdays
+            )
+            cache[key] = len(working_days(shape, month, until, days_off)) if until >= month else 0
+        return cache[key]
+
+    return due
+
+
+def compliance_groups_for_user(
+    user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None
+):
     """This month's daily reports, last month's monthly reports (late after the due day) and
     evaluations (late after the due days), per theme and per partner, and the placements that
-    are behind. Five queries whatever the number of rows."""
+    are behind: over every placement the person may see (or `placements`, a narrower queryset),
+    read as value rows and counts (four queries whatever the number of rows), so the groups
+    hold at 10,000 placements. Groups come without labels (`group_labels` names a page of
+    them); `behind` holds PlacementKeys (`behind_page_placements` loads a page of them)."""
     month = month_start(today)
-    rows = compliance_for_user(user, role, month, today, limit=limit)
+    last = month_end(month)
+    until = min(last, today)
+    visible = placements if placements is not None else placements_for_user(user, role)
+    running = visible.filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month).order_by()
+    # Submitted daily reports of the month so far, counted per placement (not read one by one),
+    # today's apart: today is due once reported, and not missing before the day is over.
+    reported = {
+        placement_id: (n, n_today)
+        for placement_id, n, n_today in DailyReport.objects.filter(
+            placement__in=running.values("pk"),
+            state=DailyReport.State.SUBMITTED,
+            date__gte=month,
+            date__lte=until,
+        )
+        .values("placement_id")
+        .annotate(n=Count("pk"), n_today=Count("pk", filter=Q(date=today)))
+        .values_list("placement_id", "n", "n_today")
+    }
     last_month = add_months(month, -1)
     monthly_late_ids = set()
     if today.day >= monthly_due_day:
         done = MonthlyReport.objects.filter(
-            placement__in=placements_for_user(user, role),
+            placement__in=visible,
             month=last_month,
             state__in=(MonthlyReport.State.SUBMITTED, MonthlyReport.State.REVIEWED),
         ).values("placement_id")
         monthly_late_ids = set(
-            placements_for_user(user, role)
-            .filter(state__in=REPORTING_STATES, starts_on__lte=month_end(last_month), ends_on__gte=last_month)
+            visible.filter(state__in=REPORTING_STATES, starts_on__lte=month_end(last_month), ends_on__gte=last_month)
             .exclude(pk__in=done)
             .values_list("pk", flat=True)
         )
-    late_evaluations = list(evaluations_missing_for_user(user, role, today, evaluation_due_days)[:limit])
-    by_theme, by_partner, behind = {}, {}, {}
-
-    def groups_of(placement):
-        theme = by_theme.setdefault(placement.theme_id, ComplianceGroup(placement.theme_id, placement.theme.title))
-        partner = by_partner.setdefault(
-            placement.partner_id, ComplianceGroup(placement.partner_id, placement.partner.name)
-        )
-        return theme, partner
-
-    for row in rows:
-        late = row.placement.pk in monthly_late_ids
-        for group in groups_of(row.placement):
-            group.placements += 1
-            group.due += row.due
-            group.missed += row.missed
-            group.monthly_late += late
-        if row.missed >= max(missing_days, 1) or late:
-            behind[row.placement.pk] = Behind(row.placement, missed=row.missed, monthly_late=late)
-    for placement in late_evaluations:
+    late_evaluations = (
+        evaluations_missing_for_user(user, role, today, evaluation_due_days)
+        .filter(pk__in=visible.values("pk"))
+        .values_list(*LIGHT_FIELDS, "has_partner", "has_faculty")
+    )
+    # Per group: [label, placements, due, missed, monthly late, evaluations late, behind], in
+    # lists (not objects) while the rows stream: this loop runs once per placement.
+    themes, partners, behind = {}, {}, {}
+    tenant = get_scope().get("tenant")
+    due_of = _due_counter(month, DaysOff.load(tenant.pk, month, until))
+    yesterday = until - datetime.timedelta(days=1)
+    threshold = max(missing_days, 1)
+    for pk, theme_id, partner_id, *schedule in running.values_list(*LIGHT_FIELDS, *SCHEDULE_FIELDS).iterator(
+        chunk_size=2000
+    ):
+        before_today = due_of(pk, yesterday, *schedule)
+        n, n_today = reported.get(pk, (0, 0))
+        works_today = until == today and due_of(pk, until, *schedule) > before_today
+        due = before_today + (1 if works_today and n_today else 0)
+        missed = before_today - (n - n_today)
+        missed = missed if missed > 0 else 0
+        late = pk in monthly_late_ids
+        is_behind = missed >= threshold or late
+        for groups, key in ((themes, theme_id), (partners, partner_id)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = ["", 0, 0, 0, 0, 0, 0]
+            group[1] += 1
+            group[2] += due
+            group[3] += missed
+            group[4] += late
+            group[6] += is_behind
+        if is_behind:
+            behind[pk] = Behind(PlacementKey(pk, theme_id, partner_id), missed, late)
+    for *light, has_partner, has_faculty in late_evaluations:
+        key = PlacementKey(*light)
         missing = [
             kind
-            for kind, has in (
-                (Evaluation.Kind.PARTNER, placement.has_partner),
-                (Evaluation.Kind.FACULTY, placement.has_faculty),
-            )
+            for kind, has in ((Evaluation.Kind.PARTNER, has_partner), (Evaluation.Kind.FACULTY, has_faculty))
             if not has
         ]
-        for group in groups_of(placement):
-            group.evaluations_late += len(missing)
-        entry = behind.setdefault(placement.pk, Behind(placement))
+        new = key.pk not in behind
+        for groups, group_key in ((themes, key.theme_id), (partners, key.partner_id)):
+            group = groups.setdefault(group_key, ["", 0, 0, 0, 0, 0, 0])
+            group[5] += len(missing)
+            group[6] += new
+        entry = behind.setdefault(key.pk, Behind(key))
         entry.evaluations_missing = [Evaluation.Kind(kind).label for kind in missing]
-    order = lambda g: (g.rate, g.label)  # noqa: E731
+
+    def groups(found):
+        made = [ComplianceGroup(key, *values) for key, values in found.items()]
+        return sorted(made, key=lambda g: (g.rate, g.key))
+
     return {
         "month": month,
-        "themes": sorted(by_theme.values(), key=order),
-        "partners": sorted(by_partner.values(), key=order),
-        "behind": sorted(behind.values(), key=lambda b: (-b.missed, str(b.placement.student))),
+        "themes": groups(themes),
+        "partners": groups(partners),
+        "behind": sorted(behind.values(), key=lambda b: (-b.missed, -len(b.evaluations_missing), b.placement.pk)),
     }
+
+
+def group_labels(groups, model, field):
+    """Names the groups (themes by title, partners by name) in one query."""
+    names = dict(model.objects.filter(pk__in=[g.key for g in groups]).values_list("pk", field))
+    for group in groups:
+        group.label = names.get(group.key, "")
+    return groups
+
+
+def group_keys_matching(model, field, q):
+    """The groups whose name contains `q` (a subquery the trigram index answers)."""
+    return set(model.objects.filter(**{f"{field}__icontains": q}).values_list("pk", flat=True))
+
+
+def behind_page_placements(entries):
+    """The placements of a page of `Behind` entries, with what the page shows (one query)."""
+    loaded = Placement.objects.filter(pk__in=[entry.placement.pk for entry in entries]).select_related(
+        "student", "partner", "theme"
+    )
+    by_pk = {placement.pk: placement for placement in loaded}
+    return [Behind(by_pk[e.placement.pk], e.missed, e.monthly_late, e.evaluations_missing) for e in entries]

@@ -294,10 +294,6 @@ def final_presentations_for_user(user, role):
     )
 
 
-def presentation_list_for_user(user, role):
-    return final_presentations_for_user(user, role).order_by("-starts_at", "-id")
-
-
 def presentation_slots(presentation, user=None, role=None):
     """The presentation's slots; with `user` and `role`, each says whether that person may open
     its placement (`openable`), so a page links only what its reader can open."""

@@ -46,6 +46,11 @@ class DaysOff:
             periods=periods.values_list("placement_id", "starts_on", "ends_on", "reason"),
         )
 
+    @property
+    def placements_with_periods(self):
+        """The placements with suspensions of their own (the rest share the tenant's days off)."""
+        return {owner for owner, _first, _last, _reason in self.periods if owner is not None}
+
     def reason(self, placement_id, day):
         """Why `day` is off for the placement (holiday name or closure reason), or None."""
         for owner, first, last, reason in self.periods:

@@ -1,6 +1,7 @@
 """Reads of evaluations, final results and emailed links."""
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from coop import links
@@ -101,14 +102,10 @@ def form_rows(form, scores=None, answers=None):
     return criteria, questions
 
 
-def access_links_for_tenant(tenant):
-    """Every emailed link of the tenant, newest first, with its placement, person and open count."""
-
-    return (
-        AccessLink.objects.filter(tenant=tenant)
-        .select_related("placement__student", "placement__partner", "contact")
-        .annotate(open_count=Count("opens"))
-        .order_by("-created_at", "-id")
+def access_link_rows(queryset):
+    """A page of the emailed links list, with placement, person and open count."""
+    return queryset.select_related("placement__student", "placement__partner", "contact").annotate(
+        open_count=Count("opens")
     )
 
 
@@ -117,6 +114,13 @@ def access_links_unopened(tenant, now):
     return AccessLink.objects.filter(
         tenant=tenant, opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     )
+
+
+def access_links_unopened_ids(queryset):
+    """The same rule as a filter of a links list: the ids of its unopened, still valid links."""
+    return queryset.filter(
+        opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).values("pk")
 
 
 def results_to_agree(user, role):

@@ -1,25 +1,71 @@
 """Compliance at a glance for the office: who is behind on daily and monthly reports and on
-evaluations, per theme and per partner, with a server-side SVG chart (no script)."""
+evaluations, groups first (per partner or per theme, paged, searchable, with a server-side SVG
+chart of the page), then a drill-down to the people behind in one group (paged). Never one page
+with every placement."""
+
+from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from coop import charts
 from coop.access import MANAGERS, require_role
 from coop.clock import tenant_today
+from coop.lists import sequence_page, sort_columns
 from coop.reminders import deadline_settings_for
+from placements.models import Partner, Theme
+from placements.selectors import lists
+from placements.selectors.visibility import placements_for_user
 
 from .. import selectors
+
+GROUPINGS = {"partner": gettext_lazy("By partner"), "theme": gettext_lazy("By theme")}
+GROUP_SORTS = {
+    "name": pgettext_lazy("of a thing", "Name"),
+    "placements": gettext_lazy("Placements"),
+    "rate": gettext_lazy("Reported"),
+    "behind": gettext_lazy("Behind"),
+}
+GROUP_ORDER = {
+    "name": lambda g: (g.label, g.key),
+    "placements": lambda g: (g.placements, g.key),
+    "rate": lambda g: (g.rate, g.key),
+    "behind": lambda g: (g.behind, g.key),
+}
+# The program and term filters of the placements lists apply here too.
+FILTERS = (lists.program_filter("theme__program"), lists.term_filter("theme__term"))
 
 
 def _rate_chart(chart_id, title, groups):
     return charts.rate_bars(chart_id=chart_id, title=title, rows=[(g.label, g.rate) for g in groups]) if groups else ""
 
 
+def _id(request, name):
+    value = request.GET.get(name, "")
+    return value if value.isdigit() and len(value) < 19 else ""
+
+
 @require_role(MANAGERS)
 def compliance(request, tenant_slug):
     today = tenant_today(request.tenant)
     deadlines = deadline_settings_for(request.tenant)
+    by = request.GET.get("by", "") if request.GET.get("by", "") in GROUPINGS else "partner"
+    partner, theme = _id(request, "partner"), _id(request, "theme")
+    behind_only = request.GET.get("behind") == "1" or bool(partner or theme)
+    q = request.GET.get("q", "").strip()[:100]
+    placements = placements_for_user(request.user, request.membership.role)
+    filters = []
+    for item in FILTERS:
+        options = item.options(request)
+        value = item.value(request, options)
+        if value:
+            placements = item.apply(placements, value)
+        filters.append((item, options, value))
+    if partner:
+        placements = placements.filter(partner_id=partner)
+    if theme:
+        placements = placements.filter(theme_id=theme)
     data = selectors.compliance_groups_for_user(
         request.user,
         request.membership.role,
@@ -27,14 +73,60 @@ def compliance(request, tenant_slug):
         monthly_due_day=deadlines.monthly_report_due_day,
         evaluation_due_days=deadlines.evaluation_due_days,
         missing_days=deadlines.daily_report_missing_days,
+        placements=placements,
     )
+    query = {"by": by if by != "partner" else "", "q": q, **{f.name: v for f, _o, v in filters}}
     context = {
-        **data,
         "today": today,
-        "theme_chart": _rate_chart("theme-chart", _("Share of working days reported, by theme"), data["themes"]),
-        "partner_chart": _rate_chart(
-            "partner-chart", _("Share of working days reported, by partner"), data["partners"]
-        ),
+        "month": data["month"],
         "last_month": selectors.add_months(data["month"], -1),
+        "by": by,
+        "groupings": [
+            (key, label, "?" + _query({**query, "by": key if key != "partner" else ""}))
+            for key, label in GROUPINGS.items()
+        ],
+        "filters": filters,
+        "q": q,
+        "behind_total": len(data["behind"]),
     }
-    return render(request, "reports/compliance.html", context)
+    if behind_only:
+        group = lists.partner_name(partner) if partner else lists.theme_title(theme) if theme else ""
+        query.update(partner=partner, theme=theme, behind="1" if not (partner or theme) else "")
+        page = sequence_page(request, data["behind"], query=query)
+        page.rows = selectors.behind_page_placements(page.rows)
+        context.update(
+            drill=True,
+            list=page,
+            group=group or "—",
+            back="?" + _query({**query, "partner": "", "theme": "", "behind": ""}),
+        )
+    else:
+        groups = data["partners" if by == "partner" else "themes"]
+        model, field = (Partner, "name") if by == "partner" else (Theme, "title")
+        if q:
+            matching = selectors.group_keys_matching(model, field, q)
+            groups = [g for g in groups if g.key in matching]
+        sort = request.GET.get("sort", "")
+        if sort.removeprefix("-") not in GROUP_ORDER:
+            sort = "rate"
+        if sort.removeprefix("-") == "name":  # every group's name, to sort by it
+            groups = selectors.group_labels(groups, model, field)
+        groups = sorted(groups, key=GROUP_ORDER[sort.removeprefix("-")], reverse=sort.startswith("-"))
+        query["sort"] = sort if sort != "rate" else ""
+        page = sequence_page(request, groups, query=query, columns=sort_columns(query, GROUP_SORTS, sort))
+        selectors.group_labels(page.rows, model, field)
+        title = (
+            _("Share of working days reported, by partner")
+            if by == "partner"
+            else _("Share of working days reported, by theme")
+        )
+        context.update(drill=False, list=page, chart=_rate_chart(f"{by}-chart", title, page.rows))
+    return render(request, "reports/compliance.html#results" if _htmx(request) else "reports/compliance.html", context)
+
+
+def _query(params):
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _htmx(request):
+    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted

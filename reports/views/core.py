@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,9 +15,11 @@ from coop.access import ADMINS, EVERY_ROLE, MANAGERS, require_role
 from coop.clock import tenant_today
 from coop.downloads import file_download
 from coop.http import error_text, run_action
+from coop.lists import Filter, ListSpec, list_response, search_filter
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
+from placements.selectors import lists
 
 from .. import access, selectors, services
 from ..forms import (
@@ -32,6 +36,34 @@ from ..forms import (
 )
 from ..models import AccessLink, ClosurePeriod, DailyReport, FinalReport, MonthlyReport
 from .links import link_send_form
+
+MONTHLY_LIST = ListSpec(
+    template="reports/monthly/list.html",
+    search=search_filter(lists.search_people("placement__student"), lists.search_partners("placement__partner")),
+    filters=(
+        lists.state_filter(MonthlyReport),
+        lists.program_filter("placement__theme__program"),
+        lists.term_filter("placement__theme__term"),
+        lists.partner_filter("placement__partner"),
+    ),
+    sorts={
+        "month": (gettext_lazy("Month"), ["month", "placement__student__full_name"]),
+        "student": (gettext_lazy("Student"), ["placement__student__full_name", "-month"]),
+        "state": (gettext_lazy("State"), ["state", "-month"]),
+    },
+    default_sort="-month",
+    rows=lambda page: page.select_related("placement", "placement__student", "placement__partner"),
+)
+
+PRESENTATION_LIST = ListSpec(
+    template="reports/presentations/list.html",
+    search=search_filter("title", "place"),
+    sorts={
+        "title": (gettext_lazy("Title"), ["title"]),
+        "starts": (gettext_lazy("Date and time"), ["starts_at"]),
+    },
+    default_sort="-starts",
+)
 
 FACULTY_AND_MANAGERS = frozenset({Role.FACULTY, *MANAGERS})
 
@@ -244,13 +276,17 @@ def _monthly_or_404(request, pk, month):
 
 @require_role(EVERY_ROLE)
 def monthly_list(request, tenant_slug):
+    """Paged and searchable; "waiting for me" is a filter of its own (`?waiting=1`)."""
     role = _role(request)
-    waiting = request.GET.get("waiting") == "1"
-    context = {
-        "reports": selectors.monthly_reports_for_user(request.user, role, waiting=waiting)[:300],
-        "waiting": waiting,
-    }
-    return render(request, "reports/monthly/list.html", context)
+    waiting = Filter(
+        "waiting",
+        gettext_lazy("Waiting for me"),
+        lambda qs, value: qs.filter(pk__in=selectors.monthly_reports_for_user(request.user, role, waiting=True)),
+    )
+    spec = replace(MONTHLY_LIST, filters=(waiting, *MONTHLY_LIST.filters))
+    queryset = selectors.monthly_reports_for_user(request.user, role)
+    context = {"search_hint": _("Student, kana, email, student number or partner")}
+    return list_response(request, queryset, spec, context)
 
 
 @require_role(EVERY_ROLE)
@@ -440,8 +476,8 @@ def final_reopen(request, tenant_slug, pk):
 
 @require_role(EVERY_ROLE)
 def presentation_list(request, tenant_slug):
-    presentations = selectors.presentation_list_for_user(request.user, _role(request))
-    return render(request, "reports/presentations/list.html", {"presentations": presentations[:200]})
+    queryset = selectors.final_presentations_for_user(request.user, _role(request))
+    return list_response(request, queryset, PRESENTATION_LIST, {"search_hint": _("Title or place")})
 
 
 @require_role(EVERY_ROLE)

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.access import MANAGERS, require_role, tenant_public
 from coop.http import client_ip, run_action
 from coop.links import link_refused
+from coop.lists import Filter, ListSpec, field_filter, link_state_filter, list_response, search_filter
 from placements.access import get_placement_for_user
+from placements.selectors import lists
 
 from .. import selectors, services
 from ..forms import FeedbackForm, LinkSendForm
@@ -75,16 +77,34 @@ def link_revoke(request, tenant_slug, pk):
 @require_GET
 @require_role(MANAGERS)
 def link_list(request, tenant_slug):
-    links = selectors.access_links_for_tenant(request.tenant)
-    status = request.GET.get("status", "")
-    now = timezone.now()
-    if status == "pending":
-        links = links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
-    elif status == "used":
-        links = links.filter(used_at__isnull=False)
-    elif status == "unopened":
-        links = links.filter(pk__in=selectors.access_links_unopened(request.tenant, now).values("pk"))
-    return render(request, "reports/links/list.html", {"links": links[:300], "status": status})
+    queryset = AccessLink.objects.filter(tenant=request.tenant)
+    context = {"search_hint": _("Student, partner, or the person and email address it went to")}
+    return list_response(request, queryset, LINK_LIST, context)
+
+
+LINK_LIST = ListSpec(
+    template="reports/links/list.html",
+    search=search_filter(
+        lists.search_people("placement__student"),
+        lists.search_partners("placement__partner"),
+        "email",
+        "contact__full_name",
+    ),
+    filters=(
+        link_state_filter(AccessLink),
+        field_filter("purpose", gettext_lazy("For"), "purpose", lambda r: AccessLink.Purpose.choices),
+        lists.partner_filter("placement__partner"),
+        # The dashboard's "links not opened" waiting item links here (?unopened=1).
+        Filter(
+            "unopened",
+            gettext_lazy("Not opened yet"),
+            lambda qs, value: qs.filter(pk__in=selectors.access_links_unopened_ids(qs)),
+        ),
+    ),
+    sorts={"sent": (gettext_lazy("Sent"), ["created_at"]), "opened": (gettext_lazy("Opened"), ["opened_at"])},
+    default_sort="-sent",
+    rows=selectors.access_link_rows,
+)
 
 
 @require_GET

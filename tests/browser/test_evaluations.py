@@ -174,7 +174,7 @@ def test_partner_uses_emailed_links_and_faculty_agree_the_result(browser, live_s
     teacher.emulate_media(media="print")
     screenshot(teacher, "36-partner-evaluation-print")
     office.goto(f"{base}/compliance/")
-    assert office.locator(".bar-chart svg[role=img]").count() == 2
+    assert office.locator(".bar-chart svg[role=img]").count() == 1  # the groups of one kind, paged
     findings["compliance"] = violations(office)
     screenshot(office, "37-compliance")
 

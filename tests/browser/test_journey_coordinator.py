@@ -297,10 +297,12 @@ def test_coordinator_run_practical_internship(browser, live_server):
         clock.move_to(at(2026, 8, 7, 10))
         office = sign_in(browser, live_server, coordinator.email)
         office_tool(office, "提出状況")
+        follow(office, "テーマ別")  # groups first: by partner, or by theme
         by_theme = office.locator("section.card", has=office.get_by_role("heading", name="テーマ別"))
         # Mon 8/3 and Wed 8/5 reported, Thu 8/6 missed: 2 of 3 working days so far.
         assert by_theme.locator("thead th").first.inner_text() == "名称"  # of a theme, not a person (氏名)
-        assert by_theme.locator("tbody tr").inner_text().split("\t") == [title, "1", "67%", "1", "0", "0"]
+        assert by_theme.locator("tbody tr").inner_text().split("\t") == [title, "1", "67%", "1", "0", "0", "0"]
+        follow(office, "遅れ 0")  # the drill-down to the people behind
         behind = office.locator("section.card", has=office.get_by_role("heading", name="遅れ"))
         # One missed day is under the tenant's reminder threshold (2 working days).
         assert behind.locator("tbody").inner_text() == "遅れている人はいません。"

@@ -31,8 +31,8 @@ def test_members_list(client, tenant, django_assert_num_queries, rows):
     students = add_members(tenant, rows)
     client.force_login(admin)
     url = reverse("coop:members", kwargs={"tenant_slug": tenant.slug})
-    # session, user, tenant, membership, the members list
-    with django_assert_num_queries(5):
+    # session, user, tenant, membership, the members' count, the page of members
+    with django_assert_num_queries(6):
         page = client.get(url)
     assert page.status_code == 200
     shown = body_rows(page.text)
@@ -47,8 +47,8 @@ def test_invitations_list(client, tenant, django_assert_num_queries, rows):
     emails = add_invitations(tenant, staff, rows)
     client.force_login(staff)
     url = reverse("coop:invitations", kwargs={"tenant_slug": tenant.slug})
-    # session, user, tenant, membership, the invitations with inviter and acceptor
-    with django_assert_num_queries(5):
+    # session, user, tenant, membership, the count, the page of invitations with inviter and acceptor
+    with django_assert_num_queries(6):
         page = client.get(url)
     assert page.status_code == 200
     shown = body_rows(page.text)

@@ -101,8 +101,8 @@ def test_partner_list_queries_do_not_grow(client, tenant, members, django_assert
     for rows in (1, 3):
         for _ in range(rows):
             names.append(ThemeFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant)).partner.name)
-        # session, user, tenant, membership, partners with counts
-        with django_assert_num_queries(5):
+        # session, user, tenant, membership, the count, the page of partners with their counts
+        with django_assert_num_queries(6):
             page = client.get(url("partner_list", tenant))
         assert page.status_code == 200
         assert sorted(row.split()[0] for row in body_rows(page.text)) == sorted(names)

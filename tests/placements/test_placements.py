@@ -145,8 +145,9 @@ def test_placement_list_queries_do_not_grow(client, tenant, members, django_asse
         PlacementFactory(theme=theme, student=student)
         shown_as.append(f"{student.full_name} {theme.partner.name} {theme.title} ")
     client.force_login(members[Role.STAFF])
-    # session, user, tenant, membership, placements with people, state counts
-    with django_assert_num_queries(6):
+    # session, user, tenant, membership, the count, the page of placements with people and
+    # outcomes, the program, term and faculty choices of the filters
+    with django_assert_num_queries(9):
         page = client.get(url("placement_list", tenant))
     assert page.status_code == 200
     shown = body_rows(page.text)

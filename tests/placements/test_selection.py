@@ -142,8 +142,9 @@ def test_application_list_queries_do_not_grow(client, tenant, members, django_as
         ApplicationFactory(theme=theme, student=student)
         shown_as.append(f"{student.full_name} {theme.title} {theme.partner.name} ")
     client.force_login(members[Role.STAFF])
-    # session, user, tenant, membership, applications with student, theme and partner
-    with django_assert_num_queries(5):
+    # session, user, tenant, membership, program and term choices, the count, the page of
+    # applications with student, theme and partner
+    with django_assert_num_queries(8):
         page = client.get(url("application_list", tenant))
     assert page.status_code == 200
     shown = body_rows(page.text)

@@ -127,8 +127,9 @@ def test_theme_form_offers_only_this_tenants_partners(client, tenant, other_tena
 def test_theme_list_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
     themes = [ThemeFactory(tenant=tenant) for _ in range(rows)]
     client.force_login(members[Role.STAFF])
-    # session, user, tenant, membership, themes with counts, state counts
-    with django_assert_num_queries(6):
+    # session, user, tenant, membership, state counts, program and term choices, the count,
+    # the page of themes with counts
+    with django_assert_num_queries(9):
         page = client.get(url("theme_list", tenant))
     assert page.status_code == 200
     shown = body_rows(page.text)

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from coop import charts
-from coop.models import DeadlineSettings, Role
+from coop.models import Role
 from placements.models import Placement
 from reports import selectors, services
 from reports.models import Evaluation
 
 from ..clock import at
-from ..factories import PlacementFactory
+from ..factories import PlacementFactory, ThemeFactory, placements_bulk
 from ..html import body_rows
 from .factories import DailyReportFactory, MonthlyReportFactory, running_placement
 
@@ -101,42 +101,73 @@ def test_chart_geometry():
 def test_page_draws_an_svg_chart_without_script(client, tenant, members):
     running_placement(tenant, faculty=members[Role.FACULTY])
     client.force_login(members[Role.STAFF])
-    response = client.get(url(tenant))
-    assert response.status_code == 200
-    assert response.text.count('<div class="bar-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img"') == 2
-    assert "<script" not in response.text.split("</head>")[1]
+    for grouping in ("partner", "theme"):
+        response = client.get(url(tenant), {"by": grouping})
+        assert response.status_code == 200
+        assert response.text.count('<div class="bar-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img"') == 1
+        assert "<script" not in response.text.split("</head>")[1]
 
 
-@pytest.mark.parametrize("rows", [1, 3])
+def behind_of(tenant, n, prefix):
+    """`n` running placements on one new theme, none with a daily report: all behind."""
+    theme = ThemeFactory(tenant=tenant)
+    placements_bulk(theme, n, prefix=prefix, state=Placement.State.ACTIVE)
+    return theme
+
+
+@pytest.mark.parametrize("rows", [10, 200])
 @at(2026, 11, 30, 12)
-def test_compliance_queries_do_not_grow(client, tenant, members, django_assert_num_queries, rows):
-    today = datetime.date(2026, 11, 30)
-    placements, ended_ones = [], []
-    for _ in range(rows):
-        placement = running_placement(tenant, faculty=members[Role.FACULTY])
-        DailyReportFactory(placement=placement, date=today)
-        ended = running_placement(
-            tenant,
-            state=Placement.State.COMPLETED,
-            starts_on=today - datetime.timedelta(days=200),
-            ends_on=today - datetime.timedelta(days=30),
-        )
-        placements += [placement, ended]
-        ended_ones.append(ended)
+def test_groups_first_then_the_people_behind_with_constant_queries(
+    client, tenant, members, django_assert_num_queries, rows
+):
+    theme = behind_of(tenant, rows, "late")
+    keeping_up = running_placement(tenant)
+    DailyReportFactory(placement=keeping_up, date=datetime.date(2026, 11, 30))
     client.force_login(members[Role.STAFF])
-    due_day = DeadlineSettings._meta.get_field("monthly_report_due_day").default
-    # session, user, tenant, membership, deadline settings, placements, their submitted reports,
-    # their monthly reports, last month's late monthly reports, placements missing evaluations
-    assert today.day >= due_day
-    with django_assert_num_queries(12):
-        response = client.get(url(tenant))
-    assert response.text.count('class="group-row"') == 2 * 2 * rows  # themes and partners
-    shown = body_rows(response.text)
-    by_theme, by_partner, behind = shown[: 2 * rows], shown[2 * rows : 4 * rows], shown[4 * rows :]
+    # session, user, tenant, membership, deadline settings, program and term choices, running
+    # placements (light rows), their reports counted, last month's late monthly reports,
+    # placements missing evaluations, the names of the page's groups, the days off (report
+    # settings, closures)
+    with django_assert_num_queries(14):
+        groups = client.get(url(tenant), {"by": "theme", "sort": "-placements"})
+    shown = body_rows(groups.text)
     with scopes_disabled():
-        assert sorted(row.split(" ")[0] for row in by_partner) == sorted(p.partner.name for p in placements)
-        for p in placements:
-            assert any(row.startswith(f"{p.theme.title} ") for row in by_theme)
-        # An ended placement without its evaluations is behind whatever the day of the month.
-        for p in ended_ones:
-            assert any(row.startswith(f"{p.student.full_name} {p.partner.name} {p.theme.title} ") for row in behind)
+        assert shown[0].startswith(f"{theme.title} {rows} ")
+        assert shown[0].endswith(f"{rows}人")
+    assert len(shown) == 2  # two themes: groups, not people
+    assert f"?theme={theme.pk}" in groups.text
+    # the drill-down: the people behind in that theme, a page at a time (+ the theme's title and
+    # the page's placements with their people)
+    for page in (1, 4):
+        with django_assert_num_queries(13):
+            people = client.get(url(tenant), {"theme": theme.pk, "page": page})
+        expected = 50 if rows == 200 else 10
+        assert len(body_rows(people.text)) == expected
+    first = body_rows(client.get(url(tenant), {"theme": theme.pk}).text)
+    assert all("late" in row for row in first)
+
+
+def test_drill_down_by_partner_pages_and_htmx(client, tenant, members):
+    theme = behind_of(tenant, 60, "late")
+    behind_of(tenant, 3, "elsewhere")
+    client.force_login(members[Role.STAFF])
+    second = client.get(url(tenant), {"partner": theme.partner_id, "page": 2}, headers={"HX-Request": "true"})
+    assert second.text.lstrip().startswith('<div id="list-results">')
+    rows = body_rows(second.text)
+    assert len(rows) == 10 and not any("elsewhere" in row for row in rows)
+    everyone = client.get(url(tenant), {"behind": "1"})
+    assert "1–50 / 63件" in everyone.text
+
+
+def test_search_narrows_the_groups_and_other_tenants_never_show(client, tenant, other_tenant, members):
+    mine = behind_of(tenant, 2, "mine")
+    behind_of(other_tenant, 2, "foreign")
+    client.force_login(members[Role.STAFF])
+    with scopes_disabled():
+        partner_name = mine.partner.name
+        foreign = Placement.objects.filter(tenant=other_tenant).first()
+    found = body_rows(client.get(url(tenant), {"q": partner_name[-3:]}).text)
+    assert [row.split(" ")[0] for row in found] == [partner_name]
+    foreign_group = client.get(url(tenant), {"partner": foreign.partner_id})
+    assert body_rows(foreign_group.text) == ["遅れている人はいません。"]
+    assert "foreign" not in client.get(url(tenant), {"behind": "1"}).text

@@ -239,7 +239,9 @@ def test_rubric_list_queries(client, tenant, members, django_assert_num_queries,
 def test_window_list_queries(client, tenant, members, django_assert_num_queries, n):
     rubrics, placements, _windows = _rows(tenant, members, n)
     client.force_login(members[Role.STAFF])
-    with django_assert_num_queries(5):
+    # session, user, tenant, membership, program and term choices, the count, the page of
+    # windows with rubric, scope and assessment counts
+    with django_assert_num_queries(8):
         page = client.get(url("window_list", tenant))
     assert page.status_code == 200
     shown = body_rows(page.text)
