@@ -89,7 +89,7 @@ def waiting(request):
                 access_links_unopened(tenant, timezone.now()).count(),
                 _url(request, "reports:link_list", "?unopened=1"),
             ),
-            Waiting(_("Placements behind with reports"), len(behind), _url(request, "reports:compliance")),
+            Waiting(_("Placements behind with reports"), len(behind), _url(request, "reports:compliance", "?behind=1")),
         ]
     elif role == Role.STUDENT:
         rows = _student_rows(request, today)

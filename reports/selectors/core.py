@@ -274,7 +274,7 @@ def student_month_status(user, today=None):
                 "placement": placement,
                 "rollup": rollup,
                 "today_report": todays,
-                "today_due": today in rollup.due_days,
+                "today_due": bool(working_days(placement, today, today, rollup.days_off)),
                 "can_report_today": can_report_on(placement, today, today),
             }
         )

@@ -128,7 +128,10 @@ def test_international_student_career_outcomes(browser, live_server, tmp_path):
         follow(linh, "Nguyen Thi Linh")
         assert badge(linh) == "Selected"
         click(linh, "Accept the offer")
-        assert message(linh) == "You accepted. Please sign the student pledge."
+        assert message(linh) == (
+            "You accepted. The placement office now prepares your student pledge; "
+            "you will be told when it is ready to sign."
+        )
         office = sign_in(browser, live_server, staff.email)
         open_application(office, "Nguyen Thi Linh")
         click(office, "実施誓約書を発行")

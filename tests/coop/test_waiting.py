@@ -226,9 +226,9 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
         running_placement(tenant)
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
     # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
-    # late evaluations), links not opened; panels: applications waiting, theme states,
-    # placement states, open assessment windows, member counts per role, pending invitations
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 20)
+    # late evaluations, the days off), links not opened; panels: applications waiting, theme
+    # states, placement states, open assessment windows, member counts per role, pending invitations
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 21)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 
@@ -280,9 +280,9 @@ def test_student_dashboard_queries(client, tenant, members, django_assert_num_qu
             application = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=student, state="accepted")
         pledge(application)
     # session, user, tenant, membership; waiting: pledges to sign, running placements and
-    # this month's daily reports (read once for the panel too), open assessment windows;
-    # panels: open themes, applications, placements
-    found = _dashboard(client, tenant, student, django_assert_num_queries, 11)
+    # this month's daily reports (read once for the panel too) and days off (report settings,
+    # closures), open assessment windows; panels: open themes, applications, placements
+    found = _dashboard(client, tenant, student, django_assert_num_queries, 13)
     assert found["Your student pledge to sign"] == rows
     assert found["Today's report to write"] == 1
 

@@ -221,7 +221,7 @@ def test_a_submitted_file_opens_for_its_student_the_office_and_the_themes_partne
     the access check of each role, never linked to its /media/ URL (which answers 404)."""
     student = members[Role.STUDENT]
     client.force_login(student)
-    submit(client, tenant, assignment, DUE, text="", file=SimpleUploadedFile("answer.pdf", b"%PDF answer"))
+    submit(client, tenant, assignment, DUE, text="", file=SimpleUploadedFile("answer.pdf", files.PDF))
     [submission] = rows(Submission)
     download = url("submission_file", tenant, pk=submission.pk)
     with time_machine.travel(DUE, tick=False):
@@ -232,7 +232,7 @@ def test_a_submitted_file_opens_for_its_student_the_office_and_the_themes_partne
         client.force_login(user)
         response = client.get(download)
         assert response.status_code == 200, user
-        assert b"".join(response.streaming_content) == b"%PDF answer"
+        assert b"".join(response.streaming_content) == files.PDF
     client.force_login(members[Role.STAFF])
     page = client.get(url("assignment_detail", tenant, pk=assignment.pk)).content.decode()
     assert download in page and "ファイルが添付されています。" not in page

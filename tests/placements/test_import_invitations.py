@@ -7,12 +7,12 @@ email and joins only by accepting it; the staff never see what the other institu
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from coop.mail import subject_prefix
 from coop.models import Membership, Role
 from placements.models import PartnerContact
 from placements.services.imports import import_confirm, import_preview
@@ -57,7 +57,7 @@ def test_the_preview_shows_only_the_files_values(imported):
 
 def test_each_invited_person_gets_one_email_and_nobody_has_joined(imported, tenant, other_tenant):
     assert sorted(message.to[0] for message in mail.outbox) == [OUTSIDER, NEW]
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"{tenant.name} への招待"
+    subject = subject_prefix(tenant) + f"{tenant.name} への招待"
     assert {message.subject for message in mail.outbox} == {subject}
     assert all("学生 として招待が届いています" in message.body for message in mail.outbox)
     with scopes_disabled():
@@ -117,7 +117,7 @@ def test_imported_partner_contacts_are_invited_and_linked_on_accepting(
     with django_capture_on_commit_callbacks(execute=True):
         assert import_confirm(tenant=tenant, token=result.token, by=staff).written
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["hanako@hakusan.example.co.jp"], settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"{tenant.name} への招待")
+        (["hanako@hakusan.example.co.jp"], subject_prefix(tenant) + f"{tenant.name} への招待")
     ]
     with scopes_disabled():
         contacts = {c.full_name: c for c in PartnerContact.objects.filter(tenant=tenant, partner=partner)}

@@ -137,9 +137,9 @@ def test_groups_first_then_the_people_behind_with_constant_queries(
     assert len(shown) == 2  # two themes: groups, not people
     assert f"?theme={theme.pk}" in groups.text
     # the drill-down: the people behind in that theme, a page at a time (+ the theme's title and
-    # the page's placements with their people)
+    # the page's placements with their people; the days off, as above)
     for page in (1, 4):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(15):
             people = client.get(url(tenant), {"theme": theme.pk, "page": page})
         expected = 50 if rows == 200 else 10
         assert len(body_rows(people.text)) == expected
