@@ -21,6 +21,8 @@ def _setup_django(migrate=True):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Emails are built and "sent" as in `make run` (whose console backend prints them), kept in memory.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATIC_MANIFEST"):
         os.environ.setdefault(name, "0")
     # WhiteNoise serves from the finders here; STATIC_ROOT exists only after collectstatic.

@@ -66,3 +66,25 @@ def test_debug_is_off_unless_asked():
 
     assert settings.DEBUG is False
     assert settings.LANGUAGE_CODE == "ja"
+
+
+def test_new_passwords_are_hashed_with_scrypt_and_older_pbkdf2_hashes_still_verify():
+    # Accepting an invitation hashed the new password with PBKDF2 at 1.5 million rounds: over a
+    # second on a busy core, inside the request (issue 11 item 18).
+    script = (
+        "import django; django.setup();"
+        "from django.contrib.auth.hashers import check_password, get_hasher, make_password;"
+        "from django.contrib.auth.hashers import PBKDF2PasswordHasher as P;"
+        "old = P().encode('kanazawa-2026', P().salt());"
+        "print(get_hasher().algorithm, check_password('kanazawa-2026', old), make_password('x').split('$')[0])"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"FAST_PASSWORD_HASHER"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=base | {"DJANGO_SETTINGS_MODULE": "coop.settings", "SECRET_KEY": "test-only-secret-key-not-for-production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["scrypt", "True", "scrypt"], result.stderr
