@@ -81,7 +81,9 @@ def test_an_eager_task_queued_while_answering_a_request_runs_once_the_response_i
     try:
         request_started.send(sender=None, environ={})  # what the server sends before the view
         with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-            invitation_create(tenant=tenant, email="later@hokuriku.example.jp", role=Role.STUDENT, by=members[Role.ADMIN])
+            invitation_create(
+                tenant=tenant, email="later@hokuriku.example.jp", role=Role.STUDENT, by=members[Role.ADMIN]
+            )
         assert mail.outbox == []  # the view has returned; nothing slow ran in it
         request_finished.send(sender=None)  # what the server sends once the response has gone
         assert [m.to for m in mail.outbox] == [["later@hokuriku.example.jp"]]
