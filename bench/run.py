@@ -58,19 +58,25 @@ def main():
     _setup_django()
     from django.db import connection
 
-    from bench.seed import seed
+    from bench.seed import check_counts, large_counts, seed
 
     started = time.perf_counter()
     tenant = seed(students=args.students)
+    counts = large_counts(tenant)
+    print(f"bench-large holds: {json.dumps(counts)}", flush=True)
+    check_counts(counts, students=args.students)
     results = {
         "database": connection.vendor,
         "seed_seconds": round(time.perf_counter() - started, 1),
         "python": sys.version.split()[0],
+        "large_tenant_rows": counts,
     }
     for name, scenario in discover_scenarios().items():
         if args.only and name not in args.only:
             continue
+        print(f"running {name} ...", file=sys.stderr, flush=True)
         results[name] = scenario(tenant, args.seconds)
+    results["large_tenant_rows_after"] = large_counts(tenant)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

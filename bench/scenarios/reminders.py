@@ -27,7 +27,7 @@ def _tenant():
             Membership.objects.bulk_create(
                 [Membership(tenant=tenant, user_id=pk, role=Role.STUDENT) for pk in students], batch_size=2000
             )
-    seed_placements(tenant, partners=2_000, terms=10, per_term=10_000)
+    seed_placements(tenant, partners=2_000, terms=10, per_term=10_000, applications=False)
     return tenant
 
 
