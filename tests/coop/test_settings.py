@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "x7#kq!production-like-secret-key-with-enough-entropy-9f2b1c4d8e",
@@ -88,3 +90,16 @@ def test_new_passwords_are_hashed_with_scrypt_and_older_pbkdf2_hashes_still_veri
         timeout=120,
     )
     assert result.stdout.split() == ["scrypt", "True", "scrypt"], result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_server_side_cursors_for_every_row():
+    # QuerySet.iterator() (exports, scans) reads to the end; PostgreSQL's default plans a cursor
+    # for its first 10 % of rows (issue 15 item 5).
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "1"
