@@ -20,7 +20,7 @@ def _setup_django(migrate=True):
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
     # Emails are built and "sent" as in `make run` (whose console backend prints them), kept in memory.
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATIC_MANIFEST"):

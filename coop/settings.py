@@ -127,6 +127,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A transaction takes the write lock when it begins: two that read and then write (a request
+    # and the PDF render queued by the one before it, running after its response) wait for each
+    # other instead of one failing at once with "database is locked".
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side cursors (QuerySet.iterator: exports, scans) are always read to the end: plan
     # them for every row, not for the first 10 % (PostgreSQL's default picked nested loops that

@@ -1,16 +1,21 @@
-"""The slow actions of issue 11 item 18, through the full middleware stack (Django test client),
-with their 95th percentile: issuing an agreement for signature, recording a signature made on
-paper (with its scan), signing in the portal, and accepting an invitation (a new person setting
-a password). Target: every one within 1 s at p95.
+"""The slow actions of issue 11 item 18, with their 95th percentile: issuing an agreement for
+signature, recording a signature made on paper (with its scan), signing in the portal, and
+accepting an invitation (a new person setting a password). Target: every one within 1 s at p95.
 
-The settings are the bench's (no REDIS_URL: tasks eager, as in `make run`), with the
-production password hasher. Each action is measured `ROUNDS` times on fresh objects; the PDF
-renders queued by an action run after its response, as in `make run`, and are timed apart.
+They are measured as a browser meets them: HTTP requests to a threaded WSGI server in this
+process (what `manage.py runserver` runs), timed until the response has arrived. The settings
+are the bench's (no REDIS_URL: tasks eager, as in `make run`) with the production password
+hasher; the PDF renders and emails an action queues run after its response, and the time until
+the issued PDF is ready is reported apart. Each action is measured `ROUNDS` times on fresh objects.
 """
 
 import datetime
 import statistics
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 
 ROUNDS = 20
@@ -74,78 +79,146 @@ def _draft(tenant, partner, theme, staff):
     )
 
 
-def _timed(client, url, data, expect=302):
+CSRF = "benchcsrftoken0123456789abcdefgh"  # the cookie and the form field carry the same secret
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class _Browser:
+    """A session cookie (or none) and the CSRF pair, against the live server at `base`."""
+
+    def __init__(self, base, session=None):
+        self.base, self.session = base, session
+        self.opener = urllib.request.build_opener(_NoRedirect)
+
+    def request(self, path, data=None, files=None):
+        from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+        cookie = f"csrftoken={CSRF}" + (f"; sessionid={self.session}" if self.session else "")
+        headers = {"Cookie": cookie, "Referer": self.base + path}
+        body = None
+        if data is not None or files:
+            fields = {**(data or {}), **(files or {}), "csrfmiddlewaretoken": CSRF}
+            body = encode_multipart(BOUNDARY, fields)
+            headers["Content-Type"] = MULTIPART_CONTENT
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - http only
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+def _timed(browser, path, data=None, files=None, expect=302):
     started = time.perf_counter()
-    response = client.post(url, data)
+    status = browser.request(path, data or {}, files)
     elapsed = time.perf_counter() - started
-    assert response.status_code == expect, (url, response.status_code)
+    assert status == expect, (path, status)
     return elapsed
+
+
+def _settle(agreement):
+    """Waits until the agreement's PDF is rendered (the work queued after the last response);
+    returns how long that took."""
+    from django_scopes import scopes_disabled
+
+    from placements.models import AgreementVersion
+
+    started = time.perf_counter()
+    with scopes_disabled():
+        versions = AgreementVersion.objects.filter(agreement=agreement)
+        while not versions.exists() or versions.exclude(pdf_state="ready").exists():
+            assert time.perf_counter() - started < 120, "the PDF was not rendered within 120 s"
+            time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def _live_server():
+    """runserver's threaded WSGI server on a free port, serving this process's Django."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=False)
+    server.set_app(get_internal_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _session(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
 
 
 def scenario_slow_actions(tenant, seconds, *, rounds=ROUNDS):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
     from django.urls import reverse
     from django_scopes import scope, scopes_disabled
 
     from coop.models import Invitation, Role
     from coop.services import invitation_create
-    from placements.models import AgreementVersion
 
     tag = uuid.uuid4().hex[:8]
     slug = tenant.slug
     with scope(tenant=tenant):
         staff, partner, signer, theme = _people(tenant, tag)
-    office, partner_client = Client(), Client()
-    office.force_login(staff)
-    partner_client.force_login(signer)
+    server, base = _live_server()
+    office, partner_browser = _Browser(base, _session(staff)), _Browser(base, _session(signer))
     timings = {"issue": [], "record_scan": [], "sign": [], "accept_invitation": []}
     pdf_waits = []
     scan = b"%PDF-1.4\n" + b"0" * 200_000  # a 200 kB scan
-    for n in range(rounds):
-        with scope(tenant=tenant):
-            agreement = _draft(tenant, partner, theme, staff)
-        kwargs = {"tenant_slug": slug, "pk": agreement.pk}
-        timings["issue"].append(_timed(office, reverse("placements:agreement_issue", kwargs=kwargs), {}))
-        started = time.perf_counter()
-        with scopes_disabled():
-            while not AgreementVersion.objects.filter(agreement=agreement, pdf_state="ready").exists():
-                assert time.perf_counter() - started < 60, "the PDF was not rendered within 60 s"
-                time.sleep(0.02)
-        pdf_waits.append(time.perf_counter() - started)
-        timings["record_scan"].append(
-            _timed(
-                office,
-                reverse("placements:agreement_mark_signed_outside", kwargs=kwargs),
-                {
-                    "outside-party": "institution",
-                    "outside-signed_name": "学長 金沢 一郎",
-                    "outside-scan": SimpleUploadedFile("signed.pdf", scan, content_type="application/pdf"),
-                },
+    try:
+        for n in range(rounds):
+            with scope(tenant=tenant):
+                agreement = _draft(tenant, partner, theme, staff)
+            kwargs = {"tenant_slug": slug, "pk": agreement.pk}
+            timings["issue"].append(_timed(office, reverse("placements:agreement_issue", kwargs=kwargs)))
+            pdf_waits.append(_settle(agreement))
+            timings["record_scan"].append(
+                _timed(
+                    office,
+                    reverse("placements:agreement_mark_signed_outside", kwargs=kwargs),
+                    {"outside-party": "institution", "outside-signed_name": "学長 金沢 一郎"},
+                    {"outside-scan": SimpleUploadedFile("signed.pdf", scan, content_type="application/pdf")},
+                )
             )
-        )
-        timings["sign"].append(
-            _timed(
-                partner_client,
-                reverse("placements:agreement_sign", kwargs=kwargs),
-                {"sign-party": "partner", "sign-signed_name": "署名 太郎", "sign-agree": "on"},
+            _settle(agreement)  # each action is timed on a server that has finished the last one's work
+            timings["sign"].append(
+                _timed(
+                    partner_browser,
+                    reverse("placements:agreement_sign", kwargs=kwargs),
+                    {"sign-party": "partner", "sign-signed_name": "署名 太郎", "sign-agree": "on"},
+                )
             )
-        )
-        with scope(tenant=tenant):
-            email = f"bench-invited-{tag}-{n}@bench.example.jp"
-            _invitation, token = invitation_create(tenant=tenant, email=email, role=Role.STUDENT, by=staff)
-        newcomer = Client()
-        url = reverse("coop:invitation_accept", kwargs={"tenant_slug": slug, "token": token})
-        assert newcomer.get(url).status_code == 200
-        password = f"Kanazawa-{uuid.uuid4().hex[:10]}"
-        timings["accept_invitation"].append(
-            _timed(newcomer, url, {"full_name": "招待 花子", "password1": password, "password2": password})
-        )
-        with scopes_disabled():
-            assert Invitation.objects.filter(email=email, accepted_at__isnull=False).exists()
+            _settle(agreement)
+            with scope(tenant=tenant):
+                email = f"bench-invited-{tag}-{n}@bench.example.jp"
+                _invitation, token = invitation_create(tenant=tenant, email=email, role=Role.STUDENT, by=staff)
+            newcomer = _Browser(base)
+            path = reverse("coop:invitation_accept", kwargs={"tenant_slug": slug, "token": token})
+            assert newcomer.request(path) == 200
+            password = f"Kanazawa-{uuid.uuid4().hex[:10]}"
+            timings["accept_invitation"].append(
+                _timed(newcomer, path, {"full_name": "招待 花子", "password1": password, "password2": password})
+            )
+            with scopes_disabled():
+                assert Invitation.objects.filter(email=email, accepted_at__isnull=False).exists()
+    finally:
+        server.shutdown()
+        server.server_close()
     results = {name: _figures(values) for name, values in timings.items()}
-    results["pdf_ready_after_issue_ms"] = _figures(pdf_waits)
-    results["pdf_ready_after_issue_ms"].pop("meets_1s_p95")
+    results["pdf_ready_after_issue"] = _figures(pdf_waits)
+    results["pdf_ready_after_issue"].pop("meets_1s_p95")
     return results
 
 

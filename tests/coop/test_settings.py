@@ -103,3 +103,12 @@ def test_postgresql_plans_server_side_cursors_for_every_row():
     with connection.cursor() as cursor:
         cursor.execute("SHOW cursor_tuple_fraction")
         assert cursor.fetchone()[0] == "1"
+
+
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(settings):
+    # `make run` renders a PDF after the response while the next request may already write: two
+    # deferred transactions that read then write made one fail at once ("database is locked").
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("a SQLite setting")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
