@@ -78,6 +78,9 @@ def main():
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
         results[name] = scenario(tenant, args.seconds)
+        (OUT / "results.json").write_text(
+            json.dumps(results, indent=2, ensure_ascii=False)
+        )  # kept if a later one fails
     results["large_tenant_rows_after"] = large_counts(tenant)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(json.dumps(results, indent=2, ensure_ascii=False))

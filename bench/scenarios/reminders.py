@@ -40,7 +40,8 @@ def _drain(app, queue):
         except queue.Empty:
             return ran
         args, kwargs, _embed = message.decode()
-        app.tasks[message.headers["task"]].run(*args, **kwargs)
+        # Called, not .run(): a tenant task turns the tenant_id it was sent into a scope first.
+        app.tasks[message.headers["task"]](*args, **kwargs)
         message.ack()
         ran += 1
 
