@@ -1,7 +1,7 @@
 """`make bench`: seeds a bench database at the target scale and runs every scenario.
 
 Uses DATABASE_URL when given (PostgreSQL in production-like runs), else its own SQLite file
-under bench/out/. Prints a table and writes bench/out/results.json.
+under bench/out/. Prints JSON and writes bench/out/results-<sqlite or postgresql>.json.
 """
 
 import argparse
@@ -78,11 +78,11 @@ def main():
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
         results[name] = scenario(tenant, args.seconds)
-        (OUT / "results.json").write_text(
+        (OUT / f"results-{connection.vendor}.json").write_text(
             json.dumps(results, indent=2, ensure_ascii=False)
         )  # kept if a later one fails
     results["large_tenant_rows_after"] = large_counts(tenant)
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (OUT / f"results-{connection.vendor}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
