@@ -15,6 +15,7 @@ up the answer, as with a real worker. The page shows the pending state and polls
 import threading
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.utils import timezone
@@ -55,7 +56,7 @@ _request = threading.local()
 
 
 def _request_started(**kwargs):
-    _request.after_response = []
+    _request.after_response = [] if getattr(settings, "TASKS_AFTER_RESPONSE", True) else None
 
 
 def _request_finished(**kwargs):
