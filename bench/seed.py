@@ -1,8 +1,11 @@
 """Seeded-data generator: one large tenant next to small ones, at a chosen scale.
 
-The target scale (issue 2) is one tenant with 25,000 students, 8,000 partners and 10,000
-placements per term. Partners and placements join the generator as their models arrive.
-Rows are bulk-inserted with one precomputed password hash, so 25,000 people take seconds.
+The target scale (issue 2) is one tenant with 25,000 students, 8,000 partners (one theme
+each) and 10,000 placements per term, with an application behind each placement and pending
+invitations. Rows are bulk-inserted with one precomputed password hash, so 25,000 people take
+seconds. Each part is filled when it is missing, so a bench database from an earlier run (whose
+scenarios add a partner or two of their own) gets what it lacks; `large_counts` is what the
+bench measures with, and `check_counts` refuses to measure with less.
 """
 
 import argparse
@@ -32,22 +35,36 @@ def _bulk_people(tenant, role, count, password_hash, prefix):
     )
 
 
-def seed_placements(tenant, *, partners=8_000, terms=1, per_term=10_000, start=datetime.date(2026, 11, 2)):
+SEED_PROGRAM = "コーオプ教育"  # the seeded program: its presence marks a tenant's placements as seeded
+PARTNERS, PLACEMENTS, INVITATIONS = 8_000, 10_000, 2_000
+
+
+def seed_placements(
+    tenant, *, partners=PARTNERS, terms=1, per_term=PLACEMENTS, start=datetime.date(2026, 11, 2), applications=True
+):
     """Partners, one theme each, and `per_term` active placements in each of `terms` terms,
-    spread over the tenant's students. Idempotent: a tenant that has partners is left alone."""
-    from placements.models import Partner, Placement, Program, Term, Theme
+    spread over the tenant's students, each with the accepted application behind it.
+    Idempotent: a tenant that has the seeded program is left alone (the scenarios add partners,
+    themes and placements of their own, so those do not tell)."""
+    from placements.models import Application, Partner, Placement, Program, Term, Theme
 
     with scopes_disabled():
-        if Partner.objects.filter(tenant=tenant).exists():
+        if Program.objects.filter(tenant=tenant, name=SEED_PROGRAM, kind=Program.Kind.COOP).exists():
             return
         with transaction.atomic():
             program = Program.objects.create(
-                tenant=tenant, name="コーオプ教育", kind=Program.Kind.COOP, min_months=4, max_months=12
+                tenant=tenant, name=SEED_PROGRAM, kind=Program.Kind.COOP, min_months=4, max_months=12
             )
             Partner.objects.bulk_create(
-                [Partner(tenant=tenant, name=f"ベンチ企業 {n:05d}") for n in range(partners)], batch_size=BATCH
+                [
+                    Partner(tenant=tenant, name=f"ベンチ企業 {n:05d}", name_kana=f"ベンチキギョウ {n:05d}")
+                    for n in range(partners)
+                ],
+                batch_size=BATCH,
             )
-            partner_ids = list(Partner.objects.filter(tenant=tenant).values_list("pk", flat=True))
+            partner_ids = list(
+                Partner.objects.filter(tenant=tenant, name__startswith="ベンチ企業 ").values_list("pk", flat=True)
+            )
             Theme.objects.bulk_create(
                 [
                     Theme(
@@ -63,9 +80,11 @@ def seed_placements(tenant, *, partners=8_000, terms=1, per_term=10_000, start=d
                 ],
                 batch_size=BATCH,
             )
-            themes = list(Theme.objects.filter(tenant=tenant).values_list("pk", "partner_id"))
+            themes = list(Theme.objects.filter(tenant=tenant, program=program).values_list("pk", "partner_id"))
             students = list(
-                Membership.objects.filter(tenant=tenant, role=Role.STUDENT).values_list("user_id", flat=True)
+                Membership.objects.filter(tenant=tenant, role=Role.STUDENT)
+                .order_by("pk")
+                .values_list("user_id", flat=True)
             )
             for t in range(terms):
                 term = Term.objects.create(
@@ -76,26 +95,114 @@ def seed_placements(tenant, *, partners=8_000, terms=1, per_term=10_000, start=d
                     starts_on=start,
                     ends_on=start + datetime.timedelta(days=150),
                 )
+                pairs = [
+                    (themes[n % len(themes)], students[(t * per_term + n + n // len(themes)) % len(students)])
+                    for n in range(per_term)
+                ]
+                made = Application.objects.bulk_create(
+                    [
+                        Application(
+                            tenant=tenant,
+                            theme_id=theme_id,
+                            student_id=student_id,
+                            motivation="志望動機",
+                            state=Application.State.PLACED,
+                        )
+                        for (theme_id, _partner_id), student_id in pairs
+                    ]
+                    if applications
+                    else [],
+                    batch_size=BATCH,
+                )
+                application_ids = [a.pk for a in made] or [None] * len(pairs)
                 Placement.objects.bulk_create(
                     [
                         Placement(
                             tenant=tenant,
-                            theme_id=themes[n % len(themes)][0],
-                            partner_id=themes[n % len(themes)][1],
-                            student_id=students[(t * per_term + n) % len(students)],
+                            theme_id=theme_id,
+                            partner_id=partner_id,
+                            student_id=student_id,
+                            application_id=application_id,
                             starts_on=term.starts_on,
                             ends_on=term.ends_on,
                             state=Placement.State.ACTIVE,
                         )
-                        for n in range(per_term)
+                        for ((theme_id, partner_id), student_id), application_id in zip(
+                            pairs, application_ids, strict=True
+                        )
                     ],
                     batch_size=BATCH,
                 )
 
 
-@transaction.atomic
+def seed_invitations(tenant, count=INVITATIONS):
+    """Pending invitations (the invitations list); idempotent by their addresses."""
+    from coop.models import Invitation
+    from coop.tokens import hash_token
+
+    with scopes_disabled():
+        if Invitation.objects.filter(tenant=tenant, email__startswith="bench-invitee-").exists():
+            return
+        expires = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    tenant=tenant,
+                    email=f"bench-invitee-{n}@bench.example.jp",
+                    role=Role.STUDENT,
+                    token_hash=hash_token(f"bench-invitation-{tenant.pk}-{n}"),
+                    expires_at=expires,
+                )
+                for n in range(count)
+            ],
+            batch_size=BATCH,
+        )
+
+
+def large_counts(tenant):
+    """What the large tenant holds, counted in the database."""
+    from coop.models import Invitation
+    from placements.models import Application, Partner, Placement, Theme
+
+    with scopes_disabled():
+        return {
+            "students": Membership.objects.filter(tenant=tenant, role=Role.STUDENT).count(),
+            "partners": Partner.objects.filter(tenant=tenant).count(),
+            "themes": Theme.objects.filter(tenant=tenant).count(),
+            "placements": Placement.objects.filter(tenant=tenant).count(),
+            "applications": Application.objects.filter(tenant=tenant).count(),
+            "invitations": Invitation.objects.filter(tenant=tenant).count(),
+        }
+
+
+def check_counts(counts, *, students):
+    """Refuses to measure with fewer rows than the README says the large tenant holds."""
+    wanted = {
+        "students": students,
+        "partners": PARTNERS,
+        "themes": PARTNERS,
+        "placements": PLACEMENTS,
+        "applications": PLACEMENTS,
+        "invitations": INVITATIONS,
+    }
+    short = {name: (counts.get(name, 0), least) for name, least in wanted.items() if counts.get(name, 0) < least}
+    if short:
+        raise SystemExit(f"bench-large is short of rows (have, want): {short}")
+
+
 def seed(*, students=25_000, staff=20, faculty=300, small_tenants=3, small_students=200):
-    """Creates `bench-large` and `bench-small-N` tenants unless they exist. Returns the large tenant."""
+    """Creates `bench-large` and `bench-small-N` tenants unless they exist, and fills what the
+    large one lacks. Returns the large tenant."""
+    large = _seed_people(
+        students=students, staff=staff, faculty=faculty, small_tenants=small_tenants, small_students=small_students
+    )
+    seed_placements(large)
+    seed_invitations(large)
+    return large
+
+
+@transaction.atomic
+def _seed_people(*, students, staff, faculty, small_tenants, small_students):
     existing = Tenant.objects.filter(slug="bench-large").first()
     if existing is not None:
         return existing

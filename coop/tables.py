@@ -5,6 +5,9 @@ write them through the one writer in `coop.spreadsheets`."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 
 
@@ -20,10 +23,40 @@ class Table:
         return [str(label) for label, _path in self.columns]
 
     def rows(self, queryset):
+        """The rows as lists of values, converted only in the columns that need it (choice
+        labels, local datetimes, JSON lists): a per-cell check cost more than reading the rows."""
         paths = [path for _label, path in self.columns]
-        displays = [{k: str(v) for k, v in self.choices.get(path, {}).items()} for path in paths]
+        converters = [
+            (i, converter)
+            for i, path in enumerate(paths)
+            if (converter := _converter(queryset.model, path, self.choices.get(path))) is not None
+        ]
         for values in queryset.values_list(*paths).iterator(chunk_size=2000):
-            yield [table_cell(display.get(v, v) if display else v) for v, display in zip(values, displays, strict=True)]
+            values = list(values)
+            for i, converter in converters:
+                values[i] = converter(values[i])
+            yield values
+
+
+def _field(model, path):
+    field = None
+    for name in path.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field
+
+
+def _converter(model, path, choices):
+    if choices:
+        labels = {k: str(v) for k, v in choices.items()}
+        return lambda value: labels.get(value, value)
+    field = _field(model, path)
+    if field is not None and not isinstance(field, (models.DateTimeField, models.JSONField)):
+        return None  # strings, numbers and dates go to the writer as they are
+    return table_cell
 
 
 def table_cell(value):

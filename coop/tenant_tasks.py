@@ -13,17 +13,25 @@ Faults are handled here, once, for every task:
 - queuing never fails the request that queues: with the broker down the write stays committed,
   its state says "not done yet", and the sweeper (`coop.sweeper`) queues it once the broker is back;
 - a scheduled (beat) task runs once per slot even when two beats send it (`scheduled_task`).
+
+Without a broker (`make run`, no REDIS_URL) Celery runs tasks eagerly, in the process that
+queues them. A task queued while a request is being answered then runs once the response has
+been sent (on `request_finished`), not inside the request: a PDF render or an email never holds
+up the answer, as with a real worker. The page shows the pending state and polls for the result.
 """
 
 import contextlib
 import logging
 import os
 import random
+import threading
 import time
 
 import kombu.exceptions
 import redis.exceptions
 from celery import Task, shared_task
+from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 from django_scopes import scope
@@ -93,6 +101,13 @@ class TenantTask(RetryingTask):
         # The database shows the task only its tenant's rows (coop.rls), as it does a request.
         with scope(tenant=tenant), rls.tenant(tenant), timezone.override(tenant_zone(tenant)):
             return Task.__call__(self, *args, tenant=tenant, **kwargs)
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        after_response = getattr(_request, "after_response", None)
+        if after_response is not None and self.app.conf.task_always_eager:
+            after_response.append((self, args, kwargs, options))
+            return None
+        return super().apply_async(args, kwargs, **options)
 
 
 def tenant_task(function):
@@ -183,3 +198,36 @@ def scheduled_task(period):
         return shared_task(base=ScheduledTask, period=period)(function)
 
     return decorate
+
+
+# --- Eager tasks queued during a request run after its response -------------------------------
+
+_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _request.after_response = [] if getattr(settings, "TASKS_AFTER_RESPONSE", True) else None
+
+
+def _request_finished(**kwargs):
+    """Runs the eager tasks the request queued, in order; the first error is raised after all
+    have run (eager errors propagate, as CELERY_TASK_EAGER_PROPAGATES asks)."""
+    queued, _request.after_response = getattr(_request, "after_response", None) or [], None
+    error = None
+    for task, args, kwargs, options in queued:
+        try:
+            Task.apply_async(task, args, kwargs, **options)
+        except Exception as exc:  # noqa: BLE001 - raised below, once every queued task has run
+            error = error or exc
+    if queued:
+        # What Django does at the end of a request, for the connection the tasks used; not
+        # inside an atomic block (a test's transaction).
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+    if error is not None:
+        raise error
+
+
+request_started.connect(_request_started, dispatch_uid="coop.tenant_tasks.request_started")
+request_finished.connect(_request_finished, dispatch_uid="coop.tenant_tasks.request_finished")

@@ -25,9 +25,7 @@ def _unexplained(path):
 def test_every_import_inside_a_function_says_why():
     files = [p for app in APPS for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
     # AppConfig.ready() registers signals and plugs: Django requires those imports inside it.
-    offenders = {
-        str(p.relative_to(ROOT)): lines for p in files if p.name != "apps.py" and (lines := _unexplained(p))
-    }
+    offenders = {str(p.relative_to(ROOT)): lines for p in files if p.name != "apps.py" and (lines := _unexplained(p))}
     assert offenders == {}
 
 

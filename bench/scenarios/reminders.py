@@ -27,7 +27,7 @@ def _tenant():
             Membership.objects.bulk_create(
                 [Membership(tenant=tenant, user_id=pk, role=Role.STUDENT) for pk in students], batch_size=2000
             )
-    seed_placements(tenant, partners=2_000, terms=10, per_term=10_000)
+    seed_placements(tenant, partners=2_000, terms=10, per_term=10_000, applications=False)
     return tenant
 
 
@@ -40,7 +40,8 @@ def _drain(app, queue):
         except queue.Empty:
             return ran
         args, kwargs, _embed = message.decode()
-        app.tasks[message.headers["task"]].run(*args, **kwargs)
+        # Called, not .run(): a tenant task turns the tenant_id it was sent into a scope first.
+        app.tasks[message.headers["task"]](*args, **kwargs)
         message.ack()
         ran += 1
 

@@ -275,6 +275,21 @@ def agreement_version_pdf(request, tenant_slug, pk):
 
 @never_cache
 @require_GET
+@require_role(VIEWERS)
+def agreement_version_pdf_status(request, tenant_slug, pk):
+    """The small part of the agreement page that shows the version's PDF, polled by htmx while
+    it is being rendered. A page waiting for it to sign is reloaded once it is ready, to show the
+    signing form."""
+    version = get_object_or_404(selectors.agreement_versions_for_user(request.user, _role(request)), pk=pk)
+    waiting = request.GET.get("waiting") == "1"
+    response = render(request, "placements/agreements/_pdf_status.html", {"version": version, "waiting": waiting})
+    if waiting and version.pdf and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@never_cache
+@require_GET
 @require_role(MANAGERS)
 def agreement_signature_scan(request, tenant_slug, pk):
     signature = get_object_or_404(
@@ -295,6 +310,7 @@ urlpatterns = [
     path("agreements/<int:pk>/sign-outside/", agreement_mark_signed_outside, name="agreement_mark_signed_outside"),
     path("agreements/<int:pk>/amend/", agreement_amend, name="agreement_amend"),
     path("agreements/<int:pk>/terminate/", agreement_terminate, name="agreement_terminate"),
+    path("agreements/versions/<int:pk>/pdf-status/", agreement_version_pdf_status, name="agreement_version_pdf_status"),
     path("agreements/versions/<int:pk>/pdf/", agreement_version_pdf, name="agreement_version_pdf"),
     path("agreements/versions/<int:pk>/render/", agreement_version_rerender, name="agreement_version_rerender"),
     path("agreements/signatures/<int:pk>/scan/", agreement_signature_scan, name="agreement_signature_scan"),

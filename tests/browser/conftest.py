@@ -42,6 +42,13 @@ def _close_contexts(browser):
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_inside_the_request(settings):
+    # The journeys read the emails and PDFs an action queued as soon as its page has loaded;
+    # the live server would otherwise send them just after the response (coop/tenant_tasks.py).
+    settings.TASKS_AFTER_RESPONSE = False
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900}, locale="ja-JP")

@@ -64,3 +64,33 @@ def test_an_email_has_the_prefix_and_links_from_site_url(tenant, members, settin
     [message] = mail.outbox
     assert message.subject.startswith(f"[{tenant.name}] ")
     assert "https://coop.example.ac.jp/t/hokuriku/join/" in message.body
+
+
+@pytest.mark.django_db
+def test_an_eager_task_queued_while_answering_a_request_runs_once_the_response_is_sent(
+    tenant, members, django_capture_on_commit_callbacks
+):
+    # Without a broker (`make run`) an agreement's PDF and the emails ran inside the request:
+    # issuing took 10 s. Now the request is answered first, as with a real worker (issue 11 #18).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # As Django's test client does: the test's transaction is not a stale connection to close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None, environ={})  # what the server sends before the view
+        with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
+            invitation_create(
+                tenant=tenant, email="later@hokuriku.example.jp", role=Role.STUDENT, by=members[Role.ADMIN]
+            )
+        assert mail.outbox == []  # the view has returned; nothing slow ran in it
+        request_finished.send(sender=None)  # what the server sends once the response has gone
+        assert [m.to for m in mail.outbox] == [["later@hokuriku.example.jp"]]
+        # Outside a request (a management command, a test), an eager task runs at once.
+        with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
+            invitation_create(tenant=tenant, email="now@hokuriku.example.jp", role=Role.STUDENT, by=members[Role.ADMIN])
+        assert len(mail.outbox) == 2
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

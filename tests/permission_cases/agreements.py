@@ -83,6 +83,7 @@ TENANT_URLS = {
     "placements:agreement_amend": Case("POST", MANAGERS, _issued, {"amend-reason": "就業期間の変更"}),
     "placements:agreement_terminate": Case("POST", MANAGERS, _issued, {"terminate-reason": "受入中止"}),
     "placements:agreement_version_pdf": Case("GET", VIEWERS, _version),
+    "placements:agreement_version_pdf_status": Case("GET", VIEWERS, _version),
     "placements:agreement_version_rerender": Case("POST", MANAGERS, _version),
     "placements:agreement_signature_scan": Case("GET", MANAGERS, _outside_signature),
 }

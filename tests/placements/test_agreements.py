@@ -667,3 +667,33 @@ def test_the_same_history_reads_in_each_readers_language(
     assert "Draft created" in page and "下書きを作成" not in page
     assert "Version 1 issued for signature." in page
     assert "Version 1, Partner: 企業 担当" in page
+
+
+def test_the_page_shows_the_pdf_being_rendered_and_swaps_to_it_when_ready(
+    client, tenant, agreement, staff, partner_user, django_capture_on_commit_callbacks
+):
+    # Issue 11 item 18: the PDF is rendered after the response; the page polls a small part of
+    # itself (htmx) instead of asking to be reloaded, and the partner's signing form appears once
+    # the PDF can be read.
+    with scopes_disabled(), django_capture_on_commit_callbacks(execute=False):
+        version = services.agreement_issue(agreement=agreement, by=staff)  # the render is not run yet
+    status = url("agreement_version_pdf_status", tenant, pk=version.pk)
+    client.force_login(partner_user)
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert f'hx-get="{status}?waiting=1"' in page and 'hx-trigger="every 2s"' in page
+    assert 'name="sign-signed_name"' not in page
+    polled = client.get(status + "?waiting=1", HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 2s"' in polled.content.decode() and "HX-Refresh" not in polled
+    with scopes_disabled():
+        render_agreement_version(tenant_id=tenant.pk, version_id=version.pk)
+    ready = client.get(status + "?waiting=1", HTTP_HX_REQUEST="true")
+    body = ready.content.decode()
+    assert ready["HX-Refresh"] == "true"  # the page reloads with the signing form
+    assert url("agreement_version_pdf", tenant, pk=version.pk) in body and "hx-trigger" not in body
+    page = client.get(url("agreement_detail", tenant, pk=agreement.pk)).content.decode()
+    assert 'name="sign-signed_name"' in page and "hx-trigger" not in page
+    client.force_login(staff)  # the office was not waiting to sign: the part swaps, no reload
+    swapped = client.get(status, HTTP_HX_REQUEST="true")
+    assert (
+        "HX-Refresh" not in swapped and url("agreement_version_pdf", tenant, pk=version.pk) in swapped.content.decode()
+    )
