@@ -23,7 +23,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from .mail import language_for, mail_send, site_url
+from .tokens import hash_token
 
 
 def lease():
@@ -110,3 +114,20 @@ def deliveries_unsent(queryset, *, older_than):
 def delivery_message_id(obj, domain="coop-portal"):
     """The Message-ID of `obj`'s email: the same for every attempt at it."""
     return f"<{obj._meta.label_lower}.{obj.tenant_id}.{obj.pk}@{domain}>"
+
+
+def link_email_once(link, *, tenant, url_name, template, token):
+    """Emails a single-use link (coop.tokens.SingleUseLink with a contact) to its person once,
+    in their language or the tenant's. A message whose token the sweeper replaced sends nothing."""
+    path = reverse(url_name, kwargs={"tenant_slug": tenant.slug, "token": token})
+    return deliver_once(
+        link,
+        lambda: mail_send(
+            template=template,
+            context={"link": link, "placement": link.placement, "tenant": tenant, "url": site_url(path)},
+            to=[link.email],
+            language=language_for(link.contact.user, tenant),
+            message_id=delivery_message_id(link),
+        ),
+        token_hash=hash_token(token),
+    )

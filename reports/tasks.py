@@ -1,12 +1,8 @@
 """Tasks of the reports app: ids in, loaded inside the tenant's scope, one service or email."""
 
-from django.urls import reverse
-
-from coop.delivery import deliver_once, delivery_message_id
-from coop.mail import language_for, mail_send, site_url
+from coop.delivery import link_email_once
 from coop.sweeper import links_reissue_unsent
 from coop.tenant_tasks import queue, tenant_task
-from coop.tokens import hash_token
 
 from .models import AccessLink
 
@@ -25,18 +21,7 @@ def send_access_link(*, tenant, link_id, token):
     )
     if link is None:
         return False
-    path = reverse("reports:link", kwargs={"tenant_slug": tenant.slug, "token": token})
-    return deliver_once(
-        link,
-        lambda: mail_send(
-            template="reports/access_link",
-            context={"link": link, "placement": link.placement, "tenant": tenant, "url": site_url(path)},
-            to=[link.email],
-            language=language_for(link.contact.user, tenant),
-            message_id=delivery_message_id(link),
-        ),
-        token_hash=hash_token(token),
-    )
+    return link_email_once(link, tenant=tenant, url_name="reports:link", template="reports/access_link", token=token)
 
 
 def sweep_links(tenant):

@@ -1,12 +1,8 @@
 """Tasks of the rubrics app: ids in, loaded inside the tenant's scope."""
 
-from django.urls import reverse
-
-from coop.delivery import deliver_once, delivery_message_id
-from coop.mail import language_for, mail_send, site_url
+from coop.delivery import link_email_once
 from coop.sweeper import links_reissue_unsent
 from coop.tenant_tasks import queue, tenant_task
-from coop.tokens import hash_token
 
 from .models import RaterLink
 
@@ -23,17 +19,8 @@ def send_rater_link(*, tenant, link_id, token):
     )
     if link is None:
         return False
-    path = reverse("rubrics:rater_link", kwargs={"tenant_slug": tenant.slug, "token": token})
-    return deliver_once(
-        link,
-        lambda: mail_send(
-            template="rubrics/rater_link",
-            context={"link": link, "placement": link.placement, "tenant": tenant, "url": site_url(path)},
-            to=[link.email],
-            language=language_for(link.contact.user, tenant),
-            message_id=delivery_message_id(link),
-        ),
-        token_hash=hash_token(token),
+    return link_email_once(
+        link, tenant=tenant, url_name="rubrics:rater_link", template="rubrics/rater_link", token=token
     )
 
 
