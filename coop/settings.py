@@ -277,7 +277,7 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_ssl": env_bool("EMAIL_USE_SSL"),
         "timeout": 20,
     }
-elif _email_backend.endswith("filebased.EmailBackend"):
+elif _email_backend.endswith(("filebased.EmailBackend", "FileBackend")):  # Django's, or one built on it
     _email_options = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 # How long a sender holds an email it is sending (coop.delivery); longer than the SMTP timeout.
