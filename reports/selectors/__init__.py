@@ -41,6 +41,7 @@ from .core import (  # noqa: F401
     presentation_slots,
     report_settings_for,
     reporting_placements_for_student,
+    running_placements_for_user,
     student_month_status,
     working_days,
 )

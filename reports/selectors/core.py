@@ -351,20 +351,27 @@ class ComplianceRow:
         return 100 if not self.due else round(100 * (self.due - self.missed) / self.due)
 
 
-def compliance_for_user(user, role, month, today=None, limit=300):
-    """This month's daily-report compliance of every running placement the person may see.
-    Three queries whatever the number of rows: placements, their submitted reports of the
-    month, their monthly reports of the month (both through a subquery on the first)."""
+def running_placements_for_user(user, role, month):
+    """The placements the person may see that run (or ran) in `month`: the overview's rows."""
+    return placements_for_user(user, role).filter(
+        state__in=REPORTING_STATES, starts_on__lte=month_end(month), ends_on__gte=month
+    )
+
+
+def compliance_for_user(user, role, month, today=None, limit=300, offset=0):
+    """This month's daily-report compliance of the running placements the person may see, a
+    page of them (`offset`, `limit`) in the order of the students' names. Five queries whatever
+    the number of rows: the page's placements, their submitted reports of the month, their
+    monthly reports of the month, and the days off (report settings, closures)."""
     today = today or tenant_today()
     last = month_end(month)
     placements = (
-        placements_for_user(user, role)
-        .filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month)
+        running_placements_for_user(user, role, month)
         .select_related("student", "partner", "theme")
         .order_by("student__full_name", "id")
     )
-    rows = list(placements[:limit])
-    visible = placements.values("pk")
+    rows = list(placements[offset : offset + limit])
+    visible = [p.pk for p in rows]
     submitted = {}
     for placement_id, day, hours in DailyReport.objects.filter(
         placement__in=visible, state=DailyReport.State.SUBMITTED, date__gte=month, date__lte=last

@@ -15,7 +15,7 @@ from coop.access import ADMINS, EVERY_ROLE, MANAGERS, require_role
 from coop.clock import tenant_today
 from coop.downloads import file_download
 from coop.http import error_text, run_action
-from coop.lists import Filter, ListSpec, list_response, search_filter
+from coop.lists import Filter, ListSpec, list_response, search_filter, sequence_page
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
@@ -254,13 +254,28 @@ def overview(request, tenant_slug):
     except ValueError:
         month = selectors.month_start(today_)
     month = min(month, selectors.month_start(today_))
+    role = _role(request)
+
+    class MonthRows:
+        """The month's rows as a sequence the pager slices: one page is computed at a time."""
+
+        def __len__(self):
+            return selectors.running_placements_for_user(request.user, role, month).count()
+
+        def __getitem__(self, page):
+            size = page.stop - page.start
+            return selectors.compliance_for_user(request.user, role, month, today_, limit=size, offset=page.start)
+
+    rows = sequence_page(request, MonthRows(), query={"month": f"{month:%Y-%m}"})
     context = {
         "month": month,
-        "rows": selectors.compliance_for_user(request.user, _role(request), month, today_),
+        "list": rows,
+        "rows": rows.rows,
         "previous_month": selectors.add_months(month, -1),
         "next_month": selectors.add_months(month, 1) if month < selectors.month_start(today_) else None,
     }
-    return render(request, "reports/overview.html", context)
+    template = "reports/overview.html#results" if request.htmx else "reports/overview.html"
+    return render(request, template, context)
 
 
 # --- Monthly reports ------------------------------------------------------------------------

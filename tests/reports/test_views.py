@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from coop.models import DownloadLog, Role
+from placements.models import Placement
 from reports.models import DailyReport, FinalReport, FinalReportFile, MonthlyReport, PresentationSlot
 
 from ..clock import at, jst
@@ -337,6 +338,24 @@ def test_calendar_and_monthly_pages_queries_do_not_grow(
     assert all(f"{day:%Y-%m-%d}" in response.text for day in written)
 
 
+def test_overview_pages_fifty_placements_at_a_time(client, tenant, members, today):
+    """Issue 15: the month at a glance held every running placement on one page (190 kB at the
+    bench's 10,000); now 50 a page, in the order of the students' names, with page links."""
+    for _ in range(51):
+        running_placement(tenant)
+    client.force_login(members[Role.STAFF])
+    first = client.get(url("overview", tenant))
+    assert len(body_rows(first.text)) == 50
+    assert "1–50 / 51" in first.text or "1–50 of 51" in first.text
+    second = client.get(url("overview", tenant), {"page": 2, "month": f"{today:%Y-%m}"})
+    assert len(body_rows(second.text)) == 1
+    with scopes_disabled():
+        last = Placement.objects.filter(tenant=tenant).order_by("-student__full_name", "-id").first()
+    assert str(last.student) in second.text
+    partial = client.get(url("overview", tenant), {"page": 2}, HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text and 'id="list-results"' in partial.text
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_overview_queries_do_not_grow(client, tenant, members, today, django_assert_num_queries, rows):
     placements = []
@@ -346,9 +365,9 @@ def test_overview_queries_do_not_grow(client, tenant, members, today, django_ass
         MonthlyReportFactory(placement=placement, month=today.replace(day=1), state=MonthlyReport.State.DRAFT)
         placements.append(placement)
     client.force_login(members[Role.FACULTY])
-    # session, user, tenant, membership, placements, their submitted reports, their monthly reports,
-    # the days off (report settings, closures)
-    with django_assert_num_queries(9):
+    # session, user, tenant, membership, the count of placements, the page's placements, their
+    # submitted reports, their monthly reports, the days off (report settings, closures)
+    with django_assert_num_queries(10):
         response = client.get(url("overview", tenant))
     assert response.text.count('class="meter"') == rows
     shown = body_rows(response.text)
