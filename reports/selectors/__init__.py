@@ -51,7 +51,6 @@ from .evaluations import (  # noqa: F401
     access_link_rows,
     access_links_of_placement,
     access_links_unopened,
-    access_links_unopened_ids,
     evaluation_form_for_tenant,
     evaluations_of_placement,
     feedback_months,
@@ -60,4 +59,5 @@ from .evaluations import (  # noqa: F401
     result_for,
     results_to_agree,
     scored_rows,
+    unopened_links,
 )

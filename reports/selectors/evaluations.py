@@ -1,7 +1,6 @@
 """Reads of evaluations, final results and emailed links."""
 
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from coop import links
@@ -109,18 +108,14 @@ def access_link_rows(queryset):
     )
 
 
+def unopened_links(queryset, now):
+    """The links of `queryset` still valid that nobody has opened yet (the office may call the
+    person): the dashboard's count and the links list's filter."""
+    return queryset.filter(opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
 def access_links_unopened(tenant, now):
-    """Emailed links still valid that nobody has opened yet (the office may call the person)."""
-    return AccessLink.objects.filter(
-        tenant=tenant, opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    )
-
-
-def access_links_unopened_ids(queryset):
-    """The same rule as a filter of a links list: the ids of its unopened, still valid links."""
-    return queryset.filter(
-        opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).values("pk")
+    return unopened_links(AccessLink.objects.filter(tenant=tenant), now)
 
 
 def results_to_agree(user, role):

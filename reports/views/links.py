@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -98,7 +99,7 @@ LINK_LIST = ListSpec(
         Filter(
             "unopened",
             gettext_lazy("Not opened yet"),
-            lambda qs, value: qs.filter(pk__in=selectors.access_links_unopened_ids(qs)),
+            lambda qs, value: selectors.unopened_links(qs, timezone.now()),
         ),
     ),
     sorts={"sent": (gettext_lazy("Sent"), ["created_at"]), "opened": (gettext_lazy("Opened"), ["opened_at"])},
