@@ -334,3 +334,17 @@ def test_a_report_sent_back_after_the_link_went_out_waits(client, tenant, member
     with scopes_disabled():
         assert MonthlyReport.objects.get().partner_feedback == ""
         assert AccessLink.objects.get().status == "pending"
+
+
+def test_the_links_list_filters_the_links_nobody_opened(client, tenant, members, placement, outside_boss):
+    """The dashboard's "links not opened" item opens the list with ?unopened=1: only valid
+    links nobody opened, not an opened, a used or an expired one."""
+    waiting = _link(placement, outside_boss, "token-waiting", purpose=AccessLink.Purpose.FEEDBACK)
+    _link(placement, outside_boss, "token-opened", opened_at=timezone.now())
+    _link(placement, outside_boss, "token-used", used_at=timezone.now())
+    _link(placement, outside_boss, "token-expired", expires_at=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(members[Role.STAFF])
+    everything = body_rows(client.get(url("link_list", tenant)).text)
+    unopened = body_rows(client.get(url("link_list", tenant), {"unopened": 1}).text)
+    assert len(everything) == 4
+    assert len(unopened) == 1 and waiting.get_purpose_display() in unopened[0]
