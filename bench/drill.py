@@ -12,7 +12,8 @@ a redis-server (port DRILL_REDIS_PORT 6391) of its own, that it starts, kills an
 4. backup and restore (manage.py backup / restore): row counts, file hashes, documents readable.
 
 The drill plays beat: every few seconds it runs the digest run and the sweeper in-process.
-It prints, per drill: delivered exactly once, lost, doubled, longest wait, errors outside the
+It prints, per drill: delivered exactly once, lost, doubled (two Message-IDs for one person),
+copies handed to the mail server again with the same Message-ID, longest wait, errors outside the
 outage (worker log lines at ERROR or CRITICAL outside the outage window, failed writes).
 """
 
@@ -229,10 +230,17 @@ def wait_until_sent(tenant, expected, started, timeout=300):
 
 def report(name, expected_to, started, finished, log_path, outage=None, extra=""):
     mails = [m for m in sent_mails() if m["To"] in expected_to]
-    counts = Counter(m["To"] for m in mails)
-    delivered = sum(1 for c in counts.values() if c == 1)
-    doubled = sum(1 for c in counts.values() if c > 1)
-    lost = len(expected_to) - len(counts)
+    # A person receives one message per Message-ID: a copy handed to the mail server again with
+    # the same Message-ID (a worker killed between the server's acceptance and the "sent" mark,
+    # coop.delivery) is the same message to mail stores and clients. Two Message-IDs for one
+    # person would be two digests: that is "doubled".
+    messages = {}
+    for m in mails:
+        messages.setdefault(m["To"], Counter())[m["Message-ID"]] += 1
+    delivered = sum(1 for ids in messages.values() if len(ids) == 1)
+    doubled = sum(1 for ids in messages.values() if len(ids) > 1)
+    resent = sum(1 for ids in messages.values() if any(n > 1 for n in ids.values()))
+    lost = len(expected_to) - len(messages)
     errors = [
         line
         for line in Path(log_path).read_text(errors="replace").splitlines()
@@ -240,6 +248,7 @@ def report(name, expected_to, started, finished, log_path, outage=None, extra=""
     ]
     print(f"{name}:")
     print(f"  delivered exactly once {delivered}/{len(expected_to)}, lost {lost}, doubled {doubled}")
+    print(f"  handed to the mail server again with the same Message-ID: {resent}")
     print(f"  longest wait {finished - started:.0f} s (all delivered after the first message)")
     print(f"  errors outside the outage: {len(errors)}{extra}")
     for line in errors[:5]:

@@ -4,7 +4,8 @@ restarted or unreachable when the work was queued, a task that ran out of retrie
 
 - emails owed (coop.delivery rows: notifications, invitations, emailed links) whose first
   sender had its chance and which nobody is sending now;
-- export jobs still queued; and whatever the apps register (`register_sweeper`: agreement PDFs
+- export jobs still queued, or left running by a worker that died; large imports queued or
+  left running the same way (placements); and whatever the apps register (`register_sweeper`: agreement PDFs
   still pending, links of reports and rubrics).
 
 Queuing twice is harmless (every task checks the state it acts on), but each item is queued
@@ -32,6 +33,7 @@ SWEEP_EVERY = 60  # seconds (beat)
 GRACE = timedelta(seconds=60)  # how long the first sender has before the sweeper steps in
 REQUEUE_PAUSE = 120  # seconds between two re-queues of the same item
 BATCH = 200
+EXPORT_RUNNING_STALE = timedelta(minutes=15)  # the largest export takes seconds (README's bench)
 
 
 def requeue_due(key):
@@ -88,7 +90,12 @@ def _notifications(tenant):
 def _exports(tenant):
     from .tasks import export_job_run  # tasks import this module for the beat task
 
-    stale = ExportJob.objects.filter(tenant=tenant, state=ExportJob.State.QUEUED, created_at__lt=timezone.now() - GRACE)
+    now = timezone.now()
+    # A job left "running" by a worker that died is queued again (writing it twice is harmless).
+    ExportJob.objects.filter(
+        tenant=tenant, state=ExportJob.State.RUNNING, created_at__lt=now - EXPORT_RUNNING_STALE
+    ).update(state=ExportJob.State.QUEUED, rows_done=0)
+    stale = ExportJob.objects.filter(tenant=tenant, state=ExportJob.State.QUEUED, created_at__lt=now - GRACE)
     count = 0
     for pk in stale.values_list("pk", flat=True)[:BATCH]:
         if requeue_due(f"export:{pk}"):

@@ -43,3 +43,22 @@ def sweep_pdfs(tenant):
             queue(render_agreement_version, tenant_id=tenant.pk, version_id=pk)
             count += 1
     return {"agreement PDFs": count}
+
+
+IMPORT_RUNNING_STALE = 15 * 60  # seconds: longer than the worker's hardest import takes
+
+
+def sweep_imports(tenant):
+    """coop.sweeper: large imports whose message was lost (queued while the broker was down)
+    or whose worker died mid-import. Importing them again is harmless: one transaction each,
+    and the claimed rows are deleted only once imported."""
+    from .services import imports  # it queues import_confirm_task: imported when swept, not in a cycle
+
+    count = 0
+    for token, user_id in imports.imports_stranded(
+        tenant=tenant, queued_for=GRACE.total_seconds(), running_for=IMPORT_RUNNING_STALE
+    ):
+        if requeue_due(f"import:{tenant.pk}:{token}"):
+            queue(import_confirm_task, tenant_id=tenant.pk, token=token, user_id=user_id)
+            count += 1
+    return {"imports": count}

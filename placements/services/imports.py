@@ -679,6 +679,29 @@ def import_status(*, tenant, token, by):
     return status
 
 
+def imports_stranded(*, tenant, queued_for, running_for):
+    """(token, user id) of the imports handed to the worker whose status says unfinished for
+    too long: "queued" for more than `queued_for` seconds (its message was lost: the broker was
+    down when it was queued), or "running" untouched for more than `running_for` seconds (the
+    worker died; its one transaction was rolled back). Their claimed rows are still kept, so
+    queueing them again imports them (coop.sweeper)."""
+    now = time.time()
+    stranded = []
+    for status_path in sorted(_directory(tenant).glob("*.status")):
+        token = status_path.stem
+        try:
+            status = json.loads(status_path.read_text())
+            state, age = status.get("state"), now - status.get("at", now)
+            meta = json.loads(_paths(tenant, token)[0].read_text())
+        except (OSError, ValueError, ImportExpired):
+            continue
+        waited = {"queued": queued_for, "running": running_for}.get(state)
+        claimed = _paths(tenant, token)[1].with_suffix(".confirming")
+        if waited is not None and age > waited and claimed.exists() and meta.get("tenant") == tenant.pk:
+            stranded.append((token, meta.get("user")))
+    return stranded
+
+
 def _status_path(tenant, token):
     return _paths(tenant, token)[0].with_suffix(".status")
 
@@ -687,7 +710,7 @@ def _write_status(tenant, token, status):
     path = _status_path(tenant, token)
     temporary = path.with_suffix(".status-new")
     temporary.unlink(missing_ok=True)
-    _write_private(temporary, json.dumps(status, ensure_ascii=False).encode())
+    _write_private(temporary, json.dumps({**status, "at": time.time()}, ensure_ascii=False).encode())
     temporary.replace(path)
 
 

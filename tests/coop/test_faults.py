@@ -269,3 +269,47 @@ def test_each_beat_entry_locks_the_slot_of_its_own_period(settings):
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         task = celery_app.tasks[entry["task"]]
         assert task.period == entry["schedule"], entry["task"]
+
+
+# --- Item 10's siblings: large imports and exports left unfinished --------------------------
+
+
+@at(2026, 11, 30, 10)
+def test_sweeper_imports_a_large_import_whose_message_was_lost(tenant, members, settings, travel):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from placements.models import Partner
+    from placements.services.imports import import_confirm, import_preview, import_status
+
+    settings.IMPORT_WORKER_ROWS = 2
+    staff = members[Role.STAFF]
+    data = "name\r\n株式会社一\r\n株式会社二\r\n株式会社三\r\n".encode()
+    token = import_preview(tenant=tenant, kind="partners", upload=SimpleUploadedFile("p.csv", data), by=staff).token
+    # Confirmed outside a transaction's commit: the worker's message is never published (lost).
+    assert import_confirm(tenant=tenant, token=token, by=staff).queued
+    assert import_status(tenant=tenant, token=token, by=staff)["state"] == "queued"
+    assert sweeper.sweep_all().get("imports") == 0  # the first message had its chance yet
+    travel(jst(2026, 11, 30, 10, 2))
+    assert sweeper.sweep_all()["imports"] == 1
+    assert import_status(tenant=tenant, token=token, by=staff)["state"] == "done"
+    with scopes_disabled():
+        assert Partner.objects.filter(tenant=tenant).count() == 3
+    travel(jst(2026, 11, 30, 10, 10))
+    assert sweeper.sweep_all()["imports"] == 0  # imported once: nothing left to sweep
+
+
+@at(2026, 11, 30, 10)
+def test_sweeper_runs_again_an_export_left_running_by_a_dead_worker(tenant, members, travel):
+    from coop.models import ExportJob
+
+    with scopes_disabled():
+        job = ExportJob.objects.create(
+            tenant=tenant, user=members[Role.ADMIN], table="partners", fmt="csv", state=ExportJob.State.RUNNING
+        )
+    travel(jst(2026, 11, 30, 10, 5))
+    assert sweeper.sweep_all().get("exports") == 0  # still running, as far as anyone can tell
+    travel(jst(2026, 11, 30, 10, 16))
+    assert sweeper.sweep_all()["exports"] == 1
+    with scopes_disabled():
+        job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.file
