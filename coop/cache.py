@@ -2,7 +2,10 @@
 dropped (logged), so sign-in (whose rate limits live in the cache) and every page keep working
 through a Redis outage; rate limiting resumes when Redis is back."""
 
+import contextlib
+import hashlib
 import logging
+import time
 
 import redis.exceptions
 from django.core.cache.backends.redis import RedisCache
@@ -39,3 +42,53 @@ class FailOpenRedisCache(RedisCache):
     delete = _failing_open("delete", False)
     delete_many = _failing_open("delete_many", None)
     clear = _failing_open("clear", None)
+
+
+# --- Versions: whether what a cached figure derives from changed --------------------------------
+
+
+def _version_key(name, tenant_id):
+    return f"coop:version:{name}:{tenant_id}"
+
+
+def tenant_version(name, tenant_id):
+    """The current version of a tenant's `name` records (e.g. "records": its placements and
+    reports), to key a cached figure derived from them. A version lost from the cache starts
+    again at a new value (the clock's), never at one a stale figure was keyed with."""
+    from django.core.cache import cache  # read once settings are configured
+
+    key = _version_key(name, tenant_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def tenant_version_bump(name, tenant_id):
+    """Marks the tenant's `name` records changed: figures keyed with the old version are stale.
+    Bumped when a row is written and again when its transaction commits, so that a figure
+    computed in between (from the old rows) is not kept under the new version."""
+    from django.core.cache import cache  # read once settings are configured
+    from django.db import transaction  # likewise
+
+    def bump():
+        with contextlib.suppress(ValueError):  # no version yet: the next reader starts one
+            cache.incr(_version_key(name, tenant_id))
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached_while_unchanged(name, tenant_id, parts, compute, seconds=300):
+    """compute()'s value, kept while the tenant's `name` records keep their version (and at
+    most `seconds`), under a key made of `parts` (anything with a stable repr)."""
+    from django.core.cache import cache  # read once settings are configured
+
+    source = repr((name, tenant_id, tenant_version(name, tenant_id), parts))
+    key = f"coop:cached:{name}:" + hashlib.sha256(source.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found

@@ -38,3 +38,21 @@ class ReportsConfig(AppConfig):
         register_summary_section(summary.sections)
         for table in TABLES.values():
             register_export_table(table)
+        self.version_records()
+
+    def version_records(self):
+        """Figures cached from the placements' and reports' rows (the compliance groups) are
+        keyed with the tenant's "records" version, bumped by every save and delete of those
+        rows; bulk writes (imports) bump it themselves."""
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from coop.cache import tenant_version_bump
+
+        def changed(sender, instance, **kwargs):
+            tenant_version_bump("records", instance.tenant_id)
+
+        for model in [*apps.get_app_config("placements").get_models(), *self.get_models()]:
+            if any(f.name == "tenant" for f in model._meta.concrete_fields):
+                post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"records:{model._meta.label}")
+                post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"records-:{model._meta.label}")

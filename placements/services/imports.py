@@ -50,6 +50,7 @@ from django_scopes import scope
 from tablib import Dataset
 
 from coop import rls
+from coop.cache import tenant_version_bump
 from coop.spreadsheets import ReadLimits, SpreadsheetRefused, column_letters, csv_bytes, xlsx_rows
 from coop.tenant_tasks import memory_bound, queue_after_commit
 
@@ -731,6 +732,7 @@ def _confirm_claimed(*, tenant, token, by, meta, keep_description=False):
                 result.written = False
             else:
                 result.written = True
+                tenant_version_bump("records", tenant.pk)  # bulk writes send no save signals
     except BaseException:
         if claimed.exists():
             claimed.rename(data_path)

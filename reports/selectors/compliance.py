@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django_scopes import get_scope
 
+from coop.cache import cached_while_unchanged
 from coop.models import Role
 from placements.models import Placement, PlacementSupervisor
 from placements.selectors.visibility import placements_for_user
@@ -213,6 +214,20 @@ def compliance_groups_for_user(
         "partners": groups(partners),
         "behind": sorted(behind.values(), key=lambda b: (-b.missed, -len(b.evaluations_missing), b.placement.pk)),
     }
+
+
+def compliance_snapshot(user, role, today, *, part, placements, **settings):
+    """`part` ("themes", "partners" or "behind") of compliance_groups_for_user, kept while the
+    tenant's placement and report records are unchanged (coop.cache.cached_while_unchanged):
+    at 10,000 placements the groups take a tenth of a second to count, and the page is read
+    again for every sort, page and drill. Returns {"month", "behind_total", part}."""
+
+    def compute():
+        data = compliance_groups_for_user(user, role, today, placements=placements, **settings)
+        return {"month": data["month"], "behind_total": len(data["behind"]), part: data[part]}
+
+    parts = (user.pk, role, today, part, sorted(settings.items()), placements.query.sql_with_params())
+    return cached_while_unchanged("records", get_scope()["tenant"].pk, parts, compute)
 
 
 def group_labels(groups, model, field):

@@ -66,10 +66,11 @@ def compliance(request, tenant_slug):
         placements = placements.filter(partner_id=partner)
     if theme:
         placements = placements.filter(theme_id=theme)
-    data = selectors.compliance_groups_for_user(
+    data = selectors.compliance_snapshot(
         request.user,
         request.membership.role,
         today,
+        part="behind" if behind_only else f"{by}s",
         monthly_due_day=deadlines.monthly_report_due_day,
         evaluation_due_days=deadlines.evaluation_due_days,
         missing_days=deadlines.daily_report_missing_days,
@@ -87,7 +88,7 @@ def compliance(request, tenant_slug):
         ],
         "filters": filters,
         "q": q,
-        "behind_total": len(data["behind"]),
+        "behind_total": data["behind_total"],
     }
     if behind_only:
         group = lists.partner_name(partner) if partner else lists.theme_title(theme) if theme else ""

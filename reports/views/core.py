@@ -260,11 +260,11 @@ def overview(request, tenant_slug):
         """The month's rows as a sequence the pager slices: one page is computed at a time."""
 
         def __len__(self):
-            return selectors.running_placements_for_user(request.user, role, month).count()
+            return selectors.month_overview_count(request.user, role, month)
 
         def __getitem__(self, page):
             size = page.stop - page.start
-            return selectors.compliance_for_user(request.user, role, month, today_, limit=size, offset=page.start)
+            return selectors.month_overview_page(request.user, role, month, today_, offset=page.start, limit=size)
 
     rows = sequence_page(request, MonthRows(), query={"month": f"{month:%Y-%m}"})
     context = {

@@ -356,6 +356,21 @@ def test_overview_pages_fifty_placements_at_a_time(client, tenant, members, toda
     assert "<html" not in partial.text and 'id="list-results"' in partial.text
 
 
+def test_overview_is_kept_until_a_report_changes_it(client, tenant, members, today, django_assert_num_queries):
+    """The month's page is kept between reads (reports.selectors.month_overview_page) while the
+    tenant's placements and reports are unchanged; a monthly report written shows at once."""
+    placement = running_placement(tenant)
+    client.force_login(members[Role.STAFF])
+    first = body_rows(client.get(url("overview", tenant)).text)
+    assert first[0].endswith("未着手")
+    # session, user, tenant, membership: nothing of the month read again
+    with django_assert_num_queries(4):
+        again = client.get(url("overview", tenant))
+    assert body_rows(again.text) == first
+    MonthlyReportFactory(placement=placement, month=today.replace(day=1), state=MonthlyReport.State.DRAFT)
+    assert body_rows(client.get(url("overview", tenant)).text)[0].endswith(" 下書き")
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_overview_queries_do_not_grow(client, tenant, members, today, django_assert_num_queries, rows):
     placements = []
