@@ -402,6 +402,7 @@ class Evaluation(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "placement", "kind"], name="evaluation_one_per_rater_kind")
         ]
+        indexes = [models.Index(fields=["tenant", "updated_at", "id"], name="evaluation_tenant_saved")]
 
     def __str__(self):
         return f"{self.placement_id} {self.kind}"

@@ -58,6 +58,7 @@ urlpatterns = [
     path("presentations/<int:pk>/edit/", views.presentation_edit, name="presentation_edit"),
     path("compliance/", views.compliance, name="compliance"),
     path("evaluation-form/", views.evaluation_form_settings, name="evaluation_form"),
+    path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("placements/<int:pk>/evaluations/", views.evaluations, name="evaluations"),
     path("placements/<int:pk>/evaluations/<str:kind>/", views.evaluation_edit, name="evaluation_edit"),
     path("placements/<int:pk>/evaluations/<str:kind>/reopen/", views.evaluation_reopen, name="evaluation_reopen"),

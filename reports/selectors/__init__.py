@@ -55,6 +55,7 @@ from .evaluations import (  # noqa: F401
     access_links_of_placement,
     access_links_unopened,
     evaluation_form_for_tenant,
+    evaluations_for_user,
     evaluations_of_placement,
     feedback_months,
     form_rows,

@@ -1,9 +1,10 @@
 """Reads of evaluations, final results and emailed links."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from coop import links
+from coop.access import MANAGERS
 from coop.models import Role
 from placements.models import PartnerContact
 from placements.selectors.visibility import placements_for_user
@@ -27,6 +28,15 @@ def evaluation_form_for_tenant(tenant):
     """The tenant's current evaluation form, or the default one unsaved (nothing is written)."""
     found = EvaluationForm.objects.filter(tenant=tenant, is_current=True).order_by("-version").first()
     return found or EvaluationForm.default_for(tenant)
+
+
+def evaluations_for_user(user, role):
+    """The evaluations of the placements this person may see: the submitted ones, and drafts to
+    the office and to whoever is writing them (a draft is not anybody else's to read)."""
+    qs = Evaluation.objects.filter(placement__in=placements_for_user(user, role))
+    if role not in MANAGERS:
+        qs = qs.filter(Q(state=Evaluation.State.SUBMITTED) | Q(rater=user))
+    return qs.select_related("placement", "placement__student", "placement__partner")
 
 
 def evaluations_of_placement(placement):

@@ -28,6 +28,7 @@ from .core import (  # noqa: F401
 from .evaluations import (  # noqa: F401
     evaluation_edit,
     evaluation_form_settings,
+    evaluation_list,
     evaluation_reopen,
     evaluations,
     result_agree,

@@ -7,12 +7,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coop.access import ADMINS, MANAGERS, require_role
 from coop.http import error_text, run_action
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
+from placements.selectors import lists
 
 from .. import access, selectors, services
 from ..forms import EvaluationFormSettingsForm, ReasonForm, ResultForm
@@ -27,6 +30,38 @@ def evaluation_values(post, form):
     scores = {c["key"]: post.get(f"score_{c['key']}", "") for c in form.criteria}
     answers = {q["key"]: post.get(f"answer_{q['key']}", "") for q in form.questions}
     return {"scores": scores, "answers": answers, "comments": post.get("comments", "")}
+
+
+def _field_label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
+EVALUATION_LIST = ListSpec(
+    template="reports/evaluations/list.html",
+    search=search_filter(lists.search_people("placement__student"), lists.search_partners("placement__partner")),
+    filters=(
+        field_filter("kind", _field_label(Evaluation, "kind"), "kind", lambda request: Evaluation.Kind.choices),
+        lists.state_filter(Evaluation),
+        lists.program_filter("placement__theme__program"),
+        lists.term_filter("placement__theme__term"),
+        lists.partner_filter("placement__partner"),
+    ),
+    sorts={
+        "student": (gettext_lazy("Student"), ["placement__student__full_name", "kind"]),
+        "saved": (gettext_lazy("Last saved"), ["updated_at", "id"]),
+        "state": (gettext_lazy("State"), ["state", "-updated_at"]),
+    },
+    default_sort="-saved",
+    rows=lambda page: page.select_related("placement", "placement__student", "placement__partner"),
+)
+
+
+@require_role(EVALUATION_VIEWERS)
+def evaluation_list(request, tenant_slug):
+    """Every evaluation this person may read, paged, searchable and filterable (issue 15)."""
+    queryset = selectors.evaluations_for_user(request.user, request.membership.role)
+    context = {"search_hint": _("Student, kana, email, student number or partner")}
+    return list_response(request, queryset, EVALUATION_LIST, context)
 
 
 def _evaluations_url(placement):

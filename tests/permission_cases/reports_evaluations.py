@@ -101,6 +101,7 @@ def _link(tenant, members):
 TENANT_URLS = {
     "reports:compliance": Case("GET", MANAGERS),
     "reports:evaluation_form": Case("GET", ADMINS),
+    "reports:evaluation_list": Case("GET", EVALUATION_VIEWERS, names_object=False),
     "reports:evaluations": Case("GET", EVALUATION_VIEWERS, _placement),
     "reports:evaluation_edit": Case("GET", EVALUATION_VIEWERS, _partner_evaluation),
     "reports:evaluation_reopen": Case("POST", MANAGERS, _submitted_evaluation, {"reason": "誤って提出しました。"}),

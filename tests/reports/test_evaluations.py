@@ -18,6 +18,7 @@ from reports.models import Evaluation, EvaluationForm, PlacementResult
 
 from ..clock import at
 from ..factories import partner_person
+from ..html import body_rows
 from ..permission_cases.reports_evaluations import placement_with_practitioner
 from .factories import running_placement
 
@@ -363,3 +364,46 @@ def test_submission_and_final_result_are_emailed(in_tenant, members, placement, 
     with django_capture_on_commit_callbacks(execute=True):
         services.result_agree(result=result, by=practitioner)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([placement.student.email, faculty.email, practitioner.email])
+
+
+# --- The tenant-wide list (issue 15) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_evaluation_list_pages_and_counts_constant_queries(client, tenant, members, django_assert_num_queries, rows):
+    faculty = members[Role.FACULTY]
+    placements = [running_placement(tenant, faculty=faculty) for _ in range(rows)]
+    with scope(tenant=tenant):
+        for placement in placements:
+            services.evaluation_save(
+                placement=placement, kind="faculty", by=faculty, submit=True, scores=FULL, answers={}, comments=""
+            )
+    client.force_login(members[Role.STAFF])
+    list_url = reverse("reports:evaluation_list", kwargs={"tenant_slug": tenant.slug})
+    # session, user, tenant, membership, program and term choices, the count, the page of
+    # evaluations with placement, student and partner
+    with django_assert_num_queries(8):
+        response = client.get(list_url)
+    shown = body_rows(response.text)
+    assert len(shown) == rows
+    with scopes_disabled():
+        for p in placements:
+            assert any(row.startswith(f"{p.student.full_name} {p.partner.name} 指導教員による評価") for row in shown)
+    assert body_rows(client.get(list_url, {"kind": "partner"}).text) == ["評価はありません。"]
+
+
+def test_evaluation_list_hides_drafts_from_everyone_but_the_office_and_their_writer(client, tenant, members):
+    faculty = members[Role.FACULTY]
+    placement = placement_with_practitioner(tenant, members)
+    with scope(tenant=tenant):
+        services.evaluation_save(
+            placement=placement, kind="faculty", by=faculty, scores={"c1": "3"}, answers={}, comments=""
+        )
+    list_url = reverse("reports:evaluation_list", kwargs={"tenant_slug": tenant.slug})
+    seen = {}
+    for role in (Role.STAFF, Role.FACULTY, Role.PARTNER):
+        client.force_login(members[role])
+        seen[role] = len([row for row in body_rows(client.get(list_url).text) if "下書き" in row])
+    assert seen == {Role.STAFF: 1, Role.FACULTY: 1, Role.PARTNER: 0}
+    client.force_login(members[Role.STUDENT])
+    assert client.get(list_url).status_code == 403
