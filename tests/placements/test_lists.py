@@ -177,3 +177,14 @@ def test_partner_people_see_only_their_partners_placements(client, tenant):
 
     client.force_login(partner_person(mine.partner))
     assert students_shown(client.get(list_url(tenant, q="学生"))) == ["学生 mine0001", "学生 mine0000"]
+
+
+def test_the_office_finds_the_placements_behind_from_the_list(client, tenant, members):
+    """The "behind" of the compliance page (reports.selectors.compliance): the placements list
+    links to its drill-down of the people behind rather than counting it a second way."""
+    behind = reverse("reports:compliance", kwargs={"tenant_slug": tenant.slug}) + "?behind=1"
+    client.force_login(members[Role.STAFF])
+    assert f'href="{behind}"' in client.get(list_url(tenant)).text
+    assert client.get(behind).status_code == 200
+    client.force_login(members[Role.STUDENT])
+    assert "?behind=1" not in client.get(list_url(tenant)).text
