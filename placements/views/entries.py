@@ -85,7 +85,7 @@ def entry_confirm(request, tenant_slug, token):
     address but not signed in: sign in first. No account: confirm, which makes one."""
     entry = entry_for_token(request.tenant, token)
     if entry is None or entry.status != "pending":
-        return link_refused(request, entry)
+        return link_refused(request, entry, sign_in=True)
     context = {"entry": entry, "theme": entry.theme}
     if request.user.is_authenticated:
         if request.user.email.lower() != entry.email.lower():
