@@ -20,9 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 @pytest.fixture
 def project(db):
-    tenant = TenantFactory(
-        name="北海道チャレンジコミュニティ", slug="hokkaido-challenge", kind=Tenant.Kind.COORDINATOR
-    )
+    tenant = TenantFactory(name="北海道チャレンジコミュニティ", slug="hokkaido-challenge", kind=Tenant.Kind.COORDINATOR)
     with scopes_disabled():
         EntrySchool.objects.create(tenant=tenant, name="北見工業大学")
     return ThemeFactory(
