@@ -7,7 +7,7 @@ from django.utils import timezone
 from coop.delivery import deliver_once, delivery_message_id
 from coop.mail import language_for, mail_send, site_url
 from coop.models import User
-from coop.sweeper import BATCH, GRACE, requeue_due
+from coop.sweeper import BATCH, GRACE, links_reissue_unsent, requeue_due
 from coop.tenant_tasks import queue, tenant_task
 from coop.tokens import hash_token
 
@@ -54,6 +54,16 @@ def send_entry_confirmation(*, tenant, entry_id, token):
         ),
         token_hash=hash_token(token),
     )
+
+
+def sweep_entry_confirmations(tenant):
+    """coop.sweeper: entries whose confirmation email never went out (the broker was away, the
+    worker died) get a new token and their email again; nobody received the old token."""
+
+    def send(entry, token):
+        queue(send_entry_confirmation, tenant_id=tenant.pk, entry_id=entry.pk, token=token)
+
+    return {"entry confirmations": links_reissue_unsent(Entry, send, tenant=tenant)}
 
 
 def sweep_pdfs(tenant):

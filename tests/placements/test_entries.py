@@ -329,6 +329,21 @@ def test_the_confirmation_email_is_sent_once(project, django_capture_on_commit_c
     assert len(mail.outbox) == 1
 
 
+def test_the_sweeper_sends_an_entry_email_that_never_went_out_with_a_new_token(client, project, travel):
+    from coop.sweeper import sweep_all  # the beat task's body, run as the beat would
+
+    with scope(tenant=project.tenant):
+        entry, lost_token = services.entry_submit(theme=project, **entry_data())  # its queued email is lost
+    assert mail.outbox == []
+    travel(jst(2026, 11, 30, 10, 5))
+    assert sweep_all()["entry confirmations"] == 1
+    assert len(mail.outbox) == 1
+    lost = reverse("placements:entry_confirm", kwargs={"tenant_slug": project.tenant.slug, "token": lost_token})
+    assert client.get(lost).status_code == 404
+    assert client.get(emailed_link()).status_code == 200
+    assert sweep_all()["entry confirmations"] == 0
+
+
 def test_confirm_is_single_use_at_the_service_level(project):
     with scope(tenant=project.tenant):
         entry, _token = services.entry_submit(theme=project, **entry_data())
@@ -436,3 +451,24 @@ def test_another_tenants_theme_cannot_be_copied(client, finished, outsider, othe
     client.force_login(outsider)
     response = post(client, url("theme_copy", other_tenant, pk=finished.pk), {"title": "x"})
     assert response.status_code == 404
+
+
+# --- Demo ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_demo_coordinator_has_open_projects_an_entry_waiting_and_one_running_placement(coordinator):
+    from placements import demo  # the seeder as seed_demo runs it
+
+    people = {role: member(coordinator, role, email=f"{role}@coord.example.jp") for role in Role}
+    with scope(tenant=coordinator):
+        demo.seed(coordinator, people)
+        demo.seed(coordinator, people)  # idempotent
+        public = Theme.objects.filter(is_public=True, state=Theme.State.OPEN)
+        assert sorted(public.values_list("partner__kind", flat=True)) == ["company", "municipality", "npo"]
+        entry = Entry.objects.select_related("application").get()
+        assert entry.status == "confirmed" and entry.application.state == Application.State.SUBMITTED
+        running = Placement.objects.get(state=Placement.State.ACTIVE)  # the only one: others attach to it
+        assert (running.student, running.weekdays) == (people[Role.STUDENT], "0,1,3,4")
+        assert 170 <= (running.ends_on - running.starts_on).days <= 200
+        assert running.supervisors.get().contact.user == people[Role.PARTNER]
