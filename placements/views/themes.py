@@ -66,7 +66,7 @@ THEME_LIST = ListSpec(
 @require_role(EVERY_ROLE)
 def theme_list(request, tenant_slug):
     role = request.membership.role
-    context = {"search_hint": _("Theme title or partner name")}
+    context = {"search_hint": _("Theme title or partner name"), "entries_accepted": entries_accepted_by(request.tenant)}
     if role in MANAGERS:
         context["state_counts"] = theme_state_counts(request.user, role)
     return list_response(request, themes_for_user(request.user, role), THEME_LIST, context)

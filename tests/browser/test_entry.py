@@ -14,6 +14,7 @@ from placements.models import Application, EntrySchool, Theme
 from ..factories import PASSWORD, TenantFactory, ThemeFactory, member
 from ..files import PDF
 from .conftest import screenshot
+from .test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -48,6 +49,7 @@ def test_a_visitor_enters_from_the_public_index_and_lands_signed_in_on_the_appli
         files=[{"name": "portfolio.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     screenshot(page, "entry-2-form")
+    assert violations(page) == []
     page.get_by_role("button", name="エントリーを送る").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="メールを確認してください").is_visible()
@@ -57,6 +59,7 @@ def test_a_visitor_enters_from_the_public_index_and_lands_signed_in_on_the_appli
     link = re.search(r"https?://\S+(/t/\S+/entry/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     screenshot(page, "entry-4-confirm")
+    assert violations(page) == []
     page.get_by_role("button", name="確定してエントリーを送る").click()
     page.wait_for_load_state()
 

@@ -379,6 +379,7 @@ def test_confirming_after_the_project_closed_is_refused(project):
 
 def test_the_schools_list_is_kept_in_order(coordinator, staff, client):
     client.force_login(staff)
+    assert url("entry_schools", coordinator) in client.get(url("theme_list", coordinator)).content.decode()
     response = post(
         client, url("entry_schools", coordinator), {"names": "小樽商科大学\n\n北見工業大学\n小樽商科大学\n"}
     )
