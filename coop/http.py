@@ -14,6 +14,17 @@ def client_ip(request):
     return get_client_ip(request)
 
 
+def anonymous_upload(max_bytes):
+    """View decorator: a visitor without an account may send a body up to `max_bytes` here (a
+    form with a file), instead of ANONYMOUS_REQUEST_MAX_BYTES (coop.middleware)."""
+
+    def decorator(view):
+        view.anonymous_upload_max_bytes = max_bytes
+        return view
+
+    return decorator
+
+
 def rate_limited(request, action, *, key=None):
     """Counts one `action` against its ACCOUNT_RATE_LIMITS (allauth's limiter, the one that
     guards sign-in, per client address or per `key`): True when the limit is reached."""

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import User
-from coop.uploads import DOCUMENT, UploadField
+from coop.uploads import ENTRY, UploadField
 
 from ..models import Entry, Term
 
@@ -40,7 +40,7 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Why this project, and what you want to try in it."),
     )
-    file = UploadField(label=_("Attachment (optional)"), rule=DOCUMENT, required=False)
+    file = UploadField(label=_("Attachment (optional)"), rule=ENTRY, required=False)
     website = forms.CharField(label=_("Leave this field empty"), required=False, widget=HoneypotInput())
 
     def __init__(self, *args, schools=(), **kwargs):

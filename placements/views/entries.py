@@ -9,8 +9,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from coop.access import MANAGERS, require_role, tenant_public
-from coop.http import rate_limited
+from coop.http import anonymous_upload, rate_limited
 from coop.links import link_refused
+from coop.uploads import ENTRY, MB
 
 from ..forms.entries import EntryConfirmForm, EntryForm, EntrySchoolsForm, ThemeCopyForm
 from ..models import Theme
@@ -42,6 +43,7 @@ def _rate_limit_refusal(request, email):
 
 
 @tenant_public
+@anonymous_upload(ENTRY.max_bytes + MB)  # the file and the form around it
 def entry_create(request, tenant_slug, pk):
     """The entry form of a public project, for a visitor without an account. The answer is the
     same whether or not the address has an account (the email says what to do next)."""

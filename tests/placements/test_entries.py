@@ -309,6 +309,20 @@ def test_an_upload_of_a_wrong_type_is_a_form_error(client, project, enter):
     assert mail.outbox == []
 
 
+def test_a_visitor_may_send_an_entry_with_its_file_but_no_more(client, project, settings):
+    from tests.coop.test_request_size import _post  # the unread oversized body of that test
+
+    settings.ANONYMOUS_REQUEST_MAX_BYTES = 1024 * 1024
+    entry = url("entry_create", project.tenant, pk=project.pk)
+    three_mb = SimpleUploadedFile("portfolio.pdf", PDF + b"%" * (3 * 1024 * 1024), content_type="application/pdf")
+    response = post(client, entry, entry_data(file=three_mb))
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Entry.objects.get().file.size > 3 * 1024 * 1024
+    assert _post(client, entry, 6 * 1024 * 1024 + 1).status_code == 413
+    assert _post(client, url("public_theme_detail", project.tenant, pk=project.pk), 2 * 1024 * 1024).status_code == 413
+
+
 def test_missing_fields_are_shown_and_nothing_is_sent(client, project, enter):
     response = enter(project, full_name="", email="not-an-email", year="")
     assert response.status_code == 200
