@@ -264,6 +264,8 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user row
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # How long the emailed link that confirms an entry from the public project index works.
 ENTRY_CONFIRM_HOURS = env_int("ENTRY_CONFIRM_HOURS", 48)
+# Entries never confirmed are forgotten (with their file) this many days after their link expired.
+ENTRY_KEEP_UNCONFIRMED_DAYS = env_int("ENTRY_KEEP_UNCONFIRMED_DAYS", 7)
 
 # Email (Django 6.1 MAILERS). EMAIL_BACKEND picks the backend; SMTP options apply to SMTP only.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coop-portal@localhost")

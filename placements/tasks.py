@@ -60,9 +60,12 @@ def sweep_entry_confirmations(tenant):
     """coop.sweeper: entries whose confirmation email never went out (the broker was away, the
     worker died) get a new token and their email again; nobody received the old token."""
 
+    from .services.entries import entries_purge_unconfirmed  # services import this module's tasks
+
     def send(entry, token):
         queue(send_entry_confirmation, tenant_id=tenant.pk, entry_id=entry.pk, token=token)
 
+    entries_purge_unconfirmed(tenant=tenant)  # housekeeping, not unfinished work: not counted
     return {"entry confirmations": links_reissue_unsent(Entry, send, tenant=tenant)}
 
 

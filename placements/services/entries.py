@@ -71,6 +71,27 @@ def entry_submit(*, theme, full_name, email, school, year, motivation, file=None
     return entry, token
 
 
+def entries_purge_unconfirmed(*, tenant, now=None):
+    """Forgets entries never confirmed, ENTRY_KEEP_UNCONFIRMED_DAYS after their link expired:
+    their name, address, motivation and file belong to someone who never confirmed them (or
+    whose address somebody else typed). Confirmed entries stay with their applications."""
+    now = now or timezone.now()
+    stale = Entry.objects.filter(
+        tenant=tenant,
+        confirmed_at__isnull=True,
+        expires_at__lt=now - timedelta(days=settings.ENTRY_KEEP_UNCONFIRMED_DAYS),
+    )
+    count = 0
+    for entry in stale.order_by("pk")[:200]:
+        with transaction.atomic():
+            Entry.objects.filter(pk=entry.pk, confirmed_at__isnull=True).delete()
+            if entry.file:
+                storage, name = entry.file.storage, entry.file.name
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        count += 1
+    return count
+
+
 def entry_account_exists(entry):
     """Whether the entry's address already has an account (asked only of the link's holder)."""
     return User.objects.filter(email__iexact=entry.email).exists()

@@ -358,6 +358,29 @@ def test_the_sweeper_sends_an_entry_email_that_never_went_out_with_a_new_token(c
     assert sweep_all()["entry confirmations"] == 0
 
 
+def test_entries_never_confirmed_are_forgotten_with_their_file_a_week_after_expiry(
+    project, travel, django_capture_on_commit_callbacks
+):
+    from coop.sweeper import sweep_all  # the beat task's body, run as the beat would
+
+    pdf = SimpleUploadedFile("portfolio.pdf", PDF, content_type="application/pdf")
+    with scope(tenant=project.tenant):
+        forgotten, _token = services.entry_submit(theme=project, **entry_data(), file=pdf)
+        confirmed, _token = services.entry_submit(theme=project, **entry_data(email="kept@example.jp"))
+        services.entry_confirm(entry=confirmed)
+    storage, name = forgotten.file.storage, forgotten.file.name
+    travel(jst(2026, 12, 9, 9))  # expired on 12-02 10:00: not yet a week
+    sweep_all()
+    with scopes_disabled():
+        assert Entry.objects.count() == 2
+    travel(jst(2026, 12, 9, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_all()
+    with scopes_disabled():
+        assert list(Entry.objects.values_list("email", flat=True)) == ["kept@example.jp"]
+    assert not storage.exists(name)
+
+
 def test_confirm_is_single_use_at_the_service_level(project):
     with scope(tenant=project.tenant):
         entry, _token = services.entry_submit(theme=project, **entry_data())
@@ -439,6 +462,29 @@ def test_staff_copy_a_finished_project_into_a_draft_for_the_next_round(client, s
         assert HistoryEntry.objects.filter(object_id=copy.pk, action="theme.copied_from").exists()
     shown_copy = client.get(response["Location"]).content.decode()
     assert "週1回の定例で方向を合わせる。" in shown_copy and finished.get_absolute_url() in shown_copy
+
+
+def test_a_completed_placement_links_the_copy_of_its_project(client, staff, finished):
+    client.force_login(staff)
+    with scopes_disabled():
+        placement = Placement.objects.get(theme=finished)
+    page = client.get(placement.get_absolute_url()).content.decode()
+    assert url("theme_copy", finished.tenant, pk=finished.pk) in page
+
+
+def test_the_applications_list_shows_entries_in_the_same_queries(client, project, staff, django_assert_num_queries):
+    def entered(n):
+        for i in range(n):
+            with scope(tenant=project.tenant):
+                entry, _token = services.entry_submit(theme=project, **entry_data(email=f"e{n}-{i}@example.jp"))
+                services.entry_confirm(entry=entry)
+
+    client.force_login(staff)
+    for n in (1, 3):
+        entered(n)
+        with django_assert_num_queries(8):
+            page = client.get(url("application_list", project.tenant)).content.decode()
+        assert page.count("北海道大学 · 2年") == {1: 1, 3: 4}[n]
 
 
 def test_a_project_that_is_not_finished_cannot_be_copied(client, staff, project):
