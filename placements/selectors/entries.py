@@ -33,8 +33,9 @@ def entry_is_duplicate(theme, email):
     """An entry of `email` to `theme` that still counts: confirmed, or waiting and not expired;
     or an application of the account with that address (entered as a member)."""
     waiting_or_done = Q(confirmed_at__isnull=False) | Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    entries = Entry.objects.filter(tenant=theme.tenant, theme=theme, email=email.lower())  # stored lower-case
     return (
-        Entry.objects.filter(tenant=theme.tenant, theme=theme, email__iexact=email).filter(waiting_or_done).exists()
+        entries.filter(waiting_or_done).exists()
         or Application.objects.filter(tenant=theme.tenant, theme=theme, student__email__iexact=email).exists()
     )
 

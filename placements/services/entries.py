@@ -42,7 +42,7 @@ def _duplicate_error():
 def entry_submit(*, theme, full_name, email, school, year, motivation, file=None):
     """Records an entry and emails its confirmation link after commit. Returns (entry, token).
     The same whether or not the address has an account: the page says nothing about it."""
-    theme = Theme.objects.select_for_update().select_related("tenant").get(pk=theme.pk, tenant=theme.tenant)
+    theme = Theme.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=theme.pk, tenant=theme.tenant)
     closed = entry_closed_reason(theme)
     if closed:
         raise ValidationError(closed, code="closed")
@@ -170,6 +170,8 @@ def theme_copy_for_next_round(*, theme, by, lessons, term=None, title=""):
     refusal = theme_next_round_refusal(theme)
     if refusal:
         raise ValidationError(refusal, code="not_finished")
+    if term is not None and term.program_id != theme.program_id:
+        raise ValidationError({"term": _("Choose a term of the selected program.")})
     copy = Theme(tenant=theme.tenant, created_by=by, state=Theme.State.DRAFT, copied_from=theme, term=term)
     for name in COPIED_FIELDS:
         setattr(copy, name, getattr(theme, name))

@@ -17,7 +17,7 @@ from placements.models import Application, Entry, EntrySchool, Placement, Theme
 from placements.services import entries as services
 
 from ..clock import at, jst
-from ..factories import PASSWORD, PlacementFactory, TenantFactory, ThemeFactory, member
+from ..factories import PASSWORD, PlacementFactory, ProgramFactory, TenantFactory, TermFactory, ThemeFactory, member
 from ..files import PDF
 from .pages import post, shown, url
 
@@ -506,6 +506,16 @@ def test_a_closed_theme_can_be_copied_by_the_service(coordinator, staff):
         copy = services.theme_copy_for_next_round(theme=theme, by=staff, lessons=theme.lessons + "\n今回の教訓")
         assert copy.lessons == "前回の教訓\n今回の教訓"
         assert copy.title == theme.title
+
+
+def test_the_copy_takes_a_term_of_its_program_only(coordinator, staff, finished):
+    with scope(tenant=coordinator):
+        own = TermFactory(program=finished.program)
+        foreign = TermFactory(program=ProgramFactory(tenant=coordinator))
+        with pytest.raises(ValidationError) as refused:
+            services.theme_copy_for_next_round(theme=finished, by=staff, lessons="", term=foreign)
+        assert refused.value.message_dict == {"term": ["選んだプログラムの期を選んでください。"]}
+        assert services.theme_copy_for_next_round(theme=finished, by=staff, lessons="", term=own).term == own
 
 
 def test_another_tenants_theme_cannot_be_copied(client, finished, outsider, other_tenant):
