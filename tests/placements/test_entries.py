@@ -85,6 +85,15 @@ def test_the_public_index_and_project_page_link_the_entry_form_for_visitors(clie
     assert client.get(entry).status_code == 200
 
 
+def test_members_of_the_coordinator_are_not_offered_the_entry_form(client, project, staff, tenant):
+    entry = url("entry_create", project.tenant, pk=project.pk)
+    public = url("public_theme_detail", project.tenant, pk=project.pk)
+    client.force_login(staff)
+    assert entry not in client.get(public).content.decode()
+    client.force_login(member(tenant, Role.STUDENT))  # a member elsewhere only: enters like a visitor
+    assert entry in client.get(public).content.decode()
+
+
 def test_a_schools_list_is_offered_and_another_school_may_be_typed(client, project, enter):
     with scopes_disabled():
         EntrySchool.objects.create(tenant=project.tenant, name="札幌市立大学")
