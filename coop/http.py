@@ -1,5 +1,6 @@
 """Small helpers shared by views of every app."""
 
+from allauth.core import ratelimit
 from allauth.core.internal.httpkit import get_client_ip
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,6 +12,23 @@ def client_ip(request):
     X-Forwarded-For, counted from the right, so a client cannot forge it); otherwise the peer.
     The one reading used by sign-in limits, signatures and link logs."""
     return get_client_ip(request)
+
+
+def anonymous_upload(max_bytes):
+    """View decorator: a visitor without an account may send a body up to `max_bytes` here (a
+    form with a file), instead of ANONYMOUS_REQUEST_MAX_BYTES (coop.middleware)."""
+
+    def decorator(view):
+        view.anonymous_upload_max_bytes = max_bytes
+        return view
+
+    return decorator
+
+
+def rate_limited(request, action, *, key=None):
+    """Counts one `action` against its ACCOUNT_RATE_LIMITS (allauth's limiter, the one that
+    guards sign-in, per client address or per `key`): True when the limit is reached."""
+    return not ratelimit.consume(request, action=action, key=key)
 
 
 def error_text(error):

@@ -75,6 +75,16 @@ class TenantMiddleware:
         return response
 
 
+def _anonymous_upload_limit(request):
+    """What the view of this path lets a visitor without an account send (coop.http.
+    anonymous_upload: an entry with its file); resolved only for a body over the usual limit."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return 0
+    return getattr(view, "anonymous_upload_max_bytes", 0)
+
+
 class RequestSizeLimitMiddleware:
     """Refuses a body larger than the limit before anything reads it (413): an anonymous
     request may send little (sign-in, emailed links), a member up to the largest upload.
@@ -89,6 +99,8 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         limit = settings.REQUEST_MAX_BYTES if request.user.is_authenticated else settings.ANONYMOUS_REQUEST_MAX_BYTES
+        if length > limit and not request.user.is_authenticated:
+            limit = max(limit, _anonymous_upload_limit(request))
         if length > limit:
             return HttpResponse(_("The request is too large."), status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -248,6 +248,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "request_login_code": "20/m/ip,3/m/key",
+    # Entries from the public project index (placements.views.entries): per client address,
+    # and per email address entered (each sends a confirmation email to that address).
+    "entry": "20/h/ip",
+    "entry_email": "3/h/key",
 }
 # Email subjects start with the institution's name ("[金沢工業大学] "), or the portal's name in
 # account emails; EMAIL_SUBJECT_PREFIX replaces both when set (coop.mail.subject_prefix).
@@ -258,6 +262,10 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user row
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# How long the emailed link that confirms an entry from the public project index works.
+ENTRY_CONFIRM_HOURS = env_int("ENTRY_CONFIRM_HOURS", 48)
+# Entries never confirmed are forgotten (with their file) this many days after their link expired.
+ENTRY_KEEP_UNCONFIRMED_DAYS = env_int("ENTRY_KEEP_UNCONFIRMED_DAYS", 7)
 
 # Email (Django 6.1 MAILERS). EMAIL_BACKEND picks the backend; SMTP options apply to SMTP only.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coop-portal@localhost")

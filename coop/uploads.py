@@ -96,6 +96,8 @@ def _head(file):
 SCAN = UploadRule(types={**PDF, **IMAGES}, max_bytes=20 * MB)
 # What a student hands in: application attachments, pre-assignment submissions, final report files.
 DOCUMENT = UploadRule(types={**PDF, **IMAGES, **OFFICE}, max_bytes=10 * MB)
+# What a visitor without an account attaches to an entry from the public project index.
+ENTRY = UploadRule(types={**PDF, **IMAGES, **OFFICE}, max_bytes=5 * MB)
 
 
 class UploadField(forms.FileField):

@@ -32,7 +32,8 @@ def get_theme_for_user(request, pk):
 
 def get_application_for_user(request, pk):
     return get_object_or_404(
-        visibility.applications_for_user(request.user, _role(request)).select_related("theme", "student"), pk=pk
+        visibility.applications_for_user(request.user, _role(request)).select_related("theme", "student", "entry"),
+        pk=pk,
     )
 
 

@@ -38,6 +38,7 @@ class PlacementsConfig(AppConfig):
         register_demo_seeder(demo.seed)
         register_sweeper(tasks.sweep_pdfs)
         register_sweeper(tasks.sweep_imports)
+        register_sweeper(tasks.sweep_entry_confirmations)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
         register_summary_section(summary.sections)
         for table in TABLES.values():

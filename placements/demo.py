@@ -15,7 +15,17 @@ from coop.models import Membership, Role, Tenant, User
 
 from .models import Agreement, Partner, Program, Theme
 from .selectors.agreements import current_version
-from .services import agreements, documents, education, partners, placements, programs, selection, themes
+from .services import (
+    agreements,
+    documents,
+    education,
+    entries,
+    partners,
+    placements,
+    programs,
+    selection,
+    themes,
+)
 
 DEMO_IP = "127.0.0.1"
 
@@ -217,6 +227,8 @@ def seed(tenant, people):
         return
     if tenant.kind == Tenant.Kind.HIGH_SCHOOL:
         _seed_high_school(tenant, people)
+    elif tenant.kind == Tenant.Kind.COORDINATOR:
+        _seed_coordinator(tenant, people)
     else:
         _seed_university(tenant, people)
 
@@ -632,3 +644,153 @@ def _seed_high_school(tenant, people):
         schedule="weekly_days",
         weekdays="2",
     )
+
+
+def _seed_coordinator(tenant, people):
+    """A regional coordinator organization (seed 002): a public project index with three open
+    projects (a town office, a company, an NPO), one confirmed entry waiting for selection, and
+    one running practical internship, 4 days a week for about six months: the tenant's only
+    ACTIVE placement, to which other seeders attach meetings, reflections and surveys."""
+    from coop.management.commands.seed_demo import DEMO_PASSWORD  # the command module imports the registry
+
+    staff, faculty, partner_user = people[Role.STAFF], people[Role.FACULTY], people[Role.PARTNER]
+    today = tenant_today(tenant)
+    year = today.year if today.month >= 4 else today.year - 1
+    program = programs.program_save(
+        tenant=tenant,
+        by=staff,
+        name="実践型インターンシップ",
+        kind=Program.Kind.PRACTICAL_INTERNSHIP,
+        description="地域・企業の課題解決や新しい価値づくりに、若者が1か月から1年間取り組むプログラム。"
+        "地元から通う若者は週3〜4日、遠方からの若者は住み込みで参加する。",
+    )
+    term = programs.term_save(
+        program=program,
+        by=staff,
+        name=f"{year}年度",
+        academic_year=year,
+        starts_on=datetime.date(year, 4, 1),
+        ends_on=datetime.date(year + 1, 3, 31),
+    )
+    programs.year_plan_set(program=program, academic_year=year, planned_outbound=6, planned_inbound=0, by=staff)
+    entries.entry_schools_set(
+        tenant=tenant,
+        names=["北海道大学", "北見工業大学", "帯広畜産大学", "旭川市立大学", "公立はこだて未来大学", "札幌市立大学"],
+        by=staff,
+    )
+
+    town = _partner(tenant, staff, "北見市役所 地域振興課", kind=Partner.Kind.MUNICIPALITY, address="北海道北見市")
+    _contact(town, staff, "佐々木 陽子", "地域振興課 主査", "sasaki@city-kitami.example.jp")
+    farm = _partner(
+        tenant, staff, "十勝フードラボ株式会社", industry="食料品製造業", address="北海道帯広市西2条南9丁目"
+    )
+    farm_boss = _contact(farm, staff, partner_user.full_name, "代表取締役", partner_user.email, user=partner_user)
+    npo = _partner(
+        tenant,
+        staff,
+        "NPO法人 函館まちづくりラボ",
+        kind=Partner.Kind.NPO,
+        industry="地域づくり",
+        address="北海道函館市",
+    )
+    _contact(npo, staff, "高橋 健", "事務局長", "takahashi@hakodate-lab.example.jp")
+
+    def project(partner, title, description, skills, *, months, pay, place):
+        return _theme(
+            tenant,
+            staff,
+            program,
+            term,
+            partner,
+            title,
+            state=Theme.State.OPEN,
+            public=True,
+            capacity=1,
+            months=months,
+            description=description,
+            skills=skills,
+            pay=pay,
+            place=place,
+        )
+
+    project(
+        town,
+        "関係人口を増やす「北見ワーケーション」企画",
+        "市外の若者や企業が北見に通い続けたくなるワーケーションの仕組みを、市役所の担当者と一緒に企画し、"
+        "モニターツアーを実施する。",
+        "企画書づくり、SNSでの発信に関心がある方",
+        months=3,
+        pay="活動支援金 月3万円、交通費支給",
+        place="北海道北見市（週3〜4日、オンライン併用）",
+    )
+    project(
+        farm,
+        "十勝の規格外野菜を使った新商品の開発と販路開拓",
+        "規格外で出荷できない野菜を使った加工品を、社長の右腕として企画から試作・販売まで担う。",
+        "食や農業、商品企画に関心がある方",
+        months=6,
+        pay="活動支援金 月5万円、住居提供",
+        place="北海道帯広市（住み込み可）",
+    )
+    project(
+        npo,
+        "函館の空き家を活かした若者の拠点づくり",
+        "西部地区の空き家を改修し、若者が集まり挑戦できる拠点を地域の人たちとつくる。",
+        "まちづくり、空間づくり、イベント運営に関心がある方",
+        months=4,
+        pay="活動支援金 月3万円",
+        place="北海道函館市",
+    )
+
+    # The running internship: the demo student, with the company's president as supervisor.
+    running = _theme(
+        tenant,
+        staff,
+        program,
+        term,
+        farm,
+        "十勝産チーズのオンライン直販の立ち上げ",
+        state=Theme.State.OPEN,
+        capacity=1,
+        months=6,
+        description="自社チーズのオンライン直販サイトを立ち上げ、定期便の仕組みをつくる。",
+        pay="活動支援金 月5万円",
+        place="北海道帯広市（週4日）",
+    )
+    start = today - datetime.timedelta(days=45)
+    end = start + datetime.timedelta(days=182)
+    agreement = agreements.agreement_create(
+        tenant=tenant,
+        kind=Agreement.Kind.AGREEMENT,
+        partner=farm,
+        theme=running,
+        title="実践型インターンシップ実施協定書",
+        by=staff,
+        valid_from=start,
+        valid_until=end,
+    )
+    agreements.agreement_issue(agreement=agreement, by=staff)
+    _sign_all(agreement, staff=staff, partner_user=partner_user)
+    _place(
+        running,
+        people[Role.STUDENT],
+        staff,
+        faculty=faculty,
+        supervisors=[farm_boss],
+        start=start,
+        end=end,
+        schedule="weekly_days",
+        weekdays="0,1,3,4",
+    )
+
+    # A confirmed entry from the public index, waiting for the coordinator's interview.
+    waiting_theme = Theme.objects.get(tenant=tenant, title="十勝の規格外野菜を使った新商品の開発と販路開拓")
+    entry, _token = entries.entry_submit(
+        theme=waiting_theme,
+        full_name="応募 葵",
+        email="applicant@coord.example.jp",
+        school="北見工業大学",
+        year="3",
+        motivation="実家が農家で、規格外の野菜が捨てられるのを見てきました。商品にして届ける仕組みに挑戦したいです。",
+    )
+    entries.entry_confirm(entry=entry, password=DEMO_PASSWORD)

@@ -13,6 +13,9 @@ LABELS = {
     "agreement.in_force": _("In force"),
     "agreement.amended": _("Sent back to draft for an amendment"),
     "agreement.terminated": _("Terminated"),
+    "application.entry_confirmed": _("Entered from the public project index"),
+    "theme.copied_from": _("Made for the next round"),
+    "theme.copied_for_next_round": _("Copied for the next round"),
 }
 
 TEXTS = {
@@ -20,6 +23,9 @@ TEXTS = {
     "agreement.signed": _("Version %(number)s, %(party)s: %(name)s"),
     "agreement.in_force": _("Every party signed version %(number)s."),
     "theme.filled": _("All places are taken."),
+    "application.entry_confirmed": _("School: %(school)s"),
+    "theme.copied_from": _("Copied from theme #%(theme)s."),
+    "theme.copied_for_next_round": _("The next round is theme #%(theme)s."),
 }
 
 VALUE_LABELS = {"party": PARTY_LABELS}

@@ -1,7 +1,7 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, imports, partners, placements, programs, selection, summary, themes
+from .views import agreements, education, entries, imports, partners, placements, programs, selection, summary, themes
 
 app_name = "placements"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     *partners.urlpatterns,
     *programs.urlpatterns,
     *themes.urlpatterns,
+    *entries.urlpatterns,
     *agreements.urlpatterns,
     *education.urlpatterns,
     *selection.urlpatterns,

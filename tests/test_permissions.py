@@ -59,6 +59,9 @@ TENANT_PUBLIC_URLS = {
     "placements:public_theme_index",  # tests/placements/test_themes.py
     "placements:public_theme_detail",  # tests/placements/test_themes.py
     "placements:public_theme_apply",  # tests/placements/test_themes.py
+    "placements:entry_create",  # tests/placements/test_entries.py
+    "placements:entry_sent",  # tests/placements/test_entries.py
+    "placements:entry_confirm",  # tests/placements/test_entries.py
     "reports:link",  # tests/reports/test_links.py
     "rubrics:rater_link",  # tests/rubrics/test_links.py
 }

@@ -22,10 +22,12 @@ class ThemeForm(ScopedModelForm):
             "duration_months",
             "pay",
             "place",
+            "lessons",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "required_skills": forms.Textarea(attrs={"rows": 2}),
+            "lessons": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, tenant, **kwargs):

@@ -8,6 +8,7 @@ per area; Django and the rest of the project import the models from here.
 
 from .agreements import Agreement, AgreementVersion, Signature
 from .education import Attendance, CourseSession, PreAssignment, Submission
+from .entries import Entry, EntrySchool
 from .partners import Partner, PartnerContact, PartnerDepartment, PractitionerFaculty
 from .placements import CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
 from .programs import Program, Term, YearPlan
@@ -32,6 +33,8 @@ __all__ = [
     "PreAssignment",
     "Submission",
     "Application",
+    "Entry",
+    "EntrySchool",
     "Interview",
     "Placement",
     "PlacementSupervisor",

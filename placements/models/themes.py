@@ -66,6 +66,18 @@ class Theme(TenantOwned):
     place = models.CharField(_("place of work"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     is_public = models.BooleanField(_("shown on the public project index"), default=False)
+    # Next round (seed 002): what the last round taught, carried into the copy made from it.
+    lessons = models.TextField(
+        _("lessons learned"), blank=True, help_text=_("What the previous round taught, for the next one.")
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -25,6 +25,7 @@ THEME_FIELDS = (
     "duration_months",
     "pay",
     "place",
+    "lessons",
 )
 # States in which a theme can be listed on the public project index.
 PUBLISHABLE = (Theme.State.OPEN, Theme.State.SELECTING)

@@ -45,7 +45,7 @@ APPLICATION_LIST = ListSpec(
         "state": (gettext_lazy("State"), ["state"]),
     },
     default_sort="-applied",
-    rows=lambda page: page.select_related("student", "theme", "theme__partner"),
+    rows=lambda page: page.select_related("student", "theme", "theme__partner", "entry"),
     export=APPLICATIONS_TABLE,
 )
 

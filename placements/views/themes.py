@@ -17,6 +17,7 @@ from ..exports import TABLES
 from ..forms.themes import PartnerThemeForm, ReasonForm, ThemeCommentForm, ThemeForm
 from ..models import PartnerContact, Theme
 from ..selectors import lists
+from ..selectors.entries import entries_accepted_by, entry_closed_reason, theme_next_round_refusal
 from ..selectors.themes import (
     public_themes,
     theme_comments,
@@ -65,7 +66,7 @@ THEME_LIST = ListSpec(
 @require_role(EVERY_ROLE)
 def theme_list(request, tenant_slug):
     role = request.membership.role
-    context = {"search_hint": _("Theme title or partner name")}
+    context = {"search_hint": _("Theme title or partner name"), "entries_accepted": entries_accepted_by(request.tenant)}
     if role in MANAGERS:
         context["state_counts"] = theme_state_counts(request.user, role)
     return list_response(request, themes_for_user(request.user, role), THEME_LIST, context)
@@ -173,6 +174,7 @@ def theme_detail(request, tenant_slug, pk):
         "may_edit": side == "institution" or (side == "partner" and theme.state == Theme.State.DRAFT),
         "comments": theme_comments(theme) if side else None,
         "comment_form": ThemeCommentForm(),
+        "next_round": role in MANAGERS and not theme_next_round_refusal(theme),
         **theme_detail_context(theme, request.user, role),
     }
     return render(request, "placements/themes/detail.html", context)
@@ -239,13 +241,19 @@ def theme_publish(request, tenant_slug, pk):
 @tenant_public
 def public_theme_index(request, tenant_slug):
     """The public project index (seed 002): open themes anyone can read, no sign-in needed."""
-    return render(request, "placements/themes/public_index.html", {"themes": public_themes(request.tenant)})
+    context = {"themes": public_themes(request.tenant), "entries_accepted": entries_accepted_by(request.tenant)}
+    return render(request, "placements/themes/public_index.html", context)
 
 
 @tenant_public
 def public_theme_detail(request, tenant_slug, pk):
     theme = get_object_or_404(public_themes(request.tenant), pk=pk)
-    context = {"theme": theme, "next_step": public_theme_next_step(request, theme)}
+    context = {
+        "theme": theme,
+        "next_step": public_theme_next_step(request, theme),
+        # Visitors without an account (or with one elsewhere) enter here (seed 002).
+        "entry_open": not entry_closed_reason(theme),
+    }
     return render(request, "placements/themes/public_detail.html", context)
 
 

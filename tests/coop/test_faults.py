@@ -22,6 +22,7 @@ from django_scopes import scope, scopes_disabled
 
 from coop import reminders, services, sweeper
 from coop.celery import app as celery_app
+from coop.management.commands.seed_demo import TENANTS
 from coop.models import DigestDelivery, Invitation, Reminder, Role, Tenant
 from coop.registry import DEMO_SEEDERS
 from coop.tenant_tasks import schedule_slot_claim
@@ -256,7 +257,7 @@ def test_seed_demo_with_a_broker_and_no_worker_completes_and_a_failed_run_leaves
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - idempotent
     with scopes_disabled():
-        assert Tenant.objects.count() == 2
+        assert Tenant.objects.count() == len(TENANTS)
         assert Program.objects.exists()
         signed = AgreementVersion.objects.filter(signatures__isnull=False).distinct()
         assert signed.exists()

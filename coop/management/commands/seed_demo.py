@@ -20,6 +20,7 @@ DEMO_PASSWORD = "demo-pass-2026"
 TENANTS = [
     ("hokuriku-tech", "北陸工科大学 コーオプ教育センター", Tenant.Kind.UNIVERSITY, "univ"),
     ("sapporo-meister", "札幌マイスター工業高等学校", Tenant.Kind.HIGH_SCHOOL, "school"),
+    ("hokkaido-challenge", "北海道チャレンジコミュニティ（地域コーディネート団体）", Tenant.Kind.COORDINATOR, "coord"),
 ]
 NAMES = {
     Role.ADMIN: "管理 花子",
@@ -38,6 +39,8 @@ def demo_logins():
         for role in Role
     ]
     rows.append(("coordinator@example.jp", "staff + faculty", "hokuriku-tech, sapporo-meister"))
+    # An applicant who entered from the coordinator's public project index (placements.demo).
+    rows.append(("applicant@coord.example.jp", "student (entry)", "hokkaido-challenge"))
     return rows
 
 
