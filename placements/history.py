@@ -3,6 +3,7 @@ their values make, registered with coop.registry and translated when read."""
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import SIDE_LABELS, Interview
 from .selectors.agreements import PARTY_LABELS
 
 LABELS = {
@@ -13,6 +14,12 @@ LABELS = {
     "agreement.in_force": _("In force"),
     "agreement.amended": _("Sent back to draft for an amendment"),
     "agreement.terminated": _("Terminated"),
+    "application.interview_outcome": _("Interview outcome"),
+    "placement.orientation_saved": _("Start orientation recorded"),
+    "placement.orientation_confirmed": _("Start orientation confirmed"),
+    "placement.reflection_scheduled": _("Reflection dialogue scheduled"),
+    "placement.reflection_notes": _("Reflection notes written"),
+    "placement.reflection_actions": _("Next actions recorded"),
 }
 
 TEXTS = {
@@ -20,6 +27,14 @@ TEXTS = {
     "agreement.signed": _("Version %(number)s, %(party)s: %(name)s"),
     "agreement.in_force": _("Every party signed version %(number)s."),
     "theme.filled": _("All places are taken."),
+    "application.interview_outcome": _("Outcome: %(outcome)s"),
+    "placement.orientation_saved": _("What was agreed changed: the confirmations given before were withdrawn."),
+    "placement.orientation_confirmed": _("Confirmed by: %(side)s"),
+    "placement.reflection_scheduled": _("Dialogue %(number)s"),
+    "placement.reflection_notes": _("Dialogue %(number)s, notes of: %(side)s"),
+    "placement.reflection_actions": _(
+        "Dialogue %(number)s: %(added)s new actions, %(done)s done, %(carried)s carried over."
+    ),
 }
 
-VALUE_LABELS = {"party": PARTY_LABELS}
+VALUE_LABELS = {"party": PARTY_LABELS, "side": SIDE_LABELS, "outcome": dict(Interview.Outcome.choices)}

@@ -1,7 +1,18 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, imports, partners, placements, programs, selection, summary, themes
+from .views import (
+    agreements,
+    education,
+    imports,
+    meetings,
+    partners,
+    placements,
+    programs,
+    selection,
+    summary,
+    themes,
+)
 
 app_name = "placements"
 
@@ -13,6 +24,7 @@ urlpatterns = [
     *education.urlpatterns,
     *selection.urlpatterns,
     *placements.urlpatterns,
+    *meetings.urlpatterns,
     *imports.urlpatterns,
     *summary.urlpatterns,
 ]
