@@ -13,13 +13,10 @@ from django_scopes import scopes_disabled
 from coop import reminders
 from coop.models import HistoryEntry, Reminder, Role
 from placements.models import (
-    Application,
     Interview,
     Placement,
     Program,
     ReflectionAction,
-    ReflectionDialogue,
-    StartOrientation,
 )
 from placements.selectors.meetings import next_reflection_due, reflections_to_schedule
 from placements.services import meetings
