@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
@@ -40,8 +41,10 @@ class InterviewForm(ScopedModelForm):
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
         if application is not None:
-            people = staff_users(application.tenant) | partner_users(application.theme.partner)
-            self.fields["participants"].queryset = people.distinct().order_by("full_name", "email")
+            people = Q(pk__in=staff_users(application.tenant).values("pk")) | Q(
+                pk__in=partner_users(application.theme.partner).values("pk")
+            )
+            self.fields["participants"].queryset = User.objects.filter(people).order_by("full_name", "email")
 
 
 class InterviewOutcomeForm(ScopedModelForm):

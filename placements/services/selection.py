@@ -176,7 +176,9 @@ def interview_record(
     InterviewParticipant.objects.bulk_create(
         [InterviewParticipant(tenant=application.tenant, interview=interview, user=user) for user in participants]
     )
-    record(application, action=f"application.{kind}", by=by, note=notes[:200])
+    # Not the notes: the application's history is the student's to read too; they stay on the
+    # interview, which only the office and the partner's people see.
+    record(application, action=f"application.{kind}", by=by)
     if held_at > timezone.now():
         notify(
             obj=interview,
