@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('held_at', models.DateTimeField(blank=True, null=True, verbose_name='date and time')),
                 ('place', models.CharField(blank=True, max_length=300, verbose_name='place or online meeting address')),
-                ('purpose', models.TextField(verbose_name='purpose')),
+                ('purpose', models.TextField(verbose_name='agreed purpose')),
                 ('goals', models.TextField(verbose_name='goals')),
                 ('working_style', models.TextField(blank=True, help_text='Days and hours, on site or remote, living on site.', verbose_name='how we will work')),
                 ('contact', models.TextField(blank=True, verbose_name='contact and reporting')),

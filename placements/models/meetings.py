@@ -31,7 +31,7 @@ class StartOrientation(TenantOwned):
     placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="orientation")
     held_at = models.DateTimeField(_("date and time"), null=True, blank=True)
     place = models.CharField(_("place or online meeting address"), max_length=300, blank=True)
-    purpose = models.TextField(_("purpose"))
+    purpose = models.TextField(_("agreed purpose"))
     goals = models.TextField(_("goals"))
     working_style = models.TextField(
         _("how we will work"), blank=True, help_text=_("Days and hours, on site or remote, living on site.")
