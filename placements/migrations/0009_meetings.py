@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.CharField(max_length=300, verbose_name='action')),
                 ('owner', models.CharField(choices=[('student', 'Student'), ('partner', 'Partner'), ('coordinator', 'Coordinator (office)')], default='student', max_length=20, verbose_name='who')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('carried_over', 'Carried over')], default='open', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Done'), ('carried_over', 'Carried over')], default='open', max_length=20, verbose_name='status')),
                 ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='placements.reflectionaction')),
                 ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='coop.tenant', verbose_name='institution')),
                 ('dialogue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='placements.reflectiondialogue')),

@@ -109,7 +109,7 @@ class ReflectionAction(TenantOwned):
     (a carried-over action is copied onto that dialogue, `carried_from` naming the first)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("To do")
         DONE = "done", _("Done")
         CARRIED_OVER = "carried_over", _("Carried over")
 
