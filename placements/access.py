@@ -120,3 +120,23 @@ def theme_side(theme, user):
     if Role.PARTNER in roles and PartnerContact.objects.filter(partner_id=theme.partner_id, user=user).exists():
         return "partner"
     return None
+
+
+def placement_side(placement, user):
+    """For which side `user` takes part in the meetings of `placement` (the start orientation,
+    reflection dialogues): "coordinator" (staff, administrators), "partner" (a partner person
+    of the placement's partner), "student" (the placement's student) or None (faculty, others)."""
+    if user is None or not user.is_authenticated:
+        return None
+    roles = set(
+        Membership.objects.filter(tenant_id=placement.tenant_id, user=user, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+    if roles & MANAGERS:
+        return "coordinator"
+    if Role.PARTNER in roles and PartnerContact.objects.filter(partner_id=placement.partner_id, user=user).exists():
+        return "partner"
+    if Role.STUDENT in roles and placement.student_id == user.pk:
+        return "student"
+    return None

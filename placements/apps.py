@@ -20,7 +20,7 @@ class PlacementsConfig(AppConfig):
         )
         from coop.signals import membership_joined
 
-        from . import dashboard, deadlines, demo, history, summary, tasks
+        from . import dashboard, deadlines, demo, demo_meetings, history, summary, tasks
         from .exports import TABLES
         from .services.partners import contact_link_user
 
@@ -34,12 +34,16 @@ class PlacementsConfig(AppConfig):
         register_nav(73, "placements:term_summary", _("Term summary"))
         register_dashboard_panel(dashboard.panels)
         register_waiting_provider(dashboard.waiting)
+        register_waiting_provider(dashboard.meetings_waiting)
+        register_dashboard_panel(dashboard.meetings_panel)
         register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
+        register_demo_seeder(demo_meetings.seed)
         register_sweeper(tasks.sweep_pdfs)
         register_sweeper(tasks.sweep_imports)
         register_sweeper(tasks.sweep_entry_confirmations)
         register_deadline_provider(deadlines.agreements_waiting_for_signature)
+        register_deadline_provider(deadlines.meetings_due)
         register_summary_section(summary.sections)
         for table in TABLES.values():
             register_export_table(table)

@@ -1,17 +1,29 @@
 """Dashboard panels of the placements app, per role (registered in apps.ready)."""
 
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.access import MANAGERS
+from coop.clock import tenant_today
 from coop.models import Role
 from coop.registry import Waiting
 
 from .models import Application, Theme
+from .selectors.meetings import (
+    dialogues_for_user,
+    orientations_for_user,
+    orientations_waiting_for,
+    reflections_to_schedule,
+    reflections_waiting_for_notes,
+    upcoming_interviews_for_user,
+    upcoming_reflections_for_user,
+)
 from .selectors.placements import placement_list_for_user, placement_state_counts
 from .selectors.selection import application_list_for_user
 from .selectors.themes import theme_list_for_user, theme_state_counts
+from .selectors.visibility import placements_for_user
 from .selectors.waiting import (
     accepted_waiting_counts,
     agreements_waiting_for_party,
@@ -141,3 +153,57 @@ def waiting(request):
         )
         items.append(Waiting(_("Your student pledge to sign"), count, url))
     return items
+
+
+def meetings_waiting(request):
+    """Meetings that wait on the member (coop.registry.Waiting): the office's reflection
+    dialogues due by the program's cadence; each side's start orientations to confirm and
+    reflection notes to write. One query per kind."""
+    user, role = request.user, request.membership.role
+    side = "coordinator" if role in MANAGERS else {Role.PARTNER: "partner", Role.STUDENT: "student"}.get(role)
+    if side is None:
+        return []
+    items = []
+    visible = placements_for_user(user, role)
+    if side == "coordinator":
+        count, url = _one_or_list(
+            request,
+            count_and_first(reflections_to_schedule(visible, tenant_today(request.tenant))),
+            "placements:reflection_schedule",
+            "placements:placement_list",
+            "?state=active",
+        )
+        items.append(Waiting(_("Reflection dialogues to schedule"), count, url))
+    orientations = orientations_waiting_for(orientations_for_user(user, role), side)
+    if side == "student":
+        orientations = orientations.filter(placement__student=user)
+    found = orientations.aggregate(n=Count("pk"), first=Min("placement_id"))
+    count, url = _one_or_list(
+        request,
+        (found["n"], found["first"]),
+        "placements:placement_detail",
+        "placements:placement_list",
+    )
+    items.append(Waiting(_("Start orientations to confirm"), count, url))
+    if side != "coordinator":
+        count, url = _one_or_list(
+            request,
+            count_and_first(reflections_waiting_for_notes(dialogues_for_user(user, role), side, timezone.now())),
+            "placements:reflection_detail",
+            "placements:placement_list",
+        )
+        items.append(Waiting(_("Reflection notes to write"), count, url))
+    return items
+
+
+def meetings_panel(request):
+    """Interviews and reflection dialogues ahead, for the people who take part."""
+    user, role = request.user, request.membership.role
+    if role == Role.FACULTY:
+        return []
+    now = timezone.now()
+    interviews = list(upcoming_interviews_for_user(user, role, now)[:5])
+    reflections = list(upcoming_reflections_for_user(user, role, now)[:5])
+    if not interviews and not reflections:
+        return []
+    return [("placements/dashboard/meetings.html", {"interviews": interviews, "reflections": reflections})]

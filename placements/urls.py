@@ -1,7 +1,19 @@
 """Tenant URLs of the placements app, mounted under /t/<slug>/. Each area's views module
 owns its `urlpatterns`; this file only joins them."""
 
-from .views import agreements, education, entries, imports, partners, placements, programs, selection, summary, themes
+from .views import (
+    agreements,
+    education,
+    entries,
+    imports,
+    meetings,
+    partners,
+    placements,
+    programs,
+    selection,
+    summary,
+    themes,
+)
 
 app_name = "placements"
 
@@ -14,6 +26,7 @@ urlpatterns = [
     *education.urlpatterns,
     *selection.urlpatterns,
     *placements.urlpatterns,
+    *meetings.urlpatterns,
     *imports.urlpatterns,
     *summary.urlpatterns,
 ]

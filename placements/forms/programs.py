@@ -9,7 +9,16 @@ from ..models import Program, Term, YearPlan
 class ProgramForm(ScopedModelForm):
     class Meta:
         model = Program
-        fields = ["name", "kind", "description", "min_months", "max_months", "is_active"]
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "min_months",
+            "max_months",
+            "is_active",
+            "orientation_required",
+            "reflection_cadence",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -1,10 +1,13 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
+from coop.models import User
 from coop.uploads import DOCUMENT, UploadField
 
 from ..models import Application, Interview
+from ..selectors.people import partner_users, staff_users
 
 
 class ApplicationForm(ScopedModelForm):
@@ -17,13 +20,38 @@ class ApplicationForm(ScopedModelForm):
 
 
 class InterviewForm(ScopedModelForm):
+    """Schedules an interview (面談) with its participants, or records one held."""
+
+    participants = forms.ModelMultipleChoiceField(
+        label=_("participants"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The office's people and the partner's people who take part; they are emailed with the student."),
+    )
+
     class Meta:
         model = Interview
-        fields = ["kind", "held_at", "notes"]
+        fields = ["kind", "held_at", "place", "online_url", "participants", "notes"]
         widgets = {
             "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            people = Q(pk__in=staff_users(application.tenant).values("pk")) | Q(
+                pk__in=partner_users(application.theme.partner).values("pk")
+            )
+            self.fields["participants"].queryset = User.objects.filter(people).order_by("full_name", "email")
+
+
+class InterviewOutcomeForm(ScopedModelForm):
+    class Meta:
+        model = Interview
+        fields = ["outcome", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
 
 
 class AcceptedBulkForm(forms.Form):

@@ -9,10 +9,11 @@ per area; Django and the rest of the project import the models from here.
 from .agreements import Agreement, AgreementVersion, Signature
 from .education import Attendance, CourseSession, PreAssignment, Submission
 from .entries import Entry, EntrySchool
+from .meetings import SIDE_LABELS, SIDES, ReflectionAction, ReflectionDialogue, StartOrientation
 from .partners import Partner, PartnerContact, PartnerDepartment, PractitionerFaculty
 from .placements import CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
-from .programs import Program, Term, YearPlan
-from .selection import Application, Interview
+from .programs import Cadence, Program, Term, YearPlan
+from .selection import Application, Interview, InterviewParticipant
 from .themes import Theme, ThemeComment
 
 __all__ = [
@@ -36,6 +37,13 @@ __all__ = [
     "Entry",
     "EntrySchool",
     "Interview",
+    "InterviewParticipant",
+    "StartOrientation",
+    "ReflectionDialogue",
+    "ReflectionAction",
+    "SIDES",
+    "SIDE_LABELS",
+    "Cadence",
     "Placement",
     "PlacementSupervisor",
     "PlacementUserObjectPermission",

@@ -1,5 +1,7 @@
 """Programs, their terms and the yearly plan of students sent and received (計画と実績)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +13,48 @@ USER = settings.AUTH_USER_MODEL
 
 
 # --- Programs, terms and yearly plans -------------------------------------------------------
+
+
+class Cadence(models.TextChoices):
+    """How often a program holds reflection dialogues (振り返りの対話) with each placement."""
+
+    NONE = "", _("No set cadence")
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every 2 weeks")
+    MONTHLY = "monthly", _("Every month")
+
+
+def _add_months(day, n):
+    month = day.month - 1 + n
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def cadence_after(cadence, day):
+    """The day the next dialogue is due after one held on `day` (None: no cadence)."""
+    if cadence == Cadence.WEEKLY:
+        return day + datetime.timedelta(days=7)
+    if cadence == Cadence.BIWEEKLY:
+        return day + datetime.timedelta(days=14)
+    if cadence == Cadence.MONTHLY:
+        return _add_months(day, 1)
+    return None
+
+
+def cadence_cutoff(cadence, today):
+    """The latest day a dialogue may have been held on for the next one to be due by `today`."""
+    if cadence == Cadence.WEEKLY:
+        return today - datetime.timedelta(days=7)
+    if cadence == Cadence.BIWEEKLY:
+        return today - datetime.timedelta(days=14)
+    if cadence == Cadence.MONTHLY:
+        return _add_months(today, -1)
+    return None
 
 
 class Program(TenantOwned):
@@ -35,6 +79,19 @@ class Program(TenantOwned):
     min_months = models.PositiveSmallIntegerField(_("shortest placement (months)"), default=1)
     max_months = models.PositiveSmallIntegerField(_("longest placement (months)"), default=12)
     is_active = models.BooleanField(_("active"), default=True)
+    orientation_required = models.BooleanField(
+        _("start orientation required before the placement becomes active"),
+        default=False,
+        help_text=_("The student, the partner and the coordinator each confirm the start orientation first."),
+    )
+    reflection_cadence = models.CharField(
+        _("reflection dialogues"),
+        max_length=20,
+        choices=Cadence.choices,
+        default=Cadence.NONE,
+        blank=True,
+        help_text=_("How often the office holds a reflection dialogue with each active placement."),
+    )
 
     @property
     def has_directions(self):

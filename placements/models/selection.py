@@ -65,16 +65,26 @@ class Application(TenantOwned):
 
 
 class Interview(TenantOwned):
-    """A pre-interview (事前面談) or selection interview, with notes."""
+    """A pre-interview (事前面談) or selection interview (面談): scheduled with the partner's
+    people and the coordinator (participants), then its outcome and notes."""
 
     class Kind(models.TextChoices):
         PRE_INTERVIEW = "pre_interview", _("Pre-interview")
         SELECTION = "selection", _("Selection interview")
 
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GO_AHEAD = "go_ahead", _("Go ahead")
+        NOT_NOW = "not_now", _("Not now")
+        DECLINED = "declined", _("Declined")
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="interviews")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SELECTION)
     held_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online meeting address"), max_length=500, blank=True)
     interviewer = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -82,3 +92,24 @@ class Interview(TenantOwned):
         verbose_name_plural = _("interviews")
         ordering = ["held_at"]
         indexes = [models.Index(fields=["tenant", "application"], name="interview_tenant_application")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.application}"
+
+    def get_absolute_url(self):
+        return self.application.get_absolute_url() + "#interviews"
+
+
+class InterviewParticipant(TenantOwned):
+    """A person taking part in an interview: the coordinator's staff or a partner person."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("interview participant")
+        verbose_name_plural = _("interview participants")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "interview", "user"], name="interview_participant_once")
+        ]
+        indexes = [models.Index(fields=["tenant", "user"], name="interview_participant_user")]

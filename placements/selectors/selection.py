@@ -42,7 +42,7 @@ def application_detail_context(application):
     pledge = pledge_for(application)
     return {
         "selection_closed": selection_closed_reason(application.theme),
-        "interviews": application.interviews.select_related("interviewer"),
+        "interviews": application.interviews.select_related("interviewer").prefetch_related("participants__user"),
         "pledge": pledge,
         # Signed by the student, the pledge waits for the office: the student is not asked again.
         "student_signed_pledge": pledge is not None and "student" in signed_parties(current_version(pledge)),

@@ -19,6 +19,7 @@ from ..models import (
     PlacementUserObjectPermission,
 )
 from ..selectors.agreements import work_period_agreement
+from ..selectors.meetings import orientation_missing_reason
 from ..selectors.selection import pledge_for
 
 PLACEMENT_FIELDS = (
@@ -153,6 +154,11 @@ def placement_transition(*, placement, to, by, reason=""):
     placement = Placement.objects.select_for_update().get(pk=placement.pk, tenant=placement.tenant)
     if to in Placement.NEEDS_REASON and not reason.strip():
         raise ValidationError(_("Give a reason."))
+    if to == Placement.State.ACTIVE and placement.state == Placement.State.PLANNED:
+        # The program may ask for the start orientation confirmed by every side first (seed 002).
+        missing = orientation_missing_reason(placement)
+        if missing:
+            raise ValidationError(missing, code="orientation_unconfirmed")
     placement.state_reason = reason if to in Placement.NEEDS_REASON else placement.state_reason
     transition(placement, to=to, by=by, allowed=Placement.TRANSITIONS, note=reason, extra_fields=("state_reason",))
     notify(obj=placement, event=f"placements/{to}", users=_people(placement), note=reason)

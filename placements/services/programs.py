@@ -9,7 +9,7 @@ from ..models import Program, Term, YearPlan
 def program_save(*, tenant, by, program=None, **values):
     program = program or Program(tenant=tenant)
     is_new = program.pk is None
-    for name in ("name", "kind", "description", "is_active"):
+    for name in ("name", "kind", "description", "is_active", "orientation_required", "reflection_cadence"):
         if name in values:
             setattr(program, name, values[name])
     # Months not given (or left empty) are the kind's usual ones, e.g. co-op 4 to 12 (seed 000).

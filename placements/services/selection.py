@@ -3,13 +3,14 @@ shortlist, interview and select up to capacity; selected students accept and sig
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.models import Membership, Role
 from coop.notifications import notify
 from coop.workflow import all_or_none, record, transition
 
-from ..models import Agreement, Application, Interview, Theme
+from ..models import Agreement, Application, Interview, InterviewParticipant, Theme
 from ..selectors.people import partner_users, staff_users
 from ..selectors.selection import places_taken, pledge_for, selection_closed_reason
 from .agreements import agreement_create, agreement_issue
@@ -142,10 +143,65 @@ def application_withdraw(*, application, by, note=""):
     return _student_leaves(application, to=Application.State.WITHDRAWN, by=by, note=note)
 
 
+def _check_participants(application, participants):
+    """Participants of an interview: the office's people and the partner's people of the theme."""
+    allowed = {u.pk for u in staff_users(application.tenant)} | {u.pk for u in partner_users(application.theme.partner)}
+    for user in participants:
+        if user.pk not in allowed:
+            raise ValidationError(
+                _("%(name)s cannot take part: choose the office's people or the partner's people.") % {"name": user},
+                code="not_a_participant",
+            )
+
+
 @transaction.atomic
-def interview_record(*, application, by, kind, held_at, notes=""):
+def interview_record(
+    *, application, by, kind, held_at, notes="", place="", online_url="", participants=(), outcome=None
+):
+    """Records an interview (面談): scheduled ahead with its place or online address and its
+    participants (the office's people, the partner's people), who are emailed with the student;
+    or recorded afterwards with its outcome and notes."""
+    _check_participants(application, participants)
     interview = Interview.objects.create(
-        tenant=application.tenant, application=application, kind=kind, held_at=held_at, interviewer=by, notes=notes
+        tenant=application.tenant,
+        application=application,
+        kind=kind,
+        held_at=held_at,
+        place=place,
+        online_url=online_url,
+        interviewer=by,
+        notes=notes,
+        outcome=outcome or Interview.Outcome.PENDING,
     )
-    record(application, action=f"application.{kind}", by=by, note=notes[:200])
+    InterviewParticipant.objects.bulk_create(
+        [InterviewParticipant(tenant=application.tenant, interview=interview, user=user) for user in participants]
+    )
+    # Not the notes: the application's history is the student's to read too; they stay on the
+    # interview, which only the office and the partner's people see.
+    record(application, action=f"application.{kind}", by=by)
+    if held_at > timezone.now():
+        notify(
+            obj=interview,
+            event="interviews/scheduled",
+            users=[application.student, *[u for u in participants if u.pk != by.pk]],
+        )
+    return interview
+
+
+@transaction.atomic
+def interview_update(*, interview, by, outcome, notes=""):
+    """The interview's outcome and notes, after it was held."""
+    interview = (
+        Interview.objects.select_for_update()
+        .select_related("application")
+        .get(pk=interview.pk, tenant=interview.tenant)
+    )
+    if outcome not in Interview.Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    changed = interview.outcome != outcome
+    interview.outcome = outcome
+    interview.notes = notes
+    interview.save(update_fields=["outcome", "notes"])
+    if changed:
+        record(interview.application, action="application.interview_outcome", by=by, values={"outcome": outcome})
     return interview

@@ -11,12 +11,13 @@ from coop.http import run_action
 from coop.lists import ListSpec, list_response
 from coop.selectors import member_by_email, member_users
 
-from ..access import get_placement_for_user
+from ..access import get_placement_for_user, placement_side
 from ..exports import TABLES
 from ..forms.placements import CareerOutcomeForm, GrantForm, PlacementForm, TransitionForm
 from ..models import Agreement, Application, Placement
 from ..selectors import lists
 from ..selectors.agreements import work_period_agreement
+from ..selectors.meetings import placement_meetings_context
 from ..selectors.placements import placement_detail_context, placement_list_rows
 from ..selectors.visibility import placements_for_user
 from ..services import placements as services
@@ -121,6 +122,7 @@ def placement_detail(request, tenant_slug, pk):
         "grant_form": GrantForm(),
         "outcome_form": CareerOutcomeForm(instance=getattr(placement, "career_outcome", None)),
         **placement_detail_context(placement),
+        **placement_meetings_context(placement, placement_side(placement, request.user)),
     }
     return render(request, "placements/placements/detail.html", context)
 

@@ -86,7 +86,7 @@ def application_detail(request, tenant_slug, pk):
     application = get_application_for_user(request, pk)
     context = {
         "application": application,
-        "interview_form": InterviewForm(),
+        "interview_form": InterviewForm(application=application),
         "can_select": has_role(request, SELECTORS),
         "may_issue_pledge": has_role(request, ACTIONS["prepare_pledge"][1]),
         "is_student": request.user.pk == application.student_id,
@@ -151,10 +151,15 @@ def application_action(request, tenant_slug, pk, action):
 @require_role(SELECTORS)
 def interview_add(request, tenant_slug, pk):
     application = get_application_for_user(request, pk)
-    form = InterviewForm(request.POST)
+    form = InterviewForm(request.POST, application=application)
     if form.is_valid():
-        services.interview_record(application=application, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Interview recorded."))
+        values = {**form.cleaned_data, "participants": list(form.cleaned_data["participants"])}
+        try:
+            services.interview_record(application=application, by=request.user, **values)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Interview recorded."))
     else:
         # Name the date when it is the problem; any other field's error says what it is.
         problems = [_("Enter the interview's date and time.")] if "held_at" in form.errors else []

@@ -65,9 +65,9 @@ def test_staff_dashboard(client, tenant, django_assert_num_queries, rows):
     client.force_login(staff)
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     # session, user, tenant, membership, member counts per role, pending invitations,
-    # theme states, placement states, applications waiting, open assessment windows, and
-    # "waiting for you" (11: see tests/coop/test_waiting.py)
-    with django_assert_num_queries(21):
+    # theme states, placement states, applications waiting, open assessment windows, interviews
+    # and dialogues ahead (2), and "waiting for you" (13: see tests/coop/test_waiting.py)
+    with django_assert_num_queries(25):
         page = client.get(url)
     assert page.status_code == 200
     assert f"<dt>学生</dt><dd>{rows}</dd>" in page.text
