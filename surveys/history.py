@@ -1,0 +1,14 @@
+"""How the surveys app's history entries read (registered with coop.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "surveyform.created": _("Survey version made"),
+    "surveyform.saved": _("Survey saved"),
+    "surveyround.created": _("Survey opened"),
+    "surveyround.synced": _("People added to the survey"),
+    "surveyround.updated": _("Survey dates changed"),
+    "surveyround.answered": _("Survey answered"),
+    "surveyround.link_sent": _("Survey link emailed"),
+    "surveyround.link_revoked": _("Survey link revoked"),
+}
