@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coop.clock import tenant_today
 from coop.models import EmailDelivery, TenantOwned
@@ -33,7 +34,7 @@ RATING_SCALE = [1, 2, 3, 4, 5]
 
 
 class Audience(models.TextChoices):
-    STUDENT = "student", _("Students")
+    STUDENT = "student", pgettext_lazy("survey audience", "Students")
     PARTNER = "partner", _("Partner people")
     STAFF = "staff", _("Coordinators (office)")
 
