@@ -14,6 +14,7 @@ from .models import RATING_SCALE, Audience, QuestionType, SurveyForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NEW_ROWS = 3
+NEW_FORM_ROWS = 5
 
 
 class SurveyFormEditForm(forms.Form):
@@ -36,7 +37,7 @@ class SurveyFormEditForm(forms.Form):
             self.initial.setdefault("name", survey.name)
             self.initial.setdefault("description", survey.description)
         self.rows = []
-        for n, question in enumerate([*existing, *([None] * NEW_ROWS)]):
+        for n, question in enumerate([*existing, *([None] * (NEW_ROWS if survey is not None else NEW_FORM_ROWS))]):
             self.rows.append(self._row(n, question))
 
     def _row(self, n, question):

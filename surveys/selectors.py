@@ -98,6 +98,8 @@ def round_rows(survey_round):
             row = by_placement[response.placement_id] = {"placement": response.placement, "responses": []}
             rows.append(row)
         row["responses"].append(response)
+    for row in rows:
+        row["responses"].sort(key=lambda r: AUDIENCE_ORDER.index(r.audience))
     return rows
 
 
