@@ -42,7 +42,6 @@ def test_a_survey_from_form_to_results(browser, live_server):
         program = placement.theme.program
         boss = PartnerContactFactory(partner=placement.partner, full_name="Outside Boss", email="boss@farm.example.jp")
         PlacementSupervisor.objects.create(tenant=tenant, placement=placement, contact=boss)
-    base = f"/t/{tenant.slug}/surveys"
     findings = {}
 
     # 1. The coordinator builds the form: a rating, a choice, several choices, free text.
