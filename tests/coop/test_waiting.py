@@ -226,9 +226,10 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
         running_placement(tenant)
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
     # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
-    # late evaluations, the days off), links not opened; panels: applications waiting, theme
-    # states, placement states, open assessment windows, member counts per role, pending invitations
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 21)
+    # late evaluations, the days off), links not opened, the office's surveys to answer; panels:
+    # applications waiting, theme states, placement states, open assessment windows, open survey
+    # rounds, member counts per role, pending invitations
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 23)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 
@@ -247,9 +248,9 @@ def test_partner_dashboard_queries(client, tenant, members, django_assert_num_qu
         with scopes_disabled():
             placement.partner.contacts.filter(user=person).update(partner=theme.partner)
     # session, user, tenant, membership; waiting: agreements to sign, applicants to review,
-    # draft themes to confirm, feedback to give, evaluations to write, results to agree, (rubrics: open windows);
-    # panels: themes, placements, monthly reports waiting
-    found = _dashboard(client, tenant, person, django_assert_num_queries, 14)
+    # draft themes to confirm, feedback to give, evaluations to write, results to agree, (rubrics: open windows),
+    # surveys to answer; panels: themes, placements, monthly reports waiting
+    found = _dashboard(client, tenant, person, django_assert_num_queries, 15)
     assert found["Agreements to sign"] == rows
     assert found["Applicants to review"] == rows
 
@@ -281,8 +282,8 @@ def test_student_dashboard_queries(client, tenant, members, django_assert_num_qu
         pledge(application)
     # session, user, tenant, membership; waiting: pledges to sign, running placements and
     # this month's daily reports (read once for the panel too) and days off (report settings,
-    # closures), open assessment windows; panels: open themes, applications, placements
-    found = _dashboard(client, tenant, student, django_assert_num_queries, 13)
+    # closures), open assessment windows, surveys to answer; panels: open themes, applications, placements
+    found = _dashboard(client, tenant, student, django_assert_num_queries, 14)
     assert found["Your student pledge to sign"] == rows
     assert found["Today's report to write"] == 1
 
