@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from coop import sweeper
 from coop.models import Role
+from coop.tokens import hash_token
 from surveys import services
 from surveys.models import SurveyLink
 
@@ -199,3 +201,19 @@ def test_links_go_only_to_partner_people(tenant, members, setup, audience, messa
     with scope(tenant=tenant), pytest.raises(ValidationError) as refused:
         services.survey_link_send(response=response_of(setup["round"], audience), by=None)
     assert refused.value.messages == [message]
+
+
+def test_the_sweeper_emails_a_link_whose_email_never_went_out(tenant, members, setup, travel):
+    with scope(tenant=tenant):
+        # Queued but never sent (the message was lost): the row owes its email.
+        _link, _token = services.survey_link_send(response=setup["response"], by=None)
+    mail.outbox.clear()
+    assert sweeper.sweep_all().get("survey links") == 0  # its first sender had no chance yet
+    travel(timezone.now() + datetime.timedelta(minutes=5))
+    assert sweeper.sweep_all()["survey links"] == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [setup["response"].contact.email]
+    path = re.search(r"(/t/[-\w]+/surveys/s/[-\w]+/)", mail.outbox[0].body).group(1)
+    with scope(tenant=tenant):
+        link = SurveyLink.objects.get()
+    assert link.sent_at is not None and link.token_hash != hash_token(_token)
+    assert path.rstrip("/").rsplit("/", 1)[-1] != _token, "a new token: nobody received the old one"
