@@ -10,6 +10,7 @@ class SurveysConfig(AppConfig):
         from coop.access import MANAGERS
         from coop.registry import (
             register_dashboard_panel,
+            register_deadline_provider,
             register_demo_seeder,
             register_history,
             register_nav,
@@ -18,7 +19,7 @@ class SurveysConfig(AppConfig):
             register_waiting_provider,
         )
 
-        from . import dashboard, demo, history, summary, tasks
+        from . import dashboard, deadlines, demo, history, summary, tasks
 
         register_nav(48, "surveys:form_list", _("Surveys"))
         # Students and partner people reach their surveys from here and from the dashboard.
@@ -28,4 +29,5 @@ class SurveysConfig(AppConfig):
         register_demo_seeder(demo.seed)
         register_sweeper(tasks.sweep_links)
         register_summary_section(summary.sections)
+        register_deadline_provider(deadlines.surveys_due)
         register_history(labels=history.LABELS)
