@@ -249,10 +249,17 @@ def rounds_for_program(*, tenant, program, term=None, academic_year=None):
 def survey_results_for_program(*, tenant, program, term=None):
     """Plain aggregates of the surveys of a program (and term), for other apps (a consortium's
     figures): per round, its form, response counts and per question the counts and means.
-    No free text and no person: nothing here names or quotes anybody."""
+    No free text and no person: nothing here names or quotes anybody. Two queries whatever
+    the number of rounds and responses."""
+    rounds = list(rounds_for_program(tenant=tenant, program=program, term=term))
+    rows = defaultdict(list)
+    for round_id, audience, submitted, answers in SurveyResponse.objects.filter(
+        tenant=tenant, round__in=[r.pk for r in rounds]
+    ).values_list("round_id", "audience", "submitted_at", "answers"):
+        rows[round_id].append((audience, submitted, answers))
     found = []
-    for survey_round in rounds_for_program(tenant=tenant, program=program, term=term):
-        result = round_results(survey_round, with_texts=False)
+    for survey_round in rounds:
+        result = _aggregate(survey_round.form, survey_round.audiences, rows[survey_round.pk], with_texts=False)
         found.append(
             {
                 "round_id": survey_round.pk,

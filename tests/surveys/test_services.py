@@ -285,3 +285,17 @@ def test_results_match_a_hand_count(tenant, members):
 
 def test_questions_of_the_default_list_are_the_four_kinds():
     assert {q["type"] for q in QUESTIONS} == {"rating", "single", "multiple", "text"}
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_program_aggregates_take_two_queries(tenant, members, django_assert_num_queries, rounds):
+    form, placement, survey_round = shared_setup(tenant, members)
+    answer(response_of(survey_round, "student"), GOOD)
+    for _ in range(rounds - 1):
+        other = make_round(tenant, form, survey_round.program)
+        answer(response_of(other, "student"), {"q1": "2", "q2": "いいえ"})
+    with scope(tenant=tenant), django_assert_num_queries(2):
+        found = selectors.survey_results_for_program(tenant=tenant, program=survey_round.program)
+    assert [r["answered"] for r in found] == [1] * rounds and all(r["owed"] == 3 for r in found)
+    means = [next(c for c in r["questions"][0]["by_audience"] if c["audience"] == "student")["mean"] for r in found]
+    assert means == [4] + [2] * (rounds - 1)
