@@ -30,4 +30,4 @@ class SurveysConfig(AppConfig):
         register_sweeper(tasks.sweep_links)
         register_summary_section(summary.sections)
         register_deadline_provider(deadlines.surveys_due)
-        register_history(labels=history.LABELS)
+        register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)

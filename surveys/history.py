@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import Audience
+
 LABELS = {
     "surveyform.created": _("Survey version made"),
     "surveyform.saved": _("Survey saved"),
@@ -12,3 +14,10 @@ LABELS = {
     "surveyround.link_sent": _("Survey link emailed"),
     "surveyround.link_revoked": _("Survey link revoked"),
 }
+
+TEXTS = {
+    "surveyround.synced": _("%(count)s people asked."),
+    "surveyround.answered": _("Answered by: %(survey_audience)s"),
+}
+
+VALUE_LABELS = {"survey_audience": dict(Audience.choices)}

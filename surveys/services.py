@@ -195,7 +195,7 @@ def round_sync_respondents(*, survey_round, by):
         for placement_id, audience, contact_id in sorted(new, key=lambda r: (r[0], r[1], r[2] or 0))
     )
     if new and by is not None:
-        record(survey_round, action="surveyround.synced", by=by, note=str(len(new)))
+        record(survey_round, action="surveyround.synced", by=by, values={"count": len(new)})
     return len(new)
 
 
@@ -278,7 +278,7 @@ def response_submit(*, response, raw, by, name="", link=None, today=None):
     response.via_link = link
     response.submitted_at = timezone.now()
     response.save(update_fields=["answers", "form", "answered_by", "respondent_name", "via_link", "submitted_at"])
-    record(survey_round, action="surveyround.answered", by=by, note=response.get_audience_display())
+    record(survey_round, action="surveyround.answered", by=by, values={"survey_audience": response.audience})
     return response
 
 

@@ -199,3 +199,13 @@ def test_round_list_queries(client, tenant, members, django_assert_num_queries, 
     assert page.status_code == 200
     assert len(body_rows(page.text)) == n
     assert all(f"{r.pk}/" in page.text for r in rounds)
+
+
+def test_the_rounds_history_reads_in_the_readers_language(client, tenant, members):
+    form, placement, survey_round = shared_setup(tenant, members)
+    answer(response_of(survey_round, "student"), {"q1": "4", "q2": "はい"}, by=members[Role.STUDENT])
+    client.force_login(members[Role.STAFF])
+    page = client.get(url("round_detail", tenant, pk=survey_round.pk), **EN)
+    assert "Answered by: Students" in page.text
+    page = client.get(url("round_detail", tenant, pk=survey_round.pk))
+    assert "回答: 学生" in page.text
