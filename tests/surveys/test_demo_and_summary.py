@@ -3,6 +3,8 @@ round answered by the student, the partner and the coordinator) and the surveys'
 the term summary, on screen and in its XLSX."""
 
 import io
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -102,3 +104,24 @@ def test_the_term_summary_has_a_survey_section_with_rates_and_means(client, tena
     sheet = next(ws for ws in workbook.worksheets if "アンケート" in ws.title)
     rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
     assert ("満足度", "学生", 2, None, 3.5) in rows or ("満足度", "学生", 2, "", 3.5) in rows
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_the_term_summary_pdf_has_the_survey_and_its_chart(client, tenant, members, tmp_path):
+    term = TermFactory(program__tenant=tenant)
+    with scopes_disabled():
+        program = term.program
+    placement = make_placement(tenant, program=program, term=term, student=members[Role.STUDENT])
+    survey_round = make_round(tenant, make_form(tenant), program, term=term, audiences=["student"])
+    answer(response_of(survey_round, "student", placement), {"q1": "5", "q2": "はい"})
+    client.force_login(members[Role.ADMIN])
+    pdf = client.get(
+        reverse("placements:term_summary_download", kwargs={"tenant_slug": tenant.slug, "fmt": "pdf"})
+        + f"?program={program.pk}&term={term.pk}"
+    )
+    assert pdf.content.startswith(b"%PDF")
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "アンケート: 終了後アンケート" in text
+    assert "満足度" in text and "回答 1 件 / 依頼 1 件。" in text
