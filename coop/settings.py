@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "placements",
     "reports",
     "rubrics",
+    "surveys",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("placements.urls")),
     path("t/<slug:tenant_slug>/reports/", include("reports.urls")),
     path("t/<slug:tenant_slug>/rubrics/", include("rubrics.urls")),
+    path("t/<slug:tenant_slug>/surveys/", include("surveys.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

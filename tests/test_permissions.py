@@ -64,6 +64,7 @@ TENANT_PUBLIC_URLS = {
     "placements:entry_confirm",  # tests/placements/test_entries.py
     "reports:link",  # tests/reports/test_links.py
     "rubrics:rater_link",  # tests/rubrics/test_links.py
+    "surveys:survey_link",  # tests/surveys/test_links.py
 }
 # Pages outside any tenant, tested in tests/coop/test_accounts.py; the platform operator's
 # pages (anonymous -> login, any member of any tenant -> 403) in tests/coop/test_operator.py.

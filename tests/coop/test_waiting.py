@@ -227,9 +227,10 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
     # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
     # late evaluations, the days off), links not opened, reflection dialogues to schedule, start
-    # orientations to confirm; panels: applications waiting, theme states, placement states, open
-    # assessment windows, member counts per role, pending invitations, interviews and dialogues ahead
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 25)
+    # orientations to confirm, the office's surveys to answer; panels: applications waiting, theme
+    # states, placement states, open assessment windows, open survey rounds, member counts per
+    # role, pending invitations, interviews and dialogues ahead
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 27)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 
@@ -249,9 +250,9 @@ def test_partner_dashboard_queries(client, tenant, members, django_assert_num_qu
             placement.partner.contacts.filter(user=person).update(partner=theme.partner)
     # session, user, tenant, membership; waiting: agreements to sign, applicants to review,
     # draft themes to confirm, feedback to give, evaluations to write, results to agree, (rubrics: open windows),
-    # start orientations to confirm, reflection notes to write;
+    # start orientations to confirm, reflection notes to write, surveys to answer;
     # panels: themes, placements, monthly reports waiting, interviews and dialogues ahead
-    found = _dashboard(client, tenant, person, django_assert_num_queries, 18)
+    found = _dashboard(client, tenant, person, django_assert_num_queries, 19)
     assert found["Agreements to sign"] == rows
     assert found["Applicants to review"] == rows
 
@@ -283,9 +284,9 @@ def test_student_dashboard_queries(client, tenant, members, django_assert_num_qu
         pledge(application)
     # session, user, tenant, membership; waiting: pledges to sign, running placements and
     # this month's daily reports (read once for the panel too) and days off (report settings,
-    # closures), open assessment windows, start orientations to confirm, reflection notes to write;
-    # panels: open themes, applications, placements, interviews and dialogues ahead
-    found = _dashboard(client, tenant, student, django_assert_num_queries, 17)
+    # closures), open assessment windows, start orientations to confirm, reflection notes to write,
+    # surveys to answer; panels: open themes, applications, placements, interviews and dialogues ahead
+    found = _dashboard(client, tenant, student, django_assert_num_queries, 18)
     assert found["Your student pledge to sign"] == rows
     assert found["Today's report to write"] == 1
 
