@@ -20,6 +20,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 TENANTS = [
     ("hokuriku-tech", "北陸工科大学 コーオプ教育センター", Tenant.Kind.UNIVERSITY, "univ"),
     ("sapporo-meister", "札幌マイスター工業高等学校", Tenant.Kind.HIGH_SCHOOL, "school"),
+    # the demo university's partner in the international students' consortium (consortium.demo)
+    ("kanazawa-global", "金沢グローバル大学", Tenant.Kind.UNIVERSITY, "kgu"),
 ]
 NAMES = {
     Role.ADMIN: "管理 花子",
@@ -38,6 +40,7 @@ def demo_logins():
         for role in Role
     ]
     rows.append(("coordinator@example.jp", "staff + faculty", "hokuriku-tech, sapporo-meister"))
+    rows.append(("consortium@example.jp", "consortium coordinator", "/c/hokuriku-career/"))
     return rows
 
 
