@@ -127,7 +127,7 @@ class SharedPartner(models.Model):
         _("corporate number"),
         max_length=13,
         validators=[RegexValidator(r"^\d{13}$", _("A corporate number is 13 digits."))],
-        help_text=_("法人番号: 13 digits."),
+        help_text=_("The 13 digits of the National Tax Agency's register."),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -195,8 +195,8 @@ def figures_by_member(consortium, *, year):
 
     Three GROUP BY queries plus one per contributing app, whatever the number of members."""
     starts_on, ends_on = academic_year_bounds(year)
-    programs = _adopted_programs(consortium)
     with scopes_disabled(), rls.bypass("consortium-aggregates"):
+        programs = _adopted_programs(consortium)
         placements = (
             Placement.objects.filter(
                 tenant_id__in=member_ids(consortium),
@@ -280,6 +280,11 @@ class FigureRow:
     cells: list = field(default_factory=list)
 
 
+# Counts of people (or of placements, one per person mostly) are suppressed under the minimum;
+# the number of partner organizations names no person and is shown as it is.
+UNSUPPRESSED_KEYS = frozenset({"partners"})
+
+
 def _count_cell(value, minimum):
     value = value or 0
     return FigureCell(value=None, suppressed=True) if value < minimum else FigureCell(value=value)
@@ -298,7 +303,7 @@ def _rubric_change(pre, post):
 
 def figures_table(consortium, *, year, rows_for):
     """The aggregate page's table: a header, one row per member in `rows_for` (tenant ids the
-    viewer may see by name) and the consortium's total, every cell under the minimum count
+    viewer may see by name; None: all) and the consortium's total, every cell under the minimum count
     suppressed. Where a viewer sees one row beside the total, the total is suppressed too when
     the rest of the consortium counts fewer than the minimum (total - own row would tell)."""
     minimum = settings.CONSORTIUM_MIN_COUNT
@@ -310,7 +315,8 @@ def figures_table(consortium, *, year, rows_for):
     def cells_of(ids):
         cells = []
         for key in COUNT_KEYS:
-            cells.append(_count_cell(sum(by_member.get(t, {}).get(key, 0) for t in ids), minimum))
+            value = sum(by_member.get(t, {}).get(key, 0) for t in ids)
+            cells.append(FigureCell(value=value) if key in UNSUPPRESSED_KEYS else _count_cell(value, minimum))
         people = sum(by_member.get(t, {}).get("rubric_n", 0) for t in ids)
         change = _rubric_change(
             [by_member[t]["rubric_pre"] for t in ids if "rubric_pre" in by_member.get(t, {})],
@@ -333,6 +339,8 @@ def figures_table(consortium, *, year, rows_for):
         return cells
 
     all_ids = [m.member_id for m in member_rows]
+    if rows_for is None:  # every member's row (the consortium's coordinators)
+        rows_for = frozenset(all_ids)
     rows = [
         FigureRow(
             label=m.member.name,

@@ -253,7 +253,9 @@ def shared_partner_create(*, consortium, by, name, corporate_number, address="")
         consortium=consortium, name=name.strip(), corporate_number=corporate_number.strip(), address=address.strip()
     )
     shared.created_by = by
-    shared.full_clean()  # the unique corporate number too, in the user's language
+    if SharedPartner.objects.filter(consortium=consortium, corporate_number=shared.corporate_number).exists():
+        raise ValidationError({"corporate_number": _("This corporate number is already recorded in the consortium.")})
+    shared.full_clean()
     shared.save()
     return shared
 

@@ -80,10 +80,7 @@ def figures(request, slug):
         year = this_year
     if year not in years:
         year = this_year
-    rows_for = request.viewer.rows_for
-    if rows_for is None:
-        rows_for = {m.member_id for m in selectors.members(request.consortium)}
-    table = selectors.figures_table(request.consortium, year=year, rows_for=rows_for)
+    table = selectors.figures_table(request.consortium, year=year, rows_for=request.viewer.rows_for)
     return _page(request, "consortium/figures.html", tab="figures", table=table, years=years)
 
 
@@ -135,9 +132,13 @@ def partners(request, slug):
 def partner_create(request, slug):
     form = SharedPartnerForm(request.POST, instance=SharedPartner(consortium=request.consortium))
     if form.is_valid():
-        services.shared_partner_create(consortium=request.consortium, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The shared partner is recorded: members can link their own partner to it."))
-        return redirect("consortium:partners", slug=slug)
+        try:
+            services.shared_partner_create(consortium=request.consortium, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The shared partner is recorded: members can link their own partner to it."))
+            return redirect("consortium:partners", slug=slug)
     return _partners_page(request, form)
 
 
