@@ -303,9 +303,11 @@ def _rubric_change(pre, post):
 
 def figures_table(consortium, *, year, rows_for):
     """The aggregate page's table: a header, one row per member in `rows_for` (tenant ids the
-    viewer may see by name; None: all) and the consortium's total, every cell under the minimum count
-    suppressed. Where a viewer sees one row beside the total, the total is suppressed too when
-    the rest of the consortium counts fewer than the minimum (total - own row would tell)."""
+    viewer may see by name; None: all) and the consortium's total, every cell under the minimum
+    count suppressed. A total is suppressed too where it minus what the viewer sees would tell
+    a count under the minimum: a member's staff see their own row beside the total, so the rest
+    of the consortium must count at least the minimum; a coordinator sees every row, so the
+    suppressed cells of a column must add up to at least the minimum (or to nothing)."""
     minimum = settings.CONSORTIUM_MIN_COUNT
     by_member, contributed = figures_by_member(consortium, year=year)
     member_rows = members(consortium)
@@ -352,13 +354,32 @@ def figures_table(consortium, *, year, rows_for):
         if m.member_id in rows_for
     ]
     total = FigureRow(label=str(_("Consortium total")), cells=cells_of(all_ids))
+
+    def raw(ids, index):
+        """The count behind column `index` over `ids` (None for an average or an unsuppressed count)."""
+        if index < len(COUNT_KEYS):
+            key = COUNT_KEYS[index]
+            return None if key in UNSUPPRESSED_KEYS else sum(by_member.get(t, {}).get(key, 0) for t in ids)
+        index -= len(COUNT_KEYS) + 1
+        if index >= 0 and contributed[index].kind == "count":
+            return sum(contributed[index].by_tenant.get(t, (0, 0))[0] for t in ids)
+        return None
+
+    # The total minus what the viewer sees must not tell a small count either: the rows not
+    # shown (another member's, for a member) and the suppressed cells of the rows shown.
     hidden = [t for t in all_ids if t not in rows_for]
-    if hidden:
-        rest = cells_of(hidden)
-        for index, cell in enumerate(rest):
-            if cell.suppressed and not total.cells[index].suppressed:
-                # the rest counts fewer than the minimum: the total minus the rows shown would tell it
-                total.cells[index] = FigureCell(value=None, suppressed=True, average=cell.average)
+    rest = cells_of(hidden) if hidden else []
+    for index, cell in enumerate(total.cells):
+        if cell.suppressed or (index < len(COUNT_KEYS) and COUNT_KEYS[index] in UNSUPPRESSED_KEYS):
+            continue
+        others = raw(hidden, index)
+        if others is None:  # an average: suppressed with the rest's, when the rest is too few
+            tells = bool(rest) and rest[index].suppressed
+        else:
+            unseen = sum(raw([row.tenant_id], index) for row in rows if row.cells[index].suppressed)
+            tells = 0 < others < minimum or 0 < others + unseen < minimum
+        if tells:
+            total.cells[index] = FigureCell(value=None, suppressed=True, average=cell.average)
     return {"header": header, "rows": rows, "total": total, "year": year, "minimum": minimum}
 
 

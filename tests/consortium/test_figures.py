@@ -100,10 +100,30 @@ def test_the_aggregate_page_matches_a_hand_count_over_two_members(client, two_me
         "金沢グローバル大学": ["7", "7", "1", "7", "5", "5", "5未満", "+1.00"],
     }
     # Total: 13 students, 2 partners, 12 offers, 10 in Japan, 6 by the partner, 7 stayed;
-    # rubric (6 x 2.0 + 7 x 1.0) / 13 -> (6 x 3.1 + 7 x 2.0) / 13: +1.05.
-    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "6", "7", "+1.05"]
+    # rubric (6 x 2.0 + 7 x 1.0) / 13 -> (6 x 3.1 + 7 x 2.0) / 13: +1.05. The total of a column
+    # with one suppressed cell would tell it (6 - 5 = A's 1, 7 - 5 = B's 2): suppressed too.
+    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "5未満", "5未満", "+1.05"]
     page = response.text
     assert "北陸工科大学" in page and "金沢グローバル大学" in page and "5未満" in page
+    # Behind the suppressed cells, the same hand count.
+    a, b = two_members["a"][0].pk, two_members["b"][0].pk
+    by_member, _contributed = selectors.figures_by_member(two_members["consortium"], year=YEAR)
+    counts = {t: [by_member[t][key] for key in selectors.COUNT_KEYS] for t in (a, b)}
+    assert counts == {a: [6, 6, 1, 5, 5, 1, 5], b: [7, 7, 1, 7, 5, 5, 2]}
+    assert by_member[a]["rubric_pre"] == (2.0, 6) and by_member[a]["rubric_post"][1] == 6
+    assert round(by_member[a]["rubric_post"][0], 2) == 3.1 and by_member[b]["rubric_n"] == 7
+
+
+def test_a_total_is_suppressed_only_where_it_would_tell_a_suppressed_cell(client, two_members, settings):
+    # With a minimum of 2, only A's 1 "hired by the partner" is hidden: the total (6) minus B's 5
+    # would tell it. Every "stayed" cell is shown, and so is its total.
+    settings.CONSORTIUM_MIN_COUNT = 2
+    table = _page(client, two_members["coordinator"], two_members["consortium"]).context["table"]
+    assert {row.label: _texts(row)[5:7] for row in table["rows"]} == {
+        "北陸工科大学": ["2未満", "5"],
+        "金沢グローバル大学": ["5", "2"],
+    }
+    assert _texts(table["total"])[5:7] == ["2未満", "7"]
 
 
 def test_a_members_staff_see_their_own_row_beside_the_total(client, two_members):
@@ -180,6 +200,7 @@ def test_the_minimum_count_is_a_setting(client, settings, two_members):
         "北陸工科大学": ["1", "5"],
         "金沢グローバル大学": ["5", "2"],
     }
+    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "6", "7", "+1.05"]
 
 
 def test_neither_member_can_open_the_others_records(client, two_members):
