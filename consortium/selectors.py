@@ -97,7 +97,7 @@ def adopted_templates(adoption):
 
 
 def practices_of_tenant(tenant):
-    return PracticeCase.objects.filter(tenant=tenant).select_related("consortium").order_by("-created_at", "-id")
+    return PracticeCase.objects.filter(tenant=tenant)
 
 
 def partner_links_of_tenant(tenant):

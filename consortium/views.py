@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scopes_disabled
 
@@ -14,6 +15,7 @@ from coop import rls
 from coop.access import ADMINS, MANAGERS, require_role
 from coop.downloads import file_download
 from coop.http import run_action
+from coop.lists import ListSpec, field_filter, list_response, search_filter
 from coop.workflow import history_for
 
 from . import selectors, services
@@ -200,17 +202,25 @@ def update_accept(request, tenant_slug, pk):
     )
 
 
+PRACTICE_LIST = ListSpec(
+    template="consortium/practice_list.html",
+    search=search_filter("title", "practice"),
+    filters=(
+        field_filter("state", gettext_lazy("state"), "state", choices=lambda request: PracticeCase.State.choices),
+    ),
+    sorts={
+        "title": (gettext_lazy("title"), ["title"]),
+        "created": (gettext_lazy("created"), ["created_at", "id"]),
+    },
+    default_sort="-created",
+)
+
+
 @require_GET
 @require_role(MANAGERS)
 def practice_list(request, tenant_slug):
-    return render(
-        request,
-        "consortium/practice_list.html",
-        {
-            "cases": selectors.practices_of_tenant(request.tenant),
-            "consortiums": selectors.consortiums_of_tenant(request.tenant),
-        },
-    )
+    context = {"consortiums": selectors.consortiums_of_tenant(request.tenant), "search_hint": _("Title or practice")}
+    return list_response(request, selectors.practices_of_tenant(request.tenant), PRACTICE_LIST, context)
 
 
 @require_http_methods(["GET", "POST"])
