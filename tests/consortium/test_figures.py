@@ -11,7 +11,9 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from consortium import selectors
+from coop import registry
 from coop.models import Role
+from coop.registry import GroupFigure
 from placements.models import Placement
 
 from ..clock import at
@@ -235,3 +237,28 @@ def test_neither_member_can_open_the_others_records(client, two_members):
         )
         # Nor the other's member list or partners.
         assert client.get(reverse("coop:members", kwargs={"tenant_slug": other.slug})).status_code == 404
+
+
+def test_another_app_adds_its_columns_through_the_registry(client, two_members, monkeypatch):
+    """How a surveys app plugs in (coop.registry.register_consortium_figures): its provider runs
+    inside the aggregate bypass and returns a value and a head count per member."""
+    a, b = two_members["a"][0].pk, two_members["b"][0].pk
+    seen = {}
+
+    def survey_figures(*, program_ids, starts_on, ends_on):
+        seen["period"] = (starts_on, ends_on)
+        return [
+            GroupFigure("satisfaction", "満足度", "average", {a: (4.0, 6), b: (3.0, 3)}),
+            GroupFigure("answers", "回答数", "count", {a: (6, 6), b: (3, 3)}),
+        ]
+
+    monkeypatch.setattr(registry, "CONSORTIUM_FIGURE_PROVIDERS", [survey_figures])
+    monkeypatch.setattr(selectors, "CONSORTIUM_FIGURE_PROVIDERS", registry.CONSORTIUM_FIGURE_PROVIDERS)
+    table = _page(client, two_members["coordinator"], two_members["consortium"]).context["table"]
+    assert table["header"][-2:] == ["満足度", "回答数"]
+    assert {row.label: _texts(row)[-2:] for row in table["rows"]} == {
+        "北陸工科大学": ["4.0", "6"],
+        "金沢グローバル大学": ["5未満", "5未満"],  # 3 people behind each
+    }
+    assert _texts(table["total"])[-2:] == ["3.67", "5未満"]  # 9 answers - 6 would tell 3
+    assert seen["period"] == (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
