@@ -18,6 +18,7 @@ from coop.models import Role
 from ..consortium.helpers import place
 from ..factories import TenantFactory, UserFactory, member
 from .conftest import screenshot
+from .test_accessibility import violations
 from .test_journey_coordinator import at, click, follow, message, nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -65,6 +66,7 @@ def test_a_common_program_adopted_by_two_members_and_its_shared_figures(browser,
         assert "共通プログラムの第1版を公開しました" in message(office)
         assert office.get_by_text("就活前").first.is_visible()
         screenshot(office, "consortium_program_published")
+        assert violations(office) == []
 
         # 2. Each member's admin adopts it into their own university.
         for tenant, admin, _staff in universities:
@@ -77,6 +79,7 @@ def test_a_common_program_adopted_by_two_members_and_its_shared_figures(browser,
             assert "自機関は第1版に合わせています。" in admin_page.locator("main").inner_text()
             if tenant.slug == "hokuriku-tech":
                 screenshot(admin_page, "consortium_member_adopted")
+                assert violations(admin_page) == []
             admin_page.context.close()
         with scopes_disabled():
             adoptions = {a.tenant.slug: a for a in Adoption.objects.select_related("tenant", "program", "rubric")}
@@ -109,6 +112,7 @@ def test_a_common_program_adopted_by_two_members_and_its_shared_figures(browser,
             "コンソーシアム合計": ["13", "13", "2", "11", "11", "5未満", "5未満", "+1.54"],
         }
         screenshot(office, "consortium_figures_coordinator")
+        assert violations(office) == []
 
         # 5. A member's staff: their own row beside the total, nothing of the other member.
         _tenant, _admin, staff = universities[0]

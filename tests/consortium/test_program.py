@@ -158,3 +158,35 @@ def test_another_members_adoption_is_not_reachable(client):
     with scopes_disabled():
         assert Adoption.objects.get(pk=b_adoption.pk).version.number == 1
         assert Adoption.objects.get(tenant=a).version.number == 2
+
+
+@pytest.mark.parametrize(
+    ("template", "kind", "criteria"),
+    [("five_abilities", "rubric", 5), ("self_efficacy", "likert", 6), ("grit", "likert", 6)],
+)
+def test_every_rubric_template_the_form_offers_is_published(client, template, kind, criteria):
+    consortium, coordinator = make_consortium(publish=False)
+    client.force_login(coordinator)
+    url = reverse("consortium:program_publish", kwargs={"slug": consortium.slug})
+    assert client.post(url, _publish_form(rubric_template=template, rubric_name="")).status_code == 302
+    version = CommonProgramVersion.objects.get()
+    assert (version.rubric["template"], version.rubric["kind"], len(version.rubric["criteria"])) == (
+        template,
+        kind,
+        criteria,
+    )
+    response = client.post(url, _publish_form(rubric_template="no-such-template"))
+    assert response.context["form"].errors["rubric_template"] == [
+        "正しく選択してください。 no-such-template は候補にありません。"
+    ]
+
+
+def test_a_new_version_with_another_kind_of_rubric_makes_another_rubric(client):
+    consortium, coordinator = make_consortium()
+    tenant, admin, _staff, adoption = join(consortium)
+    first = adoption.rubric
+    publish_version(consortium, coordinator, template="grit")
+    with scope(tenant=tenant), rls.tenant(tenant):
+        adoption = services.common_program_update_accept(adoption=adoption, by=admin)
+        assert adoption.rubric.kind == "likert" and adoption.rubric.code != first.code
+        assert Rubric.objects.get(pk=first.pk).kind == "rubric"  # the old one stays as it was
