@@ -19,7 +19,7 @@ from consortium.models import PracticeCase
 from coop.models import Role
 
 from ..clock import at
-from ..factories import TenantFactory, member
+from ..factories import TenantFactory, UserFactory, member
 from ..files import PDF
 from ..test_permissions import _all_url_names
 from .helpers import join, make_consortium
@@ -108,3 +108,14 @@ def test_consortium_url_permissions(subtests, client, world, name):
         client.force_login(people["coordinator"])
         unknown = reverse(name, kwargs={**_kwargs(name, consortium, case), "slug": "no-such-consortium"})
         assert (client.post(unknown, data) if method == "POST" else client.get(unknown)).status_code == 404
+
+
+def test_a_platform_operator_sets_up_a_consortium_in_the_admin(client, world):
+    consortium, _case, people = world
+    client.force_login(UserFactory(email="operator@example.jp", is_staff=True, is_superuser=True))
+    assert client.get("/admin/consortium/consortium/add/").status_code == 200
+    page = client.get(f"/admin/consortium/consortium/{consortium.pk}/change/").text
+    assert '<option value="%s" selected>北陸工科大学</option>' % consortium.members.get().member_id in page
+    assert str(people["coordinator"]) in page
+    client.force_login(people["coordinator"])  # a coordinator is no operator
+    assert client.get("/admin/consortium/consortium/add/").status_code == 302
