@@ -115,7 +115,8 @@ def test_a_platform_operator_sets_up_a_consortium_in_the_admin(client, world):
     client.force_login(UserFactory(email="operator@example.jp", is_staff=True, is_superuser=True))
     assert client.get("/admin/consortium/consortium/add/").status_code == 200
     page = client.get(f"/admin/consortium/consortium/{consortium.pk}/change/").text
-    assert '<option value="%s" selected>北陸工科大学</option>' % consortium.members.get().member_id in page
+    member_id = consortium.members.get().member_id
+    assert f'<option value="{member_id}" selected>北陸工科大学</option>' in page
     assert str(people["coordinator"]) in page
     client.force_login(people["coordinator"])  # a coordinator is no operator
     assert client.get("/admin/consortium/consortium/add/").status_code == 302
