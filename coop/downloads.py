@@ -13,12 +13,13 @@ def download_log(*, tenant, user, what, filename="", rows=None):
     )
 
 
-def file_download(request, file, *, filename, what, as_attachment=True, rows=None):
+def file_download(request, file, *, filename, what, as_attachment=True, rows=None, tenant=None):
     """Uploaded files are always attachments; only a document the portal rendered itself (an
-    agreement PDF) may be shown inline, still sandboxed."""
+    agreement PDF) may be shown inline, still sandboxed. `tenant`: the institution whose log
+    records it, when the page is outside it (a consortium's library: the author's)."""
     if not file:
         raise Http404
-    download_log(tenant=request.tenant, user=request.user, what=what, filename=filename, rows=rows)
+    download_log(tenant=tenant or request.tenant, user=request.user, what=what, filename=filename, rows=rows)
     return _safe(FileResponse(file.open("rb"), filename=filename, as_attachment=as_attachment))
 
 

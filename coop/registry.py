@@ -115,3 +115,41 @@ SWEEPERS = []
 def register_sweeper(sweeper):
     if sweeper not in SWEEPERS:
         SWEEPERS.append(sweeper)
+
+
+# The start page (coop:home) beside the institution picker: places a person reaches outside any
+# institution (a consortium's pages). `provider(request)` returns a list of (label, url).
+HOME_LINK_PROVIDERS = []
+
+
+def register_home_links(provider):
+    if provider not in HOME_LINK_PROVIDERS:
+        HOME_LINK_PROVIDERS.append(provider)
+
+
+def home_links(request):
+    return [link for provider in HOME_LINK_PROVIDERS for link in provider(request)]
+
+
+@dataclass(frozen=True)
+class GroupFigure:
+    """One column of a consortium's shared figures that an app contributes (a survey's mean
+    answer...): only a value and the number of people behind it per member tenant, never a row
+    per person. `kind` is "count" (totals add up) or "average" (totals weigh by `n`)."""
+
+    key: str
+    label: object
+    kind: str
+    by_tenant: dict  # tenant id -> (value, n)
+
+
+# `provider(*, program_ids, starts_on, ends_on)` returns a list of GroupFigure over the
+# placements of the adopted programs (`program_ids`: a subquery of placements.Program ids, every
+# member's) that start in the period. It runs inside the consortium's aggregate bypass
+# (coop.rls "consortium-aggregates"): a fixed number of GROUP BY queries, whatever the members.
+CONSORTIUM_FIGURE_PROVIDERS = []
+
+
+def register_consortium_figures(provider):
+    if provider not in CONSORTIUM_FIGURE_PROVIDERS:
+        CONSORTIUM_FIGURE_PROVIDERS.append(provider)

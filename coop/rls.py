@@ -52,6 +52,10 @@ BYPASSES = {
     "operator-admin": "the Django admin, for platform operators (superusers) only (coop.middleware)",
     "tenant-picker": "a signed-in person's own memberships in all tenants (coop.selectors)",
     "calendar-feed": "a person's own reminders in all their tenants, by calendar token (coop.selectors)",
+    "consortium-aggregates": "counts and averages grouped by member tenant for a consortium's shared "
+    "figures, never a per-person row (consortium.selectors.figures)",
+    "consortium-library": "the good-practice write-ups a consortium's members chose to share, and their "
+    "files (consortium.selectors.library)",
 }
 
 # Tables that refer to tenant rows but carry no tenant column, and why they need no policy.

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "reports",
     "rubrics",
     "surveys",
+    "consortium",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,10 @@ MIDDLEWARE = [
 # Bodies over these are refused before they are read (the largest upload is a 20 MB scan).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 25 * 1024 * 1024)
 ANONYMOUS_REQUEST_MAX_BYTES = env_int("ANONYMOUS_REQUEST_MAX_BYTES", 1024 * 1024)
+
+# A consortium's shared figures (consortium.selectors) show no cell counting fewer people than
+# this: such a cell reads "fewer than 5" (small counts could name a student).
+CONSORTIUM_MIN_COUNT = env_int("CONSORTIUM_MIN_COUNT", 5)
 
 ROOT_URLCONF = "coop.urls"
 WSGI_APPLICATION = "coop.wsgi.application"

@@ -45,6 +45,8 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/reports/", include("reports.urls")),
     path("t/<slug:tenant_slug>/rubrics/", include("rubrics.urls")),
     path("t/<slug:tenant_slug>/surveys/", include("surveys.urls")),
+    path("t/<slug:tenant_slug>/consortium/", include("consortium.urls_member")),
+    path("c/<slug:slug>/", include("consortium.urls_site")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,7 +32,7 @@ from .http import run_action
 from .links import link_refused
 from .lists import ListSpec, field_filter, link_state_filter, list_response, search_filter
 from .models import ExportJob, Invitation, Membership, Reminder, Role, Tenant, User
-from .registry import EXPORT_TABLES, dashboard_panels, waiting_items
+from .registry import EXPORT_TABLES, dashboard_panels, home_links, waiting_items
 
 
 def _error_text(error):
@@ -44,9 +44,12 @@ def home(request):
     """After login: straight to the only tenant, or a picker when there are several."""
     memberships = selectors.memberships_for_user(request.user)
     operator = is_operator(request.user)
-    if len(memberships) == 1 and not operator:
+    links = home_links(request)  # e.g. a consortium's pages (coop.registry)
+    if len(memberships) == 1 and not operator and not links:
         return redirect("coop:dashboard", tenant_slug=memberships[0].tenant.slug)
-    return render(request, "coop/tenant_picker.html", {"memberships": memberships, "is_operator": operator})
+    return render(
+        request, "coop/tenant_picker.html", {"memberships": memberships, "is_operator": operator, "links": links}
+    )
 
 
 @require_operator

@@ -235,7 +235,8 @@ def seed(tenant, people):
 
 def _seed_university(tenant, people):
     staff, faculty, partner_user = people[Role.STAFF], people[Role.FACULTY], people[Role.PARTNER]
-    students = _students(tenant, people, "univ", 8)
+    # the demo student's address names the institution (univ, kgu...): its students are its own
+    students = _students(tenant, people, people[Role.STUDENT].email.split("@")[1].split(".")[0], 8)
     today = tenant_today(tenant)
 
     coop = programs.program_save(

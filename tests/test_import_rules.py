@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("coop", "placements", "reports", "rubrics", "surveys")
+APPS = ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
 
 
 def _unexplained(path):

@@ -76,6 +76,17 @@ OUTSIDE_URLS = {
     "coop:calendar_feed",
     "coop:operator_tenants",
     "coop:operator_invite_admin",
+    # A consortium's pages (/c/<slug>/), above the tenants: their own matrix (coordinator, member
+    # admin/staff/student, another institution's admin, anonymous) is tests/consortium/test_access.py.
+    "consortium:home",
+    "consortium:program",
+    "consortium:program_publish",
+    "consortium:figures",
+    "consortium:library",
+    "consortium:library_case",
+    "consortium:library_file",
+    "consortium:partners",
+    "consortium:partner_create",
 }
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
 EXTERNAL_PREFIXES = ("account_", "admin:")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("coop", "placements", "reports", "rubrics", "surveys")
+APPS = ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
 SERVES_A_FILE = re.compile(r"FileResponse\(|Content-Disposition")
 # Places allowed to build a file response themselves, and why.
 ALLOWED = {

@@ -83,8 +83,8 @@ def test_tenant_picker(client, django_assert_num_queries, tenants):
     with scopes_disabled():
         names = [m.tenant.name for m in person.memberships.select_related("tenant")]
     client.force_login(person)
-    # session, user, memberships with their tenants
-    with django_assert_num_queries(3):
+    # session, user, memberships with their tenants, consortiums the person coordinates
+    with django_assert_num_queries(4):
         page = client.get(reverse("coop:home"))
     assert page.content.decode().count('class="picker-item"') == tenants
     assert all(name in page.text for name in names)

@@ -14,7 +14,9 @@ from coop.tenant_tasks import tenant_task
 from ..factories import member
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = [p for app in ("coop", "placements", "reports", "rubrics", "surveys") for p in (ROOT / app).rglob("*.py")]
+APP_FILES = [
+    p for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium") for p in (ROOT / app).rglob("*.py")
+]
 
 
 @tenant_task

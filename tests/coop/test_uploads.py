@@ -86,7 +86,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Every forms module of every app, found on disk so a new one is not forgotten.
 FORM_MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    for app in ("coop", "placements", "reports", "rubrics", "surveys")
+    for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
     for path in [*(ROOT / app).glob("forms.py"), *(ROOT / app).glob("forms/*.py")]
     if path.name != "__init__.py"
 )

@@ -21,6 +21,8 @@ TENANTS = [
     ("hokuriku-tech", "北陸工科大学 コーオプ教育センター", Tenant.Kind.UNIVERSITY, "univ"),
     ("sapporo-meister", "札幌マイスター工業高等学校", Tenant.Kind.HIGH_SCHOOL, "school"),
     ("hokkaido-challenge", "北海道チャレンジコミュニティ（地域コーディネート団体）", Tenant.Kind.COORDINATOR, "coord"),
+    # the demo university's partner in the international students' consortium (consortium.demo)
+    ("kanazawa-global", "金沢グローバル大学", Tenant.Kind.UNIVERSITY, "kgu"),
 ]
 NAMES = {
     Role.ADMIN: "管理 花子",
@@ -41,6 +43,7 @@ def demo_logins():
     rows.append(("coordinator@example.jp", "staff + faculty", "hokuriku-tech, sapporo-meister"))
     # An applicant who entered from the coordinator's public project index (placements.demo).
     rows.append(("applicant@coord.example.jp", "student (entry)", "hokkaido-challenge"))
+    rows.append(("consortium@example.jp", "consortium coordinator", "/c/hokuriku-career/"))
     return rows
 
 
