@@ -52,6 +52,11 @@ BYPASSES = {
     "operator-admin": "the Django admin, for platform operators (superusers) only (coop.middleware)",
     "tenant-picker": "a signed-in person's own memberships in all tenants (coop.selectors)",
     "calendar-feed": "a person's own reminders in all their tenants, by calendar token (coop.selectors)",
+    "saml-password-check": "a person signing in: whether their own memberships make an institution "
+    "require SAML sign-in of them, or belong to another institution than the one whose identity "
+    "provider vouches for them (coop.saml)",
+    "saml-sign-in-page": "the names of the institutions offering sign-in with their own account, on the "
+    "sign-in page (coop.saml)",
 }
 
 # Tables that refer to tenant rows but carry no tenant column, and why they need no policy.

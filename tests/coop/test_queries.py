@@ -31,8 +31,9 @@ def test_members_list(client, tenant, django_assert_num_queries, rows):
     students = add_members(tenant, rows)
     client.force_login(admin)
     url = reverse("coop:members", kwargs={"tenant_slug": tenant.slug})
-    # session, user, tenant, membership, the members' count, the page of members
-    with django_assert_num_queries(6):
+    # session, user, tenant, membership, the pending membership requests (coop.saml), the
+    # members' count, the page of members
+    with django_assert_num_queries(7):
         page = client.get(url)
     assert page.status_code == 200
     shown = body_rows(page.text)

@@ -1,0 +1,321 @@
+"""Institution sign-in (SAML): real exchanges with an identity provider started in the test
+(tests/saml_idp.py). The portal side is allauth + python3-saml as configured for production;
+each refusal names which check refused it."""
+
+import datetime
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from coop import saml
+from coop.models import (
+    EPPN,
+    JA_DISPLAY_NAME,
+    MAIL,
+    SCOPED_AFFILIATION,
+    Invitation,
+    Membership,
+    MembershipRequest,
+    Role,
+    SamlIdentityProvider,
+)
+from coop.tokens import hash_token
+from tests.clock import at, jst
+from tests.factories import PASSWORD, TenantFactory, member
+from tests.saml_idp import IdP
+
+NOW = jst(2026, 11, 30, 10)
+pytestmark = [pytest.mark.django_db, at(2026, 11, 30, 10)]
+
+
+@pytest.fixture
+def client():
+    # A browser always sends Host; python3-saml reads it (Django's test client leaves it out).
+    return Client(HTTP_HOST="testserver")
+
+
+def configure(tenant, idp, **values):
+    with scopes_disabled():
+        row = SamlIdentityProvider(tenant=tenant, is_enabled=True, entity_id=idp.entity_id, **values)
+        return saml.identity_provider_save(idp=row, metadata_xml=idp.metadata())
+
+
+@pytest.fixture
+def univ_a():
+    tenant = TenantFactory(slug="univ-a", name="A大学")
+    idp = IdP("https://idp.univ-a.ac.jp/idp/shibboleth", now=NOW)
+    configure(tenant, idp)
+    return tenant, idp
+
+
+@pytest.fixture
+def univ_b():
+    tenant = TenantFactory(slug="univ-b", name="B大学")
+    idp = IdP("https://idp.univ-b.ac.jp/idp/shibboleth", base_url="https://idp.univ-b.ac.jp/idp", now=NOW)
+    configure(tenant, idp)
+    return tenant, idp
+
+
+def person(uid="taro@univ-a.ac.jp", mail="taro@univ-a.ac.jp", affiliation=("student@univ-a.ac.jp",)):
+    return {
+        EPPN: uid,
+        MAIL: mail,
+        JA_DISPLAY_NAME: "山田 太郎",
+        SCOPED_AFFILIATION: list(affiliation),
+    }
+
+
+def start(client, tenant, idp):
+    """Presses the button: the portal redirects to the IdP with an AuthnRequest."""
+    response = client.get(f"{reverse('account_login')}?tenant={tenant.slug}")
+    assert "大学のアカウントでログイン" in response.text
+    start_url = reverse("saml_login", kwargs={"organization_slug": tenant.slug})
+    assert start_url in response.text
+    redirect = client.get(f"{start_url}?process=login&next=/t/{tenant.slug}/")
+    assert redirect.status_code == 302 and redirect["Location"].startswith(idp.sso_url)
+    return IdP.read_request(redirect["Location"])
+
+
+def finish(client, tenant, saml_response, relay=""):
+    """The browser posts the IdP's answer to the tenant's ACS; allauth finishes on a redirect."""
+    acs = reverse("saml_acs", kwargs={"organization_slug": tenant.slug})
+    posted = client.post(acs, {"SAMLResponse": saml_response, "RelayState": relay})
+    assert posted.status_code == 302
+    return client.get(posted["Location"])
+
+
+def sign_in(client, tenant, idp, attributes, **response_args):
+    request_id, acs_url, sp_entity, relay = start(client, tenant, idp)
+    args = {"acs_url": acs_url, "audience": sp_entity, "in_response_to": request_id, "now": NOW} | response_args
+    return finish(client, tenant, idp.response(attributes=attributes, **args), relay)
+
+
+def signed_in_user(client):
+    return client.get(reverse("coop:home")).wsgi_request.user
+
+
+def python3_saml_refusal(response):
+    """What python3-saml said, as allauth hands it to the error page."""
+    assert response.status_code == 401
+    assert "大学のアカウントでのログインに失敗しました" in response.text
+    return response.context["saml_last_error_reason"]
+
+
+# --- Signed in, into the right tenant and role ---------------------------------------------------
+
+
+def test_a_signed_assertion_signs_a_student_into_the_tenant_with_the_role_of_the_affiliation_rule(client, univ_a):
+    tenant, idp = univ_a
+    response = sign_in(client, tenant, idp, person())
+    assert response.status_code == 302 and response["Location"] == f"/t/{tenant.slug}/"
+    user = signed_in_user(client)
+    assert (user.email, user.full_name) == ("taro@univ-a.ac.jp", "山田 太郎")
+    with scopes_disabled():
+        assert list(Membership.objects.filter(user=user).values_list("tenant__slug", "role")) == [
+            ("univ-a", Role.STUDENT)
+        ]
+    assert SocialAccount.objects.get(user=user).provider == f"saml-{tenant.pk}"
+    assert client.get(f"/t/{tenant.slug}/").status_code == 200
+
+
+def test_the_same_unique_id_signs_in_the_same_account_again(client, univ_a):
+    tenant, idp = univ_a
+    sign_in(client, tenant, idp, person())
+    first = signed_in_user(client)
+    client.logout()
+    # The address changed at the university; the unique ID did not.
+    sign_in(client, tenant, idp, person(mail="taro.yamada@univ-a.ac.jp"))
+    assert signed_in_user(client) == first
+
+
+def test_a_pending_invitation_of_the_tenant_gives_its_role(client, univ_a):
+    tenant, idp = univ_a
+    with scopes_disabled():
+        Invitation.objects.create(
+            tenant=tenant,
+            email="sensei@univ-a.ac.jp",
+            role=Role.STAFF,
+            token_hash=hash_token("x" * 43),
+            expires_at=NOW + datetime.timedelta(days=14),
+        )
+    sign_in(client, tenant, idp, person(uid="sensei@univ-a.ac.jp", mail="sensei@univ-a.ac.jp", affiliation=()))
+    user = signed_in_user(client)
+    with scopes_disabled():
+        assert Membership.objects.get(user=user, tenant=tenant).role == Role.STAFF
+        assert Invitation.objects.get(email="sensei@univ-a.ac.jp").accepted_by == user
+
+
+def test_an_existing_member_of_the_tenant_is_connected_by_mail_and_keeps_the_role(client, univ_a):
+    tenant, idp = univ_a
+    faculty = member(tenant, Role.FACULTY, email="hanako@univ-a.ac.jp")
+    sign_in(client, tenant, idp, person(uid="hanako@univ-a.ac.jp", mail="hanako@univ-a.ac.jp"))
+    assert signed_in_user(client) == faculty
+    with scopes_disabled():
+        assert Membership.objects.get(user=faculty, tenant=tenant).role == Role.FACULTY
+
+
+def test_a_person_without_a_rule_waits_for_staff_who_approve_on_the_members_page(client, univ_a):
+    tenant, idp = univ_a
+    response = sign_in(client, tenant, idp, person(affiliation=("staff@univ-a.ac.jp",)))
+    assert response["Location"] == f"/t/{tenant.slug}/saml/pending/"
+    waiting = client.get(response["Location"])
+    assert 'data-state="waiting"' in waiting.text
+    newcomer = signed_in_user(client)
+    with scopes_disabled():
+        assert not Membership.objects.filter(user=newcomer).exists()
+        request = MembershipRequest.objects.get(user=newcomer)
+    assert request.affiliation == "staff"
+
+    client.logout()
+    staff = member(tenant, Role.STAFF)
+    client.force_login(staff)
+    members_page = client.get(reverse("coop:members", kwargs={"tenant_slug": tenant.slug}))
+    assert "taro@univ-a.ac.jp" in members_page.text and "承認を待っています" in members_page.text
+    url = reverse("coop:membership_request_decide", kwargs={"tenant_slug": tenant.slug, "pk": request.pk})
+    client.post(url, {"action": "approve", "role": Role.FACULTY})
+    with scopes_disabled():
+        assert Membership.objects.get(user=newcomer, tenant=tenant).role == Role.FACULTY
+        request.refresh_from_db()
+    assert (request.state, request.decided_by) == (MembershipRequest.State.APPROVED, staff)
+
+
+# --- Refused, and by which check ----------------------------------------------------------------
+
+
+def test_wrong_audience_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    response = sign_in(client, tenant, idp, person(), audience="https://other-sp.example.jp/shibboleth")
+    assert "is not a valid audience for this Response" in python3_saml_refusal(response)
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_an_expired_assertion_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    response = sign_in(client, tenant, idp, person(), now=NOW - datetime.timedelta(hours=2))
+    assert "expired" in python3_saml_refusal(response)
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_an_unsigned_assertion_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    response = sign_in(client, tenant, idp, person(), sign=False)
+    assert python3_saml_refusal(response) == "The Assertion of the Response is not signed and the SP require it"
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_a_tampered_assertion_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    # Signed for a student; the affiliation changed to faculty after signing.
+    response = sign_in(
+        client,
+        tenant,
+        idp,
+        person(),
+        tamper=lambda xml: xml.replace("student@univ-a.ac.jp", "faculty@univ-a.ac.jp"),
+    )
+    assert python3_saml_refusal(response) == "Signature validation failed. SAML Response rejected"
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_a_replayed_assertion_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    request_id, acs_url, sp_entity, relay = start(client, tenant, idp)
+    answer = idp.response(attributes=person(), acs_url=acs_url, audience=sp_entity, in_response_to=request_id, now=NOW)
+    assert finish(client, tenant, answer, relay)["Location"] == f"/t/{tenant.slug}/"
+    client.logout()
+    # The captured answer, posted again (same assertion ID), even after a new request.
+    start(client, tenant, idp)
+    replayed = finish(client, tenant, answer, relay)
+    assert replayed.status_code == 403
+    assert 'data-refusal="replay"' in replayed.text
+    assert "既に使われています" in replayed.text
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_tenant_a_identity_provider_cannot_sign_into_tenant_b(client, univ_a, univ_b):
+    tenant_a, idp_a = univ_a
+    tenant_b, _idp_b = univ_b
+    # Tenant B's request, answered (signed, in time, right audience) by tenant A's IdP.
+    request_id, acs_url, sp_entity, relay = start(client, tenant_b, _idp_b)
+    answer = idp_a.response(
+        attributes=person(), acs_url=acs_url, audience=sp_entity, in_response_to=request_id, now=NOW
+    )
+    reason = python3_saml_refusal(finish(client, tenant_b, answer, relay))
+    assert reason.startswith("Invalid issuer in the Assertion/Response")
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_a_user_of_tenant_a_is_not_signed_in_by_tenant_b_identity_provider(client, univ_a, univ_b):
+    tenant_a, idp_a = univ_a
+    tenant_b, idp_b = univ_b
+    sign_in(client, tenant_a, idp_a, person())
+    user_a = signed_in_user(client)
+    client.logout()
+    # Tenant B's IdP vouches for A's student by the same unique id and address: refused, the
+    # unique id is B's own (another provider id) and the address belongs to A's member.
+    response = sign_in(client, tenant_b, idp_b, person())
+    assert response.status_code == 403 and 'data-refusal="other_institution"' in response.text
+    assert not signed_in_user(client).is_authenticated
+    assert SocialAccount.objects.filter(user=user_a).count() == 1
+    with scopes_disabled():
+        assert not Membership.objects.filter(tenant=tenant_b).exists()
+
+
+def test_without_the_unique_id_attribute_it_is_refused(client, univ_a):
+    tenant, idp = univ_a
+    attributes = person()
+    del attributes[EPPN]
+    response = sign_in(client, tenant, idp, attributes)
+    assert response.status_code == 403 and 'data-refusal="no_uid"' in response.text
+
+
+# --- Password sign-in off for members ---------------------------------------------------------
+
+
+def _password_login(client, email):
+    return client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+
+
+def test_an_institution_requiring_saml_refuses_its_members_passwords_except_the_break_glass_admin(client, univ_a):
+    tenant, idp = univ_a
+    student = member(tenant, Role.STUDENT, email="student@univ-a.ac.jp")
+    admin = member(tenant, Role.ADMIN, email="admin@univ-a.ac.jp")
+    partner = member(tenant, Role.PARTNER, email="boss@company.example.jp")
+    with scopes_disabled():
+        row = SamlIdentityProvider.objects.get(tenant=tenant)
+        row.require_saml, row.break_glass_user = True, admin
+        row.save()
+
+    refused = _password_login(client, student.email)
+    assert refused.status_code == 200
+    assert "A大学では、メンバーは大学のアカウントでログインします" in refused.text
+    assert not signed_in_user(client).is_authenticated
+
+    assert _password_login(client, admin.email).status_code == 302
+    assert signed_in_user(client) == admin
+    client.logout()
+    assert _password_login(client, partner.email).status_code == 302
+    assert signed_in_user(client) == partner
+
+
+def test_the_sign_in_page_offers_the_button_of_the_tenant_the_visitor_was_going_to(client, univ_a):
+    tenant, _idp = univ_a
+    page = client.get(f"/t/{tenant.slug}/", follow=True)
+    assert "大学のアカウントでログイン" in page.text
+    assert reverse("saml_login", kwargs={"organization_slug": tenant.slug}) in page.text
+    plain = client.get(reverse("account_login"))
+    assert "A大学" in plain.text  # the choice of institutions offering it
+
+
+def test_sp_metadata_names_the_tenant_acs(client, univ_a):
+    tenant, _idp = univ_a
+    response = client.get(reverse("saml_metadata", kwargs={"organization_slug": tenant.slug}))
+    assert response.status_code == 200
+    assert f"http://testserver/accounts/saml/{tenant.slug}/acs/" in response.text
+    unknown = client.get(reverse("saml_metadata", kwargs={"organization_slug": "nobody"}))
+    assert unknown.status_code == 404
+    assert urlsplit(reverse("saml_acs", kwargs={"organization_slug": tenant.slug})).path.endswith("/univ-a/acs/")
