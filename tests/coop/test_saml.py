@@ -319,3 +319,58 @@ def test_sp_metadata_names_the_tenant_acs(client, univ_a):
     unknown = client.get(reverse("saml_metadata", kwargs={"organization_slug": "nobody"}))
     assert unknown.status_code == 404
     assert urlsplit(reverse("saml_acs", kwargs={"organization_slug": tenant.slug})).path.endswith("/univ-a/acs/")
+
+
+# --- The administrator's settings page ----------------------------------------------------------
+
+
+def test_an_administrator_configures_the_identity_provider_from_an_uploaded_metadata_file(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # only this test uploads
+
+    tenant = TenantFactory(slug="univ-c", name="C大学")
+    admin = member(tenant, Role.ADMIN)
+    client.force_login(admin)
+    idp = IdP("https://idp.univ-c.ac.jp/idp/shibboleth", now=NOW)
+    url = reverse("coop:saml_settings", kwargs={"tenant_slug": tenant.slug})
+    page = client.get(url)
+    assert "SP（サービスプロバイダ）としてのこのポータル" in page.text
+    assert "http://testserver/accounts/saml/univ-c/metadata/" in page.text
+    values = {
+        "is_enabled": "on",
+        "entity_id": idp.entity_id,
+        "attr_uid": EPPN,
+        "attr_email": MAIL,
+        "attr_name_ja": JA_DISPLAY_NAME,
+        "attr_name_en": "urn:oid:2.16.840.1.113730.3.1.241",
+        "attr_affiliation": SCOPED_AFFILIATION,
+        "role_for_student": Role.STUDENT,
+        "role_for_faculty": Role.FACULTY,
+        "role_for_staff": "",
+    }
+    wrong = client.post(
+        url,
+        values
+        | {
+            "entity_id": "https://idp.elsewhere.ac.jp/idp/shibboleth",
+            "metadata_file": SimpleUploadedFile("idp.xml", idp.metadata().encode()),
+        },
+    )
+    assert "メタデータにエンティティID https://idp.elsewhere.ac.jp/idp/shibboleth のIdPがありません。" in wrong.text
+    saved = client.post(url, values | {"metadata_file": SimpleUploadedFile("idp.xml", idp.metadata().encode())})
+    assert saved.status_code == 302
+    with scopes_disabled():
+        row = SamlIdentityProvider.objects.get(tenant=tenant)
+    assert (row.is_enabled, row.idp["sso_url"]) == (True, idp.sso_url)
+    client.logout()
+    sign_in(client, tenant, idp, person(uid="c@univ-c.ac.jp", mail="c@univ-c.ac.jp"))
+    with scopes_disabled():
+        assert Membership.objects.get(user__email="c@univ-c.ac.jp").tenant == tenant
+
+
+def test_requiring_saml_needs_it_on(client, univ_a):
+    tenant, idp = univ_a
+    admin = member(tenant, Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("coop:saml_settings", kwargs={"tenant_slug": tenant.slug})
+    refused = client.post(url, {"entity_id": idp.entity_id, "require_saml": "on", "attr_uid": EPPN})
+    assert "必須にできるのは、大学のアカウントでのログインを使っているときだけです。" in refused.text
