@@ -182,7 +182,8 @@ def members(request, tenant_slug):
         "roles": Role.choices,
         "search_hint": _("Name, kana, email or student number"),
         # People who signed in through the institution's identity provider and wait (coop.saml).
-        "membership_requests": list(saml.membership_requests_pending(request.tenant)[:50]),
+        # (a lazy queryset: an export or an htmx page of results does not read it)
+        "membership_requests": saml.membership_requests_pending(request.tenant)[:50],
         "request_roles": [
             (Role.STUDENT, Role.STUDENT.label),
             (Role.FACULTY, Role.FACULTY.label),
