@@ -47,6 +47,14 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(saml.password_refusal_message(tenant), code="saml_required")
         return user
 
+    def logout(self, request):
+        # Single logout: the LogoutRequest for the person's IdP is made while the session still
+        # names them, and offered (a link: CSP stops a form's redirect elsewhere) on the page after.
+        slo_url = saml.logout_request_url(request)
+        super().logout(request)
+        if slo_url:
+            request.session[saml.SLO_SESSION_KEY] = slo_url
+
     def pre_login(self, request, user, **kwargs):
         # Every other way in (an emailed sign-in code) is closed too; SAML itself is not.
         if "sociallogin" not in (kwargs.get("signal_kwargs") or {}):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,10 @@ from .models import (
 from .signals import membership_joined
 
 PROVIDER = "saml"
+# In the session of a person signed in by SAML: what single logout must name.
+SESSION_KEY = "coop_saml"
+# In the session after signing out: the IdP's logout address with our LogoutRequest.
+SLO_SESSION_KEY = "coop_saml_slo"
 PROVIDER_ID_PREFIX = "saml-"
 
 # Roles an affiliation rule may give (never administrator or partner).
@@ -118,9 +123,12 @@ def _sp_advanced():
         "allow_single_label_domains": True,
     }
     if settings.SAML_SP_CERTIFICATE and settings.SAML_SP_PRIVATE_KEY:
-        # GakuNin's metadata carries the SP's certificate: IdPs encrypt assertions to it.
+        # GakuNin's metadata carries the SP's certificate: IdPs encrypt assertions to it, and
+        # Shibboleth IdPs want logout requests signed.
         advanced["x509cert"] = settings.SAML_SP_CERTIFICATE
         advanced["private_key"] = settings.SAML_SP_PRIVATE_KEY
+        advanced["logout_request_signed"] = True
+        advanced["logout_response_signed"] = True
     return advanced
 
 
@@ -467,3 +475,32 @@ def tenants_with_saml():
             .order_by("name")
             .values("slug", "name")
         )
+
+
+# --- Single logout started here -----------------------------------------------------------------
+
+
+def logout_request_url(request):
+    """For a person signed in by SAML whose IdP has a logout service: the IdP's address with a
+    LogoutRequest naming them (HTTP-Redirect), else None. Read before the session ends."""
+    info = request.session.get(SESSION_KEY)
+    if not info:
+        return None
+    # allauth's SAML helpers import its models: loaded when someone signed in by SAML signs out.
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.providers.saml.utils import build_auth
+    from onelogin.saml2.errors import OneLogin_Saml2_Error
+
+    try:
+        provider = get_adapter().get_provider(request, PROVIDER, client_id=info["tenant"])
+        auth = build_auth(request, provider)
+        return auth.logout(
+            return_to=request.build_absolute_uri(f"{reverse('account_login')}?tenant={info['tenant']}"),
+            name_id=info.get("name_id"),
+            session_index=info.get("session_index"),
+            nq=info.get("nq"),
+            name_id_format=info.get("name_id_format"),
+            spnq=info.get("spnq"),
+        )
+    except (OneLogin_Saml2_Error, LookupError, ValueError):
+        return None  # no logout service, or the tenant's sign-in was turned off meanwhile

@@ -29,6 +29,15 @@ class TenantSAMLProvider(SAMLProvider):
                 raise saml.SamlRefused("no_uid")
         except saml.SamlRefused as refused:
             raise ImmediateHttpResponse(saml_refusal_response(request, refused, tenant)) from None
+        # What a LogoutRequest to the IdP must name when the person signs out (coop.saml).
+        request.session[saml.SESSION_KEY] = {
+            "tenant": tenant.slug,
+            "name_id": response.get_nameid(),
+            "name_id_format": response.get_nameid_format(),
+            "nq": response.get_nameid_nq(),
+            "spnq": response.get_nameid_spnq(),
+            "session_index": response.get_session_index(),
+        }
         return super().sociallogin_from_response(request, response)
 
     def extract_uid(self, data):

@@ -28,6 +28,7 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from coop.models import DISPLAY_NAME, EPPN, JA_DISPLAY_NAME, MAIL, SCOPED_AFFILIATION
 
 NS = {"samlp": "urn:oasis:names:tc:SAML:2.0:protocol", "saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
+TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 FRIENDLY = {
     EPPN: "eduPersonPrincipalName",
     MAIL: "mail",
@@ -107,6 +108,7 @@ class IdP:
     def assertion_xml(self, *, attributes, acs_url, audience, in_response_to, now, lifetime, assertion_id=None):
         assertion_id = assertion_id or _id()
         self.last_assertion = assertion_id
+        self.last_name_id, self.last_session_index = _id(), _id()
         not_after = _instant(now + lifetime)
         values = "".join(
             f'<saml:Attribute Name="{name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"'
@@ -125,14 +127,14 @@ class IdP:
             f' IssueInstant="{_instant(now)}">'
             f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
             "<saml:Subject>"
-            f'<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient">{_id()}</saml:NameID>'
+            f'<saml:NameID Format="{TRANSIENT}">{self.last_name_id}</saml:NameID>'
             '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
             f'<saml:SubjectConfirmationData NotOnOrAfter="{not_after}" Recipient="{acs_url}"{irt}/>'
             "</saml:SubjectConfirmation></saml:Subject>"
             f'<saml:Conditions NotBefore="{_instant(now - datetime.timedelta(minutes=1))}" NotOnOrAfter="{not_after}">'
             f"<saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>"
             "</saml:Conditions>"
-            f'<saml:AuthnStatement AuthnInstant="{_instant(now)}" SessionIndex="{_id()}">'
+            f'<saml:AuthnStatement AuthnInstant="{_instant(now)}" SessionIndex="{self.last_session_index}">'
             "<saml:AuthnContext><saml:AuthnContextClassRef>"
             "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
             "</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
@@ -188,6 +190,38 @@ class IdP:
             f"{assertion}</samlp:Response>"
         )
         return base64.b64encode(xml.encode()).decode()
+
+    # --- Single logout (HTTP-Redirect) --------------------------------------------------------
+
+    def logout_request(self, *, sls_url, now):
+        """The IdP signs the person out everywhere: a LogoutRequest for the last assertion's NameID."""
+        xml = (
+            f'<samlp:LogoutRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{_id()}" Version="2.0"'
+            f' IssueInstant="{_instant(now)}" Destination="{sls_url}">'
+            f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
+            f'<saml:NameID Format="{TRANSIENT}">{self.last_name_id}</saml:NameID>'
+            f"<samlp:SessionIndex>{self.last_session_index}</samlp:SessionIndex>"
+            "</samlp:LogoutRequest>"
+        )
+        return OneLogin_Saml2_Utils.deflate_and_base64_encode(xml)
+
+    @staticmethod
+    def read_logout_request(redirect_url):
+        """(request id, NameID, SessionIndex) of the portal's LogoutRequest."""
+        query = parse_qs(urlsplit(redirect_url).query)
+        xml = OneLogin_Saml2_Utils.decode_base64_and_inflate(query["SAMLRequest"][0])
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml)
+        return root.get("ID"), root.find("saml:NameID", NS).text, root.find("samlp:SessionIndex", NS).text
+
+    def logout_response(self, *, sls_url, in_response_to, now):
+        xml = (
+            f'<samlp:LogoutResponse xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{_id()}" Version="2.0"'
+            f' IssueInstant="{_instant(now)}" Destination="{sls_url}" InResponseTo="{in_response_to}">'
+            f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
+            '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>'
+            "</samlp:LogoutResponse>"
+        )
+        return OneLogin_Saml2_Utils.deflate_and_base64_encode(xml)
 
     # --- over HTTP, for the browser ----------------------------------------------------------
 

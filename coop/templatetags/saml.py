@@ -29,6 +29,8 @@ def saml_sign_in(context):
     tenant = Tenant.objects.filter(slug=slug, is_active=True).first() if slug else None
     idp = saml.identity_provider_for(tenant, enabled_only=True) if tenant else None
     return {
+        # Just signed out of the portal: the IdP's logout, once (single logout).
+        "saml_slo_url": request.session.pop(saml.SLO_SESSION_KEY, ""),
         "saml_tenant": tenant if idp else None,
         "saml_url": sign_in_url(tenant) if idp else "",
         "saml_tenants": [] if idp else saml.tenants_with_saml(),

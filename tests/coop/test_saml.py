@@ -374,3 +374,35 @@ def test_requiring_saml_needs_it_on(client, univ_a):
     url = reverse("coop:saml_settings", kwargs={"tenant_slug": tenant.slug})
     refused = client.post(url, {"entity_id": idp.entity_id, "require_saml": "on", "attr_uid": EPPN})
     assert "必須にできるのは、大学のアカウントでのログインを使っているときだけです。" in refused.text
+
+
+# --- Single logout ------------------------------------------------------------------------------
+
+
+def test_the_identity_provider_signs_the_person_out_of_the_portal(client, univ_a):
+    tenant, idp = univ_a
+    sign_in(client, tenant, idp, person())
+    assert signed_in_user(client).is_authenticated
+    sls = f"http://testserver{reverse('saml_sls', kwargs={'organization_slug': tenant.slug})}"
+    response = client.get(sls, {"SAMLRequest": idp.logout_request(sls_url=sls, now=NOW)})
+    # Signed out here, and the LogoutResponse goes back to the IdP's logout service.
+    assert response.status_code == 302 and response["Location"].startswith(f"{idp.slo_url}?SAMLResponse=")
+    assert not signed_in_user(client).is_authenticated
+
+
+def test_signing_out_of_the_portal_offers_the_identity_provider_logout(client, univ_a):
+    tenant, idp = univ_a
+    sign_in(client, tenant, idp, person())
+    name_id, session_index = idp.last_name_id, idp.last_session_index
+    signed_out = client.post(reverse("account_logout"), follow=True)
+    assert not signed_in_user(client).is_authenticated
+    assert "大学のアカウントからログアウト" in signed_out.text
+    slo_url = signed_out.context["saml_slo_url"]
+    assert slo_url.startswith(f"{idp.slo_url}?SAMLRequest=")
+    request_id, asked_name_id, asked_session = IdP.read_logout_request(slo_url)
+    assert (asked_name_id, asked_session) == (name_id, session_index)
+    # Offered once; the IdP answers on the tenant's logout address.
+    assert "大学のアカウントからログアウト" not in client.get(reverse("account_login")).text
+    sls = f"http://testserver{reverse('saml_sls', kwargs={'organization_slug': tenant.slug})}"
+    answered = client.get(sls, {"SAMLResponse": idp.logout_response(sls_url=sls, in_response_to=request_id, now=NOW)})
+    assert answered.status_code == 302 and answered["Location"] == reverse("account_login")
