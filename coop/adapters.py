@@ -60,6 +60,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if "sociallogin" not in (kwargs.get("signal_kwargs") or {}):
             tenant = saml.tenant_requiring_saml(user)
             if tenant is not None:
+                # As allauth does for an inactive account: the pending sign-in (by code) ends here.
+                from allauth.account.internal.stagekit import clear_login  # allauth's, as in its own pre_login
+
+                clear_login(request)
                 messages.error(request, saml.password_refusal_message(tenant))
                 return redirect(f"{reverse('account_login')}?tenant={tenant.slug}")
         return super().pre_login(request, user, **kwargs)

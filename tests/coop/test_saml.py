@@ -3,6 +3,7 @@
 each refusal names which check refused it."""
 
 import datetime
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -300,6 +301,20 @@ def test_an_institution_requiring_saml_refuses_its_members_passwords_except_the_
     client.logout()
     assert _password_login(client, partner.email).status_code == 302
     assert signed_in_user(client) == partner
+
+
+def test_an_institution_requiring_saml_refuses_its_members_a_sign_in_code(client, univ_a, mailoutbox):
+    tenant, idp = univ_a
+    student = member(tenant, Role.STUDENT, email="student@univ-a.ac.jp")
+    with scopes_disabled():
+        SamlIdentityProvider.objects.filter(tenant=tenant).update(require_saml=True)
+    client.post(reverse("account_request_login_code"), {"email": student.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.M).group(1)
+    refused = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert refused.redirect_chain[-1][0] == f"{reverse('account_login')}?tenant={tenant.slug}"
+    assert "A大学では、メンバーは大学のアカウントでログインします" in refused.text
+    assert "大学のアカウントでログイン" in refused.text
+    assert not signed_in_user(client).is_authenticated
 
 
 def test_the_sign_in_page_offers_the_button_of_the_tenant_the_visitor_was_going_to(client, univ_a):
