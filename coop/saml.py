@@ -487,9 +487,9 @@ def logout_request_url(request):
     if not info:
         return None
     # allauth's SAML helpers import its models: loaded when someone signed in by SAML signs out.
-    from allauth.socialaccount.adapter import get_adapter
-    from allauth.socialaccount.providers.saml.utils import build_auth
-    from onelogin.saml2.errors import OneLogin_Saml2_Error
+    from allauth.socialaccount.adapter import get_adapter  # (see above)
+    from allauth.socialaccount.providers.saml.utils import build_auth  # (see above)
+    from onelogin.saml2.errors import OneLogin_Saml2_Error  # (see above)
 
     try:
         provider = get_adapter().get_provider(request, PROVIDER, client_id=info["tenant"])

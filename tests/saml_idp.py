@@ -80,6 +80,10 @@ class IdP:
         return f"{self.base_url}/sso"
 
     @property
+    def metadata_url(self):
+        return f"{self.base_url}/metadata"
+
+    @property
     def slo_url(self):
         return f"{self.base_url}/slo"
 
@@ -226,7 +230,7 @@ class IdP:
     # --- over HTTP, for the browser ----------------------------------------------------------
 
     def http(self, *, clock):
-        """Serves /sso on 127.0.0.1 (a thread); returns the server (call .shutdown()). `clock()`
+        """Serves /sso and /metadata on 127.0.0.1 (a thread); returns the server (call .shutdown()). `clock()`
         gives the instant the assertions are issued at."""
         idp = self
 
@@ -243,6 +247,14 @@ class IdP:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if urlsplit(self.path).path == "/idp/metadata":
+                    data = idp.metadata().encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/samlmetadata+xml")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 # The sign-in form: the AuthnRequest travels on in hidden fields.
                 query = parse_qs(urlsplit(self.path).query)
                 self._send(

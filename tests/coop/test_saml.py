@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -421,3 +422,26 @@ def test_signing_out_of_the_portal_offers_the_identity_provider_logout(client, u
     sls = f"http://testserver{reverse('saml_sls', kwargs={'organization_slug': tenant.slug})}"
     answered = client.get(sls, {"SAMLResponse": idp.logout_response(sls_url=sls, in_response_to=request_id, now=NOW)})
     assert answered.status_code == 302 and answered["Location"] == reverse("account_login")
+
+
+def test_a_metadata_url_is_fetched_on_save_and_by_allauth_at_sign_in(client):
+    tenant = TenantFactory(slug="univ-d", name="D大学")
+    idp = IdP("https://idp.univ-d.ac.jp/idp/shibboleth", now=NOW)
+    server = idp.http(clock=lambda: NOW)
+    try:
+        with scopes_disabled():
+            row = saml.identity_provider_save(
+                idp=SamlIdentityProvider(
+                    tenant=tenant, is_enabled=True, entity_id=idp.entity_id, metadata_url=idp.metadata_url
+                )
+            )
+        assert row.idp["sso_url"] == idp.sso_url
+        response = sign_in(client, tenant, idp, person(uid="d@univ-d.ac.jp", mail="d@univ-d.ac.jp"))
+        assert response["Location"] == f"/t/{tenant.slug}/"
+        with scopes_disabled():
+            bad = SamlIdentityProvider(tenant=tenant, entity_id=idp.entity_id, metadata_url=f"{idp.base_url}/none")
+            with pytest.raises(ValidationError) as refused:
+                saml.identity_provider_save(idp=bad)
+        assert refused.value.messages[0].startswith("メタデータを取得できませんでした")
+    finally:
+        server.shutdown()
