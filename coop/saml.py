@@ -39,6 +39,7 @@ from .models import (
     SamlIdentityProvider,
     Tenant,
 )
+from .registry import Waiting
 from .signals import membership_joined
 
 PROVIDER = "saml"
@@ -504,3 +505,13 @@ def logout_request_url(request):
         )
     except (OneLogin_Saml2_Error, LookupError, ValueError):
         return None  # no logout service, or the tenant's sign-in was turned off meanwhile
+
+
+def waiting(request):
+    """The dashboard's "waiting for you" for staff: people who signed in and wait for approval
+    (coop.registry waiting provider; one query)."""
+    if request.membership is None or request.membership.role not in (Role.ADMIN, Role.STAFF):
+        return []
+    count = MembershipRequest.objects.filter(tenant=request.tenant, state=MembershipRequest.State.PENDING).count()
+    url = reverse("coop:members", kwargs={"tenant_slug": request.tenant.slug})
+    return [Waiting(gettext_lazy("People who signed in with the university account, waiting for approval"), count, url)]

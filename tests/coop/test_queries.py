@@ -67,8 +67,8 @@ def test_staff_dashboard(client, tenant, django_assert_num_queries, rows):
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     # session, user, tenant, membership, member counts per role, pending invitations,
     # theme states, placement states, applications waiting, open assessment windows, and
-    # "waiting for you" (11: see tests/coop/test_waiting.py)
-    with django_assert_num_queries(21):
+    # "waiting for you" (12: see tests/coop/test_waiting.py)
+    with django_assert_num_queries(22):
         page = client.get(url)
     assert page.status_code == 200
     assert f"<dt>学生</dt><dd>{rows}</dd>" in page.text

@@ -175,6 +175,8 @@ def test_a_person_without_a_rule_waits_for_staff_who_approve_on_the_members_page
     client.logout()
     staff = member(tenant, Role.STAFF)
     client.force_login(staff)
+    dashboard = client.get(reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug}))
+    assert "大学のアカウントでログインし、承認を待っている人" in dashboard.text
     members_page = client.get(reverse("coop:members", kwargs={"tenant_slug": tenant.slug}))
     assert "taro@univ-a.ac.jp" in members_page.text and "承認を待っています" in members_page.text
     url = reverse("coop:membership_request_decide", kwargs={"tenant_slug": tenant.slug, "pk": request.pk})

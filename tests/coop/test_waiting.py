@@ -226,9 +226,10 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
         running_placement(tenant)
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
     # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
-    # late evaluations, the days off), links not opened; panels: applications waiting, theme
-    # states, placement states, open assessment windows, member counts per role, pending invitations
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 21)
+    # late evaluations, the days off), links not opened, membership requests (coop.saml); panels:
+    # applications waiting, theme states, placement states, open assessment windows, member counts
+    # per role, pending invitations
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 22)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 
