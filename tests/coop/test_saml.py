@@ -447,3 +447,12 @@ def test_a_metadata_url_is_fetched_on_save_and_by_allauth_at_sign_in(client):
         assert refused.value.messages[0].startswith("メタデータを取得できませんでした")
     finally:
         server.shutdown()
+
+
+def test_the_tenant_public_pages_lead_to_the_tenant_sign_in_with_the_button(client, univ_a):
+    tenant, _idp = univ_a
+    public = client.get(reverse("placements:public_theme_index", kwargs={"tenant_slug": tenant.slug}))
+    assert public.status_code == 200
+    assert f'href="{reverse("account_login")}?tenant={tenant.slug}"' in public.text
+    login = client.get(f"{reverse('account_login')}?tenant={tenant.slug}")
+    assert reverse("saml_login", kwargs={"organization_slug": tenant.slug}) in login.text
