@@ -128,6 +128,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             if idp is None:
                 raise saml.SamlRefused("disabled")
+            if sociallogin.state.get("process") == "connect":
+                # Who joins is decided by the institution's own assertion alone, never by adding
+                # its unique id to whatever account happens to be signed in.
+                raise saml.SamlRefused("connect")
             person = saml.person_from_attributes(idp, sociallogin.account.extra_data)
             if not person.email:
                 raise saml.SamlRefused("no_mail")

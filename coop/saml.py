@@ -73,6 +73,10 @@ class SamlRefused(Exception):
             "password or sign-in code instead, or ask the placement office."
         ),
         "disabled": gettext_lazy("Sign-in with the institution account is not available for this institution."),
+        "connect": gettext_lazy(
+            "A university account is not added to an account you are signed in to. Sign out, then sign in with "
+            "the university account."
+        ),
     }
 
     def __init__(self, code):

@@ -456,3 +456,16 @@ def test_the_tenant_public_pages_lead_to_the_tenant_sign_in_with_the_button(clie
     assert f'href="{reverse("account_login")}?tenant={tenant.slug}"' in public.text
     login = client.get(f"{reverse('account_login')}?tenant={tenant.slug}")
     assert reverse("saml_login", kwargs={"organization_slug": tenant.slug}) in login.text
+
+
+def test_a_university_account_is_not_added_to_the_account_signed_in(client, univ_a):
+    tenant, idp = univ_a
+    someone = member(TenantFactory(), Role.STAFF)
+    client.force_login(someone)
+    start_url = reverse("saml_login", kwargs={"organization_slug": tenant.slug})
+    redirect = client.get(f"{start_url}?process=connect")
+    request_id, acs_url, sp_entity, relay = IdP.read_request(redirect["Location"])
+    answer = idp.response(attributes=person(), acs_url=acs_url, audience=sp_entity, in_response_to=request_id, now=NOW)
+    refused = finish(client, tenant, answer, relay)
+    assert refused.status_code == 403 and 'data-refusal="connect"' in refused.text
+    assert not SocialAccount.objects.exists()
