@@ -54,6 +54,7 @@ class SamlIdentityProviderForm(forms.ModelForm):
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(["is_enabled", "entity_id", "metadata_url", "metadata_file"])  # the file next to the URL
         for name in ("role_for_student", "role_for_faculty", "role_for_staff"):
             self.fields[name] = forms.ChoiceField(label=self.fields[name].label, choices=RULE_CHOICES, required=False)
         # Only this tenant's administrators (the scope is the request's tenant).

@@ -53,3 +53,31 @@ def test_a_student_signs_in_through_the_university_identity_provider(page):
         assert (membership.tenant, membership.role) == (tenant, Role.STUDENT)
     finally:
         server.shutdown()
+
+
+@at(2026, 11, 30, 10)
+def test_an_administrator_sets_up_the_identity_provider_from_its_metadata_file(page, tmp_path):
+    from ..factories import PASSWORD, member  # this test signs in by password
+
+    tenant = TenantFactory(slug="univ-b", name="B大学")
+    admin = member(tenant, Role.ADMIN, email="admin@univ-b.ac.jp")
+    idp = IdP("https://idp.univ-b.ac.jp/idp/shibboleth", now=NOW)
+    metadata = tmp_path / "idp-metadata.xml"
+    metadata.write_text(idp.metadata(), encoding="utf-8")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("メールアドレス").fill(admin.email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    page.goto(f"/t/{tenant.slug}/settings/")
+    page.get_by_role("link", name="大学のアカウントでのログイン（SAML / 学認）").click()
+    page.get_by_label("大学のアカウントでのログインを使う").check()
+    page.get_by_label("IdPのエンティティID").fill(idp.entity_id)
+    page.get_by_label("メタデータのファイル").set_input_files(str(metadata))
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    screenshot(page, "saml-settings")
+    assert "IdPのログインURL" in page.content()
+    with scopes_disabled():
+        row = SamlIdentityProvider.objects.get(tenant=tenant)
+    assert (row.is_enabled, row.idp["sso_url"], row.role_for_staff) == (True, idp.sso_url, "")
