@@ -469,3 +469,20 @@ def test_a_university_account_is_not_added_to_the_account_signed_in(client, univ
     refused = finish(client, tenant, answer, relay)
     assert refused.status_code == 403 and 'data-refusal="connect"' in refused.text
     assert not SocialAccount.objects.exists()
+
+
+def test_the_operator_can_turn_the_requirement_off_in_the_admin(client, univ_a):
+    from coop.models import User  # only this test makes an operator
+
+    tenant, _idp = univ_a
+    with scopes_disabled():
+        SamlIdentityProvider.objects.filter(tenant=tenant).update(require_saml=True)
+        row = SamlIdentityProvider.objects.get(tenant=tenant)
+    operator = User.objects.create_superuser(email="operator@example.jp", password=PASSWORD)
+    client.force_login(operator)
+    url = reverse("admin:coop_samlidentityprovider_change", args=[row.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"is_enabled": "on"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.is_enabled, row.require_saml) == (True, False)
