@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope
 
 from . import rls, services
-from .models import Invitation, Membership, Tenant, User
+from .models import Invitation, Membership, MembershipRequest, SamlIdentityProvider, Tenant, User
 
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
@@ -85,3 +85,24 @@ class InvitationAdmin(admin.ModelAdmin):
             )
         obj.pk, obj.expires_at, obj._state.adding = invitation.pk, invitation.expires_at, False
         return None
+
+
+@admin.register(SamlIdentityProvider)
+class SamlIdentityProviderAdmin(admin.ModelAdmin):
+    """For the operator's rescue: e.g. turning "members must sign in with the institution
+    account" off when the IdP is down and no break-glass administrator is left."""
+
+    list_display = ["tenant", "entity_id", "is_enabled", "require_saml", "updated_at"]
+    list_filter = ["is_enabled", "require_saml"]
+    fields = ["tenant", "is_enabled", "require_saml", "break_glass_user", "entity_id", "metadata_url"]
+    readonly_fields = ["tenant", "entity_id", "metadata_url", "break_glass_user"]
+
+    def has_add_permission(self, request):
+        return False  # tenants set it up on their settings page (the metadata is checked there)
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "tenant", "state", "created_at"]
+    list_filter = ["state"]
+    readonly_fields = ["tenant", "user", "affiliation", "created_at", "decided_at", "decided_by"]

@@ -17,6 +17,11 @@ class CoopConfig(AppConfig):
 
         authentication_step_completed.connect(_code_proves_email, weak=False, dispatch_uid="coop.code_proves_email")
 
+        from . import saml  # coop.saml reads models: not before the app registry is ready
+        from .registry import register_waiting_provider  # (with it)
+
+        register_waiting_provider(saml.waiting)
+
 
 def _code_proves_email(sender, request, method, user, **extra):
     """A sign-in code reached the address: it is verified (allauth verifies only an address it

@@ -443,3 +443,106 @@ class ExportJob(TenantOwned):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+# --- Institution sign-in (SAML) --------------------------------------------------------------
+# Attribute names as identity providers of the GakuNin federation (Shibboleth) release them.
+EPPN = "urn:oid:1.3.6.1.4.1.5923.1.1.1.6"  # eduPersonPrincipalName
+MAIL = "urn:oid:0.9.2342.19200300.100.1.3"  # mail
+JA_DISPLAY_NAME = "urn:oid:1.3.6.1.4.1.32264.1.1.3"  # jaDisplayName (GakuNin)
+DISPLAY_NAME = "urn:oid:2.16.840.1.113730.3.1.241"  # displayName
+SCOPED_AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.9"  # eduPersonScopedAffiliation
+AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"  # eduPersonAffiliation
+
+
+class SamlIdentityProvider(TenantOwned):
+    """A tenant's SAML identity provider (its university's Shibboleth IdP, usually through
+    GakuNin): what allauth's SAML provider needs (coop.saml builds the app per tenant, the
+    tenant's slug in every SAML address), how its attributes map, who joins with which role,
+    and whether members must sign in through it."""
+
+    is_enabled = models.BooleanField(_("sign-in with the institution account is on"), default=False)
+    entity_id = models.CharField(_("identity provider entity ID"), max_length=500)
+    metadata_url = models.URLField(_("metadata URL"), max_length=500, blank=True)
+    metadata_xml = models.TextField(_("metadata (uploaded file)"), blank=True)
+    # What the metadata says (sign-in and logout addresses, signing certificate), kept at save.
+    idp = models.JSONField(default=dict, editable=False)
+
+    attr_uid = models.CharField(_("unique ID attribute"), max_length=200, default=EPPN)
+    attr_email = models.CharField(_("mail attribute"), max_length=200, default=MAIL)
+    attr_name_ja = models.CharField(_("display name (Japanese) attribute"), max_length=200, default=JA_DISPLAY_NAME)
+    attr_name_en = models.CharField(_("display name (English) attribute"), max_length=200, default=DISPLAY_NAME)
+    attr_affiliation = models.CharField(_("affiliation attribute"), max_length=200, default=SCOPED_AFFILIATION)
+
+    # Affiliation rules: the role a new person with this affiliation joins with ("" = waits for
+    # staff approval).
+    role_for_student = models.CharField(
+        _("role for affiliation student"), max_length=20, blank=True, default=Role.STUDENT
+    )
+    role_for_faculty = models.CharField(
+        _("role for affiliation faculty"), max_length=20, blank=True, default=Role.FACULTY
+    )
+    role_for_staff = models.CharField(_("role for affiliation staff"), max_length=20, blank=True, default="")
+
+    require_saml = models.BooleanField(_("members must sign in with the institution account"), default=False)
+    break_glass_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("break-glass administrator (may still sign in with a password)"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SAML identity provider")
+        verbose_name_plural = _("SAML identity providers")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="saml_idp_one_per_tenant")]
+
+    def __str__(self):
+        return self.entity_id
+
+
+class SamlAssertionUse(TenantOwned):
+    """An assertion ID a tenant has accepted, kept until the assertion expires: the same
+    assertion presented twice is refused (replay)."""
+
+    assertion_id = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "assertion_id"], name="saml_assertion_once")]
+        indexes = [models.Index(fields=["tenant", "expires_at"], name="saml_assertion_tenant_expires")]
+
+    def __str__(self):
+        return self.assertion_id
+
+
+class MembershipRequest(TenantOwned):
+    """A person who signed in through the institution's identity provider with no invitation
+    and no affiliation rule: waits for staff to approve (with a role) or decline."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_request_one_per_user")]
+        indexes = [models.Index(fields=["tenant", "state"], name="membership_request_state")]
+
+    def __str__(self):
+        return f"{self.user_id} ({self.state})"

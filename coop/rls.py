@@ -56,6 +56,11 @@ BYPASSES = {
     "figures, never a per-person row (consortium.selectors.figures)",
     "consortium-library": "the good-practice write-ups a consortium's members chose to share, and their "
     "files (consortium.selectors.library)",
+    "saml-password-check": "a person signing in: whether their own memberships make an institution "
+    "require SAML sign-in of them, or belong to another institution than the one whose identity "
+    "provider vouches for them (coop.saml)",
+    "saml-sign-in-page": "the names of the institutions offering sign-in with their own account, on the "
+    "sign-in page (coop.saml)",
 }
 
 # Tables that refer to tenant rows but carry no tenant column, and why they need no policy.

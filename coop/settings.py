@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "django_htmx",
     "import_export",
@@ -263,6 +265,23 @@ ACCOUNT_RATE_LIMITS = {
 # account emails; EMAIL_SUBJECT_PREFIX replaces both when set (coop.mail.subject_prefix).
 EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", "")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX or None
+
+# Institution sign-in (SAML, GakuNin): one identity provider per tenant, configured on the
+# tenant's settings page (coop.saml builds allauth's app from it; no SocialApp rows).
+SOCIALACCOUNT_ADAPTER = "coop.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "coop.saml_provider.TenantSAMLProvider"}}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an address never signs in on its own (coop.adapters)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the institution vouches for the address it sends
+SOCIALACCOUNT_STORE_TOKENS = False
+# The button is a link (GET) to /accounts/saml/<tenant>/login/, which redirects to the identity
+# provider: a form posting there would be stopped by the pages' CSP (form-action 'self' also
+# covers the redirect after a form). Starting a SAML sign-in by link only leads the visitor to
+# their institution's own sign-in page.
+SOCIALACCOUNT_LOGIN_ON_GET = True
+# The SP's own certificate and key (PEM files) for GakuNin's metadata: IdPs encrypt to it.
+SAML_SP_CERTIFICATE = Path(env("SAML_SP_CERT_FILE")).read_text() if env("SAML_SP_CERT_FILE") else ""
+SAML_SP_PRIVATE_KEY = Path(env("SAML_SP_KEY_FILE")).read_text() if env("SAML_SP_KEY_FILE") else ""
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user row

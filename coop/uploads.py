@@ -92,6 +92,13 @@ def _head(file):
     return head
 
 
+# A SAML identity provider's metadata (coop.saml): XML, parsed and never served.
+XML = {
+    "text/xml": FileType("XML", (".xml",), b"<"),
+    "application/xml": FileType("XML", (".xml",), b"<"),
+}
+SAML_METADATA = UploadRule(types=XML, max_bytes=2 * MB)
+
 # A signed agreement scanned or photographed.
 SCAN = UploadRule(types={**PDF, **IMAGES}, max_bytes=20 * MB)
 # What a student hands in: application attachments, pre-assignment submissions, final report files.

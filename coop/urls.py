@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import saml_views, views
 
 admin.site.login = secure_admin_login(admin.site.login)  # allauth's login, with its rate limits
 
@@ -18,6 +18,9 @@ tenant_patterns = [
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/", views.tenant_settings, name="tenant_settings"),
     path("settings/deadlines/", views.deadline_settings, name="deadline_settings"),
+    path("settings/saml/", saml_views.saml_settings, name="saml_settings"),
+    path("members/requests/<int:pk>/", saml_views.membership_request_decide, name="membership_request_decide"),
+    path("saml/pending/", saml_views.saml_pending, name="saml_pending"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
     path("reminders/calendar/reset/", views.calendar_reset, name="calendar_reset"),

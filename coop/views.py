@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import exports, reminders, selectors, services
+from . import exports, reminders, saml, selectors, services
 from .access import ADMINS, EVERY_ROLE, MANAGERS, is_operator, require_operator, require_role, tenant_public
 from .downloads import file_download
 from .forms import (
@@ -181,7 +181,18 @@ MEMBER_LIST = ListSpec(
 def members(request, tenant_slug):
     """Paged and searchable by name, kana, email and student number (25,000 students)."""
     queryset = selectors.members_for_tenant(request.tenant)
-    context = {"roles": Role.choices, "search_hint": _("Name, kana, email or student number")}
+    context = {
+        "roles": Role.choices,
+        "search_hint": _("Name, kana, email or student number"),
+        # People who signed in through the institution's identity provider and wait (coop.saml).
+        # (a lazy queryset: an export or an htmx page of results does not read it)
+        "membership_requests": saml.membership_requests_pending(request.tenant)[:50],
+        "request_roles": [
+            (Role.STUDENT, Role.STUDENT.label),
+            (Role.FACULTY, Role.FACULTY.label),
+            (Role.STAFF, Role.STAFF.label),
+        ],
+    }
     return list_response(request, queryset, MEMBER_LIST, context)
 
 

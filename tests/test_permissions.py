@@ -56,6 +56,7 @@ TENANT_URLS = {**CORE_TENANT_URLS, **all_tenant_cases()}
 # Pages inside a tenant open to anyone holding the link; tested in their own modules.
 TENANT_PUBLIC_URLS = {
     "coop:invitation_accept",  # tests/coop/test_invitations.py
+    "coop:saml_pending",  # tests/coop/test_saml.py
     "placements:public_theme_index",  # tests/placements/test_themes.py
     "placements:public_theme_detail",  # tests/placements/test_themes.py
     "placements:public_theme_apply",  # tests/placements/test_themes.py
@@ -89,7 +90,8 @@ OUTSIDE_URLS = {
     "consortium:partner_create",
 }
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
-EXTERNAL_PREFIXES = ("account_", "admin:")
+# allauth's own pages; its SAML addresses (saml_*) are tested in tests/coop/test_saml.py.
+EXTERNAL_PREFIXES = ("account_", "admin:", "socialaccount_", "saml_")
 
 
 def _all_url_names(patterns=None, namespace=""):

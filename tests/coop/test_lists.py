@@ -76,7 +76,8 @@ def add_invitations(tenant, n, prefix):
 # url name, builder, sort giving the rows in the builder's order, a search for row 7,
 # queries at any size (session, user, tenant, membership + the list's own)
 LISTS = {
-    "members": ("coop:members", add_members, {"role": "student", "sort": "number", "q": "{p}"}, "ガクセイ {p}0007", 6),
+    # + the pending membership requests (coop.saml) above the list
+    "members": ("coop:members", add_members, {"role": "student", "sort": "number", "q": "{p}"}, "ガクセイ {p}0007", 7),
     "partners": ("placements:partner_list", add_partners, {"sort": "name"}, "カブシキガイシャ{p}0007", 6),
     "themes": ("placements:theme_list", add_themes, {"sort": "title"}, "テーマ{p}0007", 9),
     "applications": ("placements:application_list", add_applications, {"sort": "student"}, "{p}0007@", 8),

@@ -227,10 +227,10 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
     # themes to confirm, deadline settings, compliance (placements, daily reports, monthly reports, monthly late,
     # late evaluations, the days off), links not opened, reflection dialogues to schedule, start
-    # orientations to confirm, the office's surveys to answer; panels: applications waiting, theme
-    # states, placement states, open assessment windows, open survey rounds, member counts per
-    # role, pending invitations, interviews and dialogues ahead
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 27)
+    # orientations to confirm, the office's surveys to answer, membership requests (coop.saml);
+    # panels: applications waiting, theme states, placement states, open assessment windows, open
+    # survey rounds, member counts per role, pending invitations, interviews and dialogues ahead
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 28)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 
