@@ -44,6 +44,8 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("placements.urls")),
     path("t/<slug:tenant_slug>/reports/", include("reports.urls")),
     path("t/<slug:tenant_slug>/rubrics/", include("rubrics.urls")),
+    path("t/<slug:tenant_slug>/settings/api/", include("api.urls_tokens")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
