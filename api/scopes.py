@@ -2,6 +2,7 @@
 form, the views (each names its area) and the schema's description."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AREAS = {
     "students": (_("Students and memberships"), ("read", "write")),
@@ -13,7 +14,7 @@ AREAS = {
     "outcomes": (_("Career outcomes"), ("read", "write")),
     "summaries": (_("Term summaries"), ("read",)),
 }
-ACTION_LABELS = {"read": _("read"), "write": _("write")}
+ACTION_LABELS = {"read": pgettext_lazy("API permission", "read"), "write": pgettext_lazy("API permission", "write")}
 
 SCOPES = [f"{area}:{action}" for area, (_label, actions) in AREAS.items() for action in actions]
 
