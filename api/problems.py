@@ -72,7 +72,7 @@ def exception_handler(exc, context):
     detail = None
     if isinstance(exc, exceptions.ValidationError):
         code, errors = "invalid", _flatten(exc.detail)
-    elif isinstance(exc, Problem):
+    elif isinstance(exc, (Problem, exceptions.PermissionDenied)):
         detail = exc.detail
     elif isinstance(exc, exceptions.Throttled):
         code = "throttled"

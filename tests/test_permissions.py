@@ -74,7 +74,10 @@ OUTSIDE_URLS = {
     "coop:operator_invite_admin",
 }
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
-EXTERNAL_PREFIXES = ("account_", "admin:")
+# The REST API (/api/v1/, outside /t/<slug>/: the tenant comes from the token, not the URL) has
+# its own matrix, endpoint x token scope x tenant, in tests/api/test_permissions.py, which also
+# checks that it lists every `api:` URL.
+EXTERNAL_PREFIXES = ("account_", "admin:", "api:")
 
 
 def _all_url_names(patterns=None, namespace=""):
