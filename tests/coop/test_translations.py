@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["coop", "placements", "reports", "rubrics", "templates", "locale", "manage.py"]
+SOURCES = ["api", "coop", "placements", "reports", "rubrics", "templates", "locale", "manage.py"]
 
 
 def test_japanese_catalogue_is_complete_and_compiles(tmp_path):
