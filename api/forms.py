@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop.clock import tenant_today
@@ -22,9 +23,12 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Valid until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("At most %(days)s days ahead.") % {"days": settings.API_TOKEN_MAX_DAYS},
     )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expires_on"].initial = tenant_today(tenant) + timedelta(days=365)
+        # formatted per request, in the reader's language
+        self.fields["expires_on"].help_text = gettext("At most %(days)s days ahead.") % {
+            "days": settings.API_TOKEN_MAX_DAYS
+        }
