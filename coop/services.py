@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
@@ -241,6 +241,36 @@ def _student_sync_errors(record):
     return errors
 
 
+def _memberships_update_many(tenant, members):
+    """Writes number, kana, active flag and change time of many memberships in one UPDATE ...
+    FROM (VALUES ...) per 500: Django's bulk_update builds a CASE WHEN per row and field, which
+    took 0.8 s of CPU for 500 students (make bench, API scenario)."""
+    table = Membership._meta.db_table
+    members = list(members)
+    postgres = connection.vendor == "postgresql"
+    row = "(%s::bigint, %s, %s, %s::boolean, %s::timestamptz)" if postgres else "(%s, %s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(members), 500):
+            chunk = members[start : start + 500]
+            params = []
+            for m in chunk:
+                params += [
+                    m.pk,
+                    m.student_number,
+                    m.name_kana,
+                    m.is_active,
+                    connection.ops.adapt_datetimefield_value(m.updated_at),
+                ]
+            values = ", ".join([row] * len(chunk))
+            cursor.execute(
+                # VALUES names its columns column1..column5 on both PostgreSQL and SQLite
+                f"UPDATE {table} SET student_number = v.column2, name_kana = v.column3, "  # noqa: S608 - the model's table name; values are parameters
+                f"is_active = v.column4, updated_at = v.column5 FROM (VALUES {values}) AS v "
+                f"WHERE {table}.id = v.column1 AND {table}.tenant_id = %s",
+                [*params, tenant.pk],
+            )
+
+
 @transaction.atomic
 def students_sync(*, tenant, by, records):
     """Creates or updates students from a student-record system (教務システム), keyed by the
@@ -328,9 +358,7 @@ def students_sync(*, tenant, by, records):
         to_invite[email] = {"student_number": number, "name_kana": kana}
         result.update(result="created", status="invited")
     if changed_members:
-        Membership.objects.bulk_update(
-            changed_members.values(), ["student_number", "name_kana", "is_active", "updated_at"], batch_size=500
-        )
+        _memberships_update_many(tenant, changed_members.values())
     if changed_invitations:
         Invitation.objects.bulk_update(changed_invitations.values(), ["name_kana"], batch_size=500)
     if to_revoke:
