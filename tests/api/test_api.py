@@ -16,9 +16,19 @@ from coop import services as coop_services
 from coop.models import Invitation, Membership, Role
 from coop.tokens import hash_token
 from placements.models import CareerOutcome, Placement
+from reports.models import DailyReport, Evaluation, EvaluationForm, MonthlyReport, PlacementResult
 
 from ..clock import at, jst
-from ..factories import PlacementFactory, ProgramFactory, TermFactory, ThemeFactory, UserFactory, member, students_bulk
+from ..factories import (
+    PartnerFactory,
+    PlacementFactory,
+    ProgramFactory,
+    TermFactory,
+    ThemeFactory,
+    UserFactory,
+    member,
+    students_bulk,
+)
 from .conftest import auth, make_token
 
 pytestmark = [at(2026, 11, 18, 10), pytest.mark.django_db]
@@ -273,3 +283,60 @@ def test_the_schema_validates_and_the_docs_page_loads_swagger_from_static(client
     docs = client.get(reverse("api:docs"))
     assert b"vendor/swagger-ui/swagger-ui-bundle.js" in docs.content
     assert b"<script>" not in docs.content
+
+
+def _rows_of(kind, tenant, n):
+    """n rows of one list, in `tenant`."""
+    with scopes_disabled():
+        if kind == "api:partners":
+            for i in range(n):
+                PartnerFactory(tenant=tenant, name=f"企業 {i}")
+            return
+        if kind == "api:themes":
+            for _ in range(n):
+                ThemeFactory(tenant=tenant)
+            return
+        if kind == "api:terms":
+            program = ProgramFactory(tenant=tenant)
+            for i in range(n):
+                TermFactory(program=program, name=f"{2000 + i}年度")
+            return
+        theme = ThemeFactory(tenant=tenant)
+        form = EvaluationForm.default_for(tenant)
+        form.save()
+        for student in students_bulk(tenant, n):
+            placement = PlacementFactory(theme=theme, student=student, state=Placement.State.COMPLETED)
+            if kind == "api:daily_reports":
+                DailyReport.objects.create(tenant=tenant, placement=placement, date=datetime.date(2026, 10, 1))
+            elif kind == "api:monthly_reports":
+                MonthlyReport.objects.create(tenant=tenant, placement=placement, month=datetime.date(2026, 10, 1))
+            elif kind == "api:evaluations":
+                Evaluation.objects.create(
+                    tenant=tenant, placement=placement, kind="faculty", form=form, state=Evaluation.State.SUBMITTED
+                )
+            elif kind == "api:results":
+                PlacementResult.objects.create(tenant=tenant, placement=placement, grade="A")
+            elif kind == "api:outcomes":
+                CareerOutcome.objects.create(tenant=tenant, placement=placement)
+
+
+LISTS = [
+    "api:partners",
+    "api:themes",
+    "api:daily_reports",
+    "api:monthly_reports",
+    "api:evaluations",
+    "api:results",
+    "api:outcomes",
+    "api:terms",
+]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize("name", LISTS)
+def test_every_list_reads_its_page_in_one_query(api, tenant, name, rows, django_assert_num_queries):
+    _rows_of(name, tenant, rows)
+    # tenant by slug, token, the page, the request log
+    with django_assert_num_queries(4):
+        response = api.get(reverse(name))
+    assert len(response.json()["results"]) == rows
