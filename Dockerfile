@@ -13,6 +13,7 @@ COPY coop coop
 COPY placements placements
 COPY reports reports
 COPY rubrics rubrics
+COPY api api
 RUN pip install .
 COPY . .
 RUN msgfmt --check -o locale/ja/LC_MESSAGES/django.mo locale/ja/LC_MESSAGES/django.po \

@@ -160,12 +160,19 @@ class Membership(TenantOwned):
     student_number = models.CharField(_("student number"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # For incremental sync by the API (api/): changes since a time, in (updated_at, id) order.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_one_per_tenant")]
-        indexes = [models.Index(fields=["tenant", "role"], name="membership_tenant_role")]
+        indexes = [
+            models.Index(fields=["tenant", "role"], name="membership_tenant_role"),
+            # a student-record system finds its students by number (api/)
+            models.Index(fields=["tenant", "student_number"], name="membership_tenant_number"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="membership_tenant_updated"),
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.tenant_id} ({self.role})"
@@ -202,6 +209,10 @@ class Invitation(SingleUseLink, TenantOwned, EmailDelivery):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Set when a student-record system invites a student (api/): copied onto the membership
+    # when the invitation is accepted.
+    student_number = models.CharField(_("student number"), max_length=40, blank=True)
+    name_kana = models.CharField(_("full name (kana)"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

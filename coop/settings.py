@@ -70,12 +70,15 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
     "coop",
     "placements",
     "reports",
     "rubrics",
     "surveys",
     "consortium",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -388,3 +391,34 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+
+# --- The API for student-record systems (api/) -------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Co-op portal API",
+    "DESCRIPTION": "The API for student-record systems: students, placements, reports, evaluations, "
+    "career outcomes and term summaries of one institution.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlacementStateEnum": "placements.models.Placement.State",
+        "ThemeStateEnum": "placements.models.Theme.State",
+        "DraftSubmittedEnum": "reports.models.DailyReport.State",
+        "MonthlyReportStateEnum": "reports.models.MonthlyReport.State",
+    },
+}
+# Requests per token per minute (api.authentication.TokenRateThrottle; in the cache).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 400)

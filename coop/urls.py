@@ -50,6 +50,8 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/surveys/", include("surveys.urls")),
     path("t/<slug:tenant_slug>/consortium/", include("consortium.urls_member")),
     path("c/<slug:slug>/", include("consortium.urls_site")),
+    path("t/<slug:tenant_slug>/settings/api/", include("api.urls_tokens")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

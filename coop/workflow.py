@@ -98,7 +98,10 @@ def transition(obj, *, to, by, allowed, action=None, note="", values=None, extra
             % {"from": labels.get(current, current), "to": labels.get(to, to)}
         )
     obj.state = to
-    obj.save(update_fields=["state", *extra_fields])
+    fields = ["state", *extra_fields]
+    if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+        fields.append("updated_at")  # auto_now is written only when named (incremental API sync)
+    obj.save(update_fields=fields)
     record(
         obj,
         action=action or f"{obj._meta.model_name}.{to}",

@@ -91,7 +91,10 @@ OUTSIDE_URLS = {
 }
 # Third-party URL sets with their own access rules: allauth's account pages, the admin.
 # allauth's own pages; its SAML addresses (saml_*) are tested in tests/coop/test_saml.py.
-EXTERNAL_PREFIXES = ("account_", "admin:", "socialaccount_", "saml_")
+# The REST API (/api/v1/, outside /t/<slug>/: the tenant comes from the token, not the URL) has
+# its own matrix, endpoint x token scope x tenant, in tests/api/test_permissions.py, which also
+# checks that it lists every `api:` URL.
+EXTERNAL_PREFIXES = ("account_", "admin:", "socialaccount_", "saml_", "api:")
 
 
 def _all_url_names(patterns=None, namespace=""):

@@ -35,6 +35,8 @@ class Partner(TenantOwned):
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # For incremental sync by the API (api/).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("partner")

@@ -82,6 +82,8 @@ class Placement(TenantOwned):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PLANNED)
     state_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # For incremental sync by the API (api/): changes since a time, in (updated_at, id) order.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("placement")
@@ -94,6 +96,7 @@ class Placement(TenantOwned):
             models.Index(fields=["tenant", "faculty_supervisor"], name="placement_tenant_faculty"),
             # the placements list's default order (newest start first), read backwards
             models.Index(fields=["tenant", "starts_on", "id"], name="placement_tenant_starts"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="placement_tenant_updated"),
         ]
         permissions = [("view_placement_granted", "Can view one placement by explicit grant")]
 

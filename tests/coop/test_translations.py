@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["coop", "placements", "reports", "rubrics", "surveys", "consortium", "templates", "locale", "manage.py"]
+SOURCES = ["coop", "placements", "reports", "rubrics", "surveys", "consortium", "api", "templates", "locale", "manage.py"]
 
 
 def test_japanese_catalogue_is_complete_and_compiles(tmp_path):
