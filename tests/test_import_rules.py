@@ -4,8 +4,9 @@ or a heavy library loaded only where it is used): hidden cycles stay visible."""
 import ast
 from pathlib import Path
 
+from .project import APPS
+
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
 
 
 def _unexplained(path):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coop', '0009_trigram_search'),
+        ('coop', '0010_saml'),
     ]
 
     operations = [

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ..project import APPS
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
 SERVES_A_FILE = re.compile(r"FileResponse\(|Content-Disposition")
 # Places allowed to build a file response themselves, and why.
 ALLOWED = {

@@ -25,6 +25,7 @@ from coop.models import Membership, Role
 from coop.tenant_tasks import tenant_task
 
 from ..factories import UserFactory, member
+from ..project import APPS
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -155,7 +156,7 @@ def test_the_tenant_picker_shows_a_persons_memberships_in_every_tenant(client, t
 
 def test_every_bypass_in_the_code_is_a_named_one():
     used = set()
-    for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium"):
+    for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             used |= set(re.findall(r"\bbypass\(\"([^\"]+)\"\)", path.read_text(encoding="utf-8")))
     assert used == set(rls.BYPASSES)
@@ -168,7 +169,7 @@ def test_a_tenant_scope_opened_by_hand_also_sets_the_database_tenant():
     # no tenant: without `rls.tenant(...)` beside it, the database would show it no rows at all.
     # Management commands run as the owner (operator tools) and are left out.
     missing = []
-    for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium"):
+    for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if "management" in path.parts:
                 continue

@@ -12,11 +12,10 @@ from coop.services import invitation_create
 from coop.tenant_tasks import tenant_task
 
 from ..factories import member
+from ..project import APPS
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = [
-    p for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium") for p in (ROOT / app).rglob("*.py")
-]
+APP_FILES = [p for app in APPS for p in (ROOT / app).rglob("*.py")]
 
 
 @tenant_task

@@ -13,6 +13,8 @@ from coop.uploads import DOCUMENT, SCAN, UploadField
 from tests import files
 from tests.files import upload
 
+from ..project import APPS
+
 TYPE_DOCUMENT = files.NOT_A_DOCUMENT
 TYPE_SCAN = files.NOT_A_SCAN
 MARKUP = "ウェブページのコードを含むファイルは受け付けられません。"
@@ -86,7 +88,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Every forms module of every app, found on disk so a new one is not forgotten.
 FORM_MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    for app in ("coop", "placements", "reports", "rubrics", "surveys", "consortium")
+    for app in APPS
     for path in [*(ROOT / app).glob("forms.py"), *(ROOT / app).glob("forms/*.py")]
     if path.name != "__init__.py"
 )

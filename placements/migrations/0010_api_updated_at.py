@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coop', '0011_api'),
-        ('placements', '0007_list_order_indexes'),
+        ('placements', '0009_meetings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
