@@ -75,8 +75,8 @@ class ApiView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # token, scope of the token, rate
         tenant = request.auth.tenant
-        self._stack.enter_context(scope(tenant=tenant))
-        self._stack.enter_context(rls.tenant(tenant))
+        for context in (scope(tenant=tenant), rls.tenant(tenant)):  # the scope and the database's tenant
+            self._stack.enter_context(context)
         timezone.activate(tenant_zone(tenant))
         self._stack.callback(timezone.deactivate)
         self.tenant = tenant
