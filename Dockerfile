@@ -13,6 +13,8 @@ COPY coop coop
 COPY placements placements
 COPY reports reports
 COPY rubrics rubrics
+COPY surveys surveys
+COPY consortium consortium
 COPY api api
 RUN pip install .
 COPY . .
