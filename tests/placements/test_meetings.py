@@ -162,7 +162,7 @@ def test_each_side_confirms_once_and_only_the_parties_confirm(placement, partner
         with pytest.raises(ValidationError) as refused:
             meetings.orientation_confirm(placement=placement, by=outsider)
         assert refused.value.messages == [
-            "スタートオリエンテーションを確認できるのは、学生・受入先の担当者・事務局だけです。"
+            "スタートオリエンテーションを確認できるのは、学生・連携先の担当者・事務局だけです。"
         ]
     meetings.orientation_confirm(placement=placement, by=members[Role.STUDENT])
     with pytest.raises(ValidationError) as refused:
@@ -200,7 +200,7 @@ def test_the_placement_starts_only_once_every_side_confirmed_when_the_program_as
         placement_transition(placement=placement, to=Placement.State.ACTIVE, by=staff)
     assert refused.value.code == "orientation_unconfirmed"
     assert refused.value.messages == [
-        "このプログラムでは、就業を開始する前に学生・受入先・コーディネーターの全員がスタートオリエンテーションを"
+        "このプログラムでは、就業を開始する前に学生・連携先・コーディネーターの全員がスタートオリエンテーションを"
         "確認する必要があります。スタートオリエンテーションはまだ記録されていません。"
     ]
     meetings.orientation_save(placement=placement, by=staff, **AGREED)
@@ -208,7 +208,7 @@ def test_the_placement_starts_only_once_every_side_confirmed_when_the_program_as
     with pytest.raises(ValidationError) as refused:
         placement_transition(placement=placement, to=Placement.State.ACTIVE, by=staff)
     assert refused.value.messages == [
-        "このプログラムでは、就業を開始する前に学生・受入先・コーディネーターの全員がスタートオリエンテーションを"
+        "このプログラムでは、就業を開始する前に学生・連携先・コーディネーターの全員がスタートオリエンテーションを"
         "確認する必要があります。未確認: 連携先、コーディネーター（事務局）。"
     ]
     placement.refresh_from_db()
@@ -274,7 +274,7 @@ def test_each_side_writes_its_own_notes(active, partner_user, members):
     )
     with pytest.raises(ValidationError) as refused:
         meetings.reflection_write_notes(dialogue=dialogue, by=members[Role.FACULTY], notes="見ました。")
-    assert refused.value.messages == ["振り返りの対話のメモを書けるのは、学生・受入先の担当者・事務局だけです。"]
+    assert refused.value.messages == ["振り返りの対話のメモを書けるのは、学生・連携先の担当者・事務局だけです。"]
     with pytest.raises(ValidationError) as refused:
         meetings.reflection_write_notes(dialogue=dialogue, by=members[Role.STUDENT], notes="  ")
     assert refused.value.message_dict == {"notes": ["メモを書いてください。"]}
