@@ -368,3 +368,13 @@ def test_due_dialogues_orientations_and_notes_reach_the_right_people(in_tenant, 
     assert confirm == sorted(["s2@hokuriku.example.jp", partner_user.email])
     # A second scan adds nothing.
     assert reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18)) == 0
+
+
+def test_the_office_reads_a_due_dialogue_in_its_digest(in_tenant, active, members):
+    reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18))
+    mail.outbox.clear()
+    assert reminders.digest_send(tenant=in_tenant, user=members[Role.STAFF], day=datetime.date(2026, 11, 18))
+    (email,) = mail.outbox
+    assert email.to == [members[Role.STAFF].email]
+    assert f"振り返りの対話の時期です: {active}" in email.body
+    assert f"/t/{in_tenant.slug}/placements/{active.pk}/reflections/new/" in email.body
