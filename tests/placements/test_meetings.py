@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from coop import reminders
 from coop.models import HistoryEntry, Reminder, Role
+from placements.deadlines import meetings_due
 from placements.models import (
     Interview,
     Placement,
@@ -378,3 +379,31 @@ def test_the_office_reads_a_due_dialogue_in_its_digest(in_tenant, active, member
     assert email.to == [members[Role.STAFF].email]
     assert f"振り返りの対話の時期です: {active}" in email.body
     assert f"/t/{in_tenant.slug}/placements/{active.pk}/reflections/new/" in email.body
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_meetings_deadline_scan_reads_a_fixed_number_of_queries(
+    in_tenant, program, partner, partner_user, members, django_assert_num_queries, rows
+):
+    staff = members[Role.STAFF]
+    for n in range(rows):
+        placement = PlacementFactory(
+            theme=ThemeFactory(tenant=in_tenant, program=program, partner=partner),
+            student=member(in_tenant, Role.STUDENT),
+            starts_on=datetime.date(2026, 9, 1),
+        )
+        meetings.orientation_save(placement=placement, by=staff, **AGREED)
+        for person in (placement.student, partner_user, staff):
+            meetings.orientation_confirm(placement=placement, by=person)
+        placement_transition(placement=placement, to="active", by=staff)
+        meetings.reflection_schedule(placement=placement, by=staff, scheduled_at=jst(2026, 10, 1 + n, 16))
+        other = PlacementFactory(theme=placement.theme, student=member(in_tenant, Role.STUDENT))
+        meetings.orientation_save(placement=other, by=staff, **AGREED)
+    settings = reminders.deadline_settings_for(in_tenant)
+    # staff; placements due with their program, student and partner; dialogues without the
+    # student's notes, without the partner's; orientations waiting per side (3); partner people
+    with django_assert_num_queries(8):
+        due = list(meetings_due(in_tenant, settings, datetime.date(2026, 11, 18)))
+    kinds = sorted({d.key.split(":")[0] for d in due})
+    assert kinds == ["orientation-confirm", "reflection-due", "reflection-notes"]
+    assert len([d for d in due if d.key.startswith("reflection-due:")]) == rows * 2  # admin and staff
