@@ -4,12 +4,12 @@ on a desktop and on a 390 px phone. axe-core is vendored for the tests only."""
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from coop.models import Role
 from placements.models import ReflectionDialogue
 
+from ..clock import jst
 from ..factories import (
     PASSWORD,
     ApplicationFactory,
@@ -66,7 +66,7 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
     running = PlacementFactory(theme=theme, student=student, state="active")
     with scopes_disabled():
         dialogue = ReflectionDialogue.objects.create(
-            tenant=tenant, placement=running, number=1, scheduled_at=timezone.now()
+            tenant=tenant, placement=running, number=1, scheduled_at=jst(2026, 11, 1, 16)
         )
     PartnerFactory(tenant=tenant)
     base = f"/t/{tenant.slug}"
