@@ -92,7 +92,7 @@ def meetings_due(tenant, settings, today):
     - the student and the partner's people: a dialogue held without their notes;
     - each side: a start orientation it has not confirmed."""
     staff = sorted(u.pk for u in staff_users(tenant))
-    placements = Placement.objects.filter(tenant=tenant).select_related("theme__program", "student")
+    placements = Placement.objects.filter(tenant=tenant).select_related("theme__program", "student", "partner")
     for placement in reflections_to_schedule(placements, today):
         due_on = reflection_due_on(placement)
         for user_id in staff:
@@ -104,10 +104,12 @@ def meetings_due(tenant, settings, today):
                 due_on=due_on,
             )
     now = day_end(today)
-    held = ReflectionDialogue.objects.filter(tenant=tenant).select_related("placement__student")
+    held = ReflectionDialogue.objects.filter(tenant=tenant).select_related("placement__student", "placement__partner")
     student_waiting = list(reflections_waiting_for_notes(held, "student", now))
     partner_waiting = list(reflections_waiting_for_notes(held, "partner", now))
-    orientations = StartOrientation.objects.filter(tenant=tenant).select_related("placement__student")
+    orientations = StartOrientation.objects.filter(tenant=tenant).select_related(
+        "placement__student", "placement__partner"
+    )
     to_confirm = {side: list(orientations_waiting_for(orientations, side)) for side in SIDES}
     people = _partner_people(
         tenant,

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='interview',
             name='outcome',
-            field=models.CharField(choices=[('pending', 'Pending'), ('go_ahead', 'Go ahead'), ('not_now', 'Not now'), ('declined', 'Declined')], default='pending', max_length=20, verbose_name='outcome'),
+            field=models.CharField(choices=[('pending', 'Not decided yet'), ('go_ahead', 'Go ahead'), ('not_now', 'Not now'), ('declined', 'Declined')], default='pending', max_length=20, verbose_name='outcome'),
         ),
         migrations.AddField(
             model_name='interview',

@@ -73,7 +73,7 @@ class Interview(TenantOwned):
         SELECTION = "selection", _("Selection interview")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", _("Not decided yet")
         GO_AHEAD = "go_ahead", _("Go ahead")
         NOT_NOW = "not_now", _("Not now")
         DECLINED = "declined", _("Declined")

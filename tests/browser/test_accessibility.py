@@ -4,9 +4,12 @@ on a desktop and on a 390 px phone. axe-core is vendored for the tests only."""
 from pathlib import Path
 
 import pytest
+from django_scopes import scopes_disabled
 
 from coop.models import Role
+from placements.models import ReflectionDialogue
 
+from ..clock import jst
 from ..factories import (
     PASSWORD,
     ApplicationFactory,
@@ -60,6 +63,11 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
     ApplicationFactory(theme=theme, student=member(tenant, Role.STUDENT), state="accepted")
     UserFactory(email="operator@a11y.example.jp", is_superuser=True, is_staff=True)
     placement = PlacementFactory(theme=theme, student=student)
+    running = PlacementFactory(theme=theme, student=student, state="active")
+    with scopes_disabled():
+        dialogue = ReflectionDialogue.objects.create(
+            tenant=tenant, placement=running, number=1, scheduled_at=jst(2026, 11, 1, 16)
+        )
     PartnerFactory(tenant=tenant)
     base = f"/t/{tenant.slug}"
 
@@ -85,6 +93,9 @@ def test_main_pages_have_no_serious_accessibility_findings(browser, live_server,
         f"{base}/applications/{application.pk}/",
         f"{base}/placements/",
         f"{base}/placements/{placement.pk}/",
+        f"{base}/placements/{placement.pk}/orientation/",
+        f"{base}/placements/{running.pk}/reflections/new/",
+        f"{base}/reflections/{dialogue.pk}/",
         f"{base}/agreements/",
         f"{base}/imports/",
         f"{base}/members/",

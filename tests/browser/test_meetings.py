@@ -163,7 +163,7 @@ def test_interview_orientation_and_reflections(browser, live_server):
         office.get_by_label("日時").fill("2026-08-03T16:00")
         office.get_by_label("場所またはオンライン会議のURL").fill("オンライン")
         click(office, "対話を設定する")
-        assert message(office) == "振り返りの対話を設定し、学生と受入先に知らせました。"
+        assert message(office) == "振り返りの対話を設定し、学生と連携先に知らせました。"
         assert office.get_by_role("heading", name="第1回 振り返りの対話").is_visible()
         office.get_by_label("あなたのメモ").fill("目的に沿って進んでいる。会員募集の導線を一緒に考えたい。")
         click(office, "メモを保存")

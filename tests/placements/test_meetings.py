@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from coop import reminders
 from coop.models import HistoryEntry, Reminder, Role
+from placements.deadlines import meetings_due
 from placements.models import (
     Interview,
     Placement,
@@ -162,7 +163,7 @@ def test_each_side_confirms_once_and_only_the_parties_confirm(placement, partner
         with pytest.raises(ValidationError) as refused:
             meetings.orientation_confirm(placement=placement, by=outsider)
         assert refused.value.messages == [
-            "スタートオリエンテーションを確認できるのは、学生・受入先の担当者・事務局だけです。"
+            "スタートオリエンテーションを確認できるのは、学生・連携先の担当者・事務局だけです。"
         ]
     meetings.orientation_confirm(placement=placement, by=members[Role.STUDENT])
     with pytest.raises(ValidationError) as refused:
@@ -200,7 +201,7 @@ def test_the_placement_starts_only_once_every_side_confirmed_when_the_program_as
         placement_transition(placement=placement, to=Placement.State.ACTIVE, by=staff)
     assert refused.value.code == "orientation_unconfirmed"
     assert refused.value.messages == [
-        "このプログラムでは、就業を開始する前に学生・受入先・コーディネーターの全員がスタートオリエンテーションを"
+        "このプログラムでは、就業を開始する前に学生・連携先・コーディネーターの全員がスタートオリエンテーションを"
         "確認する必要があります。スタートオリエンテーションはまだ記録されていません。"
     ]
     meetings.orientation_save(placement=placement, by=staff, **AGREED)
@@ -208,7 +209,7 @@ def test_the_placement_starts_only_once_every_side_confirmed_when_the_program_as
     with pytest.raises(ValidationError) as refused:
         placement_transition(placement=placement, to=Placement.State.ACTIVE, by=staff)
     assert refused.value.messages == [
-        "このプログラムでは、就業を開始する前に学生・受入先・コーディネーターの全員がスタートオリエンテーションを"
+        "このプログラムでは、就業を開始する前に学生・連携先・コーディネーターの全員がスタートオリエンテーションを"
         "確認する必要があります。未確認: 連携先、コーディネーター（事務局）。"
     ]
     placement.refresh_from_db()
@@ -274,7 +275,7 @@ def test_each_side_writes_its_own_notes(active, partner_user, members):
     )
     with pytest.raises(ValidationError) as refused:
         meetings.reflection_write_notes(dialogue=dialogue, by=members[Role.FACULTY], notes="見ました。")
-    assert refused.value.messages == ["振り返りの対話のメモを書けるのは、学生・受入先の担当者・事務局だけです。"]
+    assert refused.value.messages == ["振り返りの対話のメモを書けるのは、学生・連携先の担当者・事務局だけです。"]
     with pytest.raises(ValidationError) as refused:
         meetings.reflection_write_notes(dialogue=dialogue, by=members[Role.STUDENT], notes="  ")
     assert refused.value.message_dict == {"notes": ["メモを書いてください。"]}
@@ -368,3 +369,41 @@ def test_due_dialogues_orientations_and_notes_reach_the_right_people(in_tenant, 
     assert confirm == sorted(["s2@hokuriku.example.jp", partner_user.email])
     # A second scan adds nothing.
     assert reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18)) == 0
+
+
+def test_the_office_reads_a_due_dialogue_in_its_digest(in_tenant, active, members):
+    reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18))
+    mail.outbox.clear()
+    assert reminders.digest_send(tenant=in_tenant, user=members[Role.STAFF], day=datetime.date(2026, 11, 18))
+    (email,) = mail.outbox
+    assert email.to == [members[Role.STAFF].email]
+    assert f"振り返りの対話の時期です: {active}" in email.body
+    assert f"/t/{in_tenant.slug}/placements/{active.pk}/reflections/new/" in email.body
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_meetings_deadline_scan_reads_a_fixed_number_of_queries(
+    in_tenant, program, partner, partner_user, members, django_assert_num_queries, rows
+):
+    staff = members[Role.STAFF]
+    for n in range(rows):
+        placement = PlacementFactory(
+            theme=ThemeFactory(tenant=in_tenant, program=program, partner=partner),
+            student=member(in_tenant, Role.STUDENT),
+            starts_on=datetime.date(2026, 9, 1),
+        )
+        meetings.orientation_save(placement=placement, by=staff, **AGREED)
+        for person in (placement.student, partner_user, staff):
+            meetings.orientation_confirm(placement=placement, by=person)
+        placement_transition(placement=placement, to="active", by=staff)
+        meetings.reflection_schedule(placement=placement, by=staff, scheduled_at=jst(2026, 10, 1 + n, 16))
+        other = PlacementFactory(theme=placement.theme, student=member(in_tenant, Role.STUDENT))
+        meetings.orientation_save(placement=other, by=staff, **AGREED)
+    settings = reminders.deadline_settings_for(in_tenant)
+    # staff; placements due with their program, student and partner; dialogues without the
+    # student's notes, without the partner's; orientations waiting per side (3); partner people
+    with django_assert_num_queries(8):
+        due = list(meetings_due(in_tenant, settings, datetime.date(2026, 11, 18)))
+    kinds = sorted({d.key.split(":")[0] for d in due})
+    assert kinds == ["orientation-confirm", "reflection-due", "reflection-notes"]
+    assert len([d for d in due if d.key.startswith("reflection-due:")]) == rows * 2  # admin and staff

@@ -317,3 +317,35 @@ def test_the_demo_seeder_gives_a_coordinators_active_placement_its_meetings_once
         PlacementFactory(theme=ThemeFactory(tenant=university), state=Placement.State.ACTIVE)
         demo_meetings.seed(university, {role: member(university, role) for role in Role})
         assert StartOrientation.objects.count() == 0
+
+
+def test_another_partners_person_cannot_reach_an_interview_or_a_dialogue(
+    client, tenant, oriented, partner, members, other_partner_user
+):
+    placement = _active(oriented)
+    application = ApplicationFactory(theme=placement.theme, student=member(tenant, Role.STUDENT))
+    with scope(tenant=tenant):
+        interview = Interview.objects.create(tenant=tenant, application=application, held_at=jst(2026, 11, 25, 14))
+        dialogue = meetings.reflection_schedule(
+            placement=placement, by=members[Role.STAFF], scheduled_at=jst(2026, 11, 1, 16)
+        )
+    client.force_login(other_partner_user)
+    assert client.get(url("interview_edit", tenant, pk=interview.pk)).status_code == 404
+    assert client.get(url("reflection_detail", tenant, pk=dialogue.pk)).status_code == 404
+    assert client.post(url("reflection_notes", tenant, pk=dialogue.pk), {"notes": "x"}).status_code == 404
+    client.force_login(members[Role.STUDENT])  # not this application's student
+    assert client.get(url("interview_edit", tenant, pk=interview.pk)).status_code == 403
+
+
+def test_a_high_school_holds_reflection_dialogues_too(db):
+    school = TenantFactory(slug="meister-test", kind=Tenant.Kind.HIGH_SCHOOL)
+    teacher, pupil = member(school, Role.STAFF), member(school, Role.STUDENT)
+    with scope(tenant=school):
+        program = ProgramFactory(tenant=school, kind=Program.Kind.DUAL_SYSTEM, reflection_cadence="biweekly")
+        placement = PlacementFactory(
+            theme=ThemeFactory(tenant=school, program=program), student=pupil, state=Placement.State.ACTIVE
+        )
+        dialogue = meetings.reflection_schedule(placement=placement, by=teacher, scheduled_at=jst(2026, 11, 4, 15))
+        meetings.reflection_write_notes(dialogue=dialogue, by=pupil, notes="旋盤の段取りが速くなった。")
+        dialogue.refresh_from_db()
+        assert dialogue.student_notes == "旋盤の段取りが速くなった。"
