@@ -81,6 +81,7 @@ def test_a_survey_from_form_to_results(browser, live_server):
     # 3. The student answers on a phone, from what waits on the dashboard.
     pupil = login(browser, live_server, student.email, width=390)
     pupil.goto(f"/t/{tenant.slug}/")
+    screenshot(pupil, "62-survey-dashboard-phone")
     pupil.get_by_role("link", name="Surveys to answer").first.click()
     pupil.get_by_role("link", name=re.compile("After the internship")).click()
     pupil.wait_for_load_state()
