@@ -142,3 +142,14 @@ def test_a_later_run_adds_the_round_once_the_placement_is_seeded():
         assert SurveyForm.objects.filter(tenant=tenant).count() == 1
         assert SurveyRound.objects.filter(tenant=tenant).count() == 1
         assert SurveyResponse.objects.filter(round__tenant=tenant, submitted_at__isnull=False).count() == 3
+
+
+def test_a_summary_of_an_academic_year_counts_the_rounds_opened_in_it(tenant, members):
+    form, placement, survey_round = shared_setup(tenant, members)  # opened 2026-11-13, no term
+    with scopes_disabled():
+        program = survey_round.program
+    with scope(tenant=tenant):
+        this_year = summary_sections(Scope(tenant=tenant, program=program, academic_year=2026))
+        next_year = summary_sections(Scope(tenant=tenant, program=program, academic_year=2027))
+    assert [s.key for s in this_year if s.key.startswith("survey-")] == [f"survey-{survey_round.pk}"]
+    assert [s.key for s in next_year if s.key.startswith("survey-")] == []
