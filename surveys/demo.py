@@ -3,8 +3,9 @@ coordinator organization (seed 002) also gets a finished survey round over its p
 the answers of the student, the partner supervisor and the coordinator, made through the real
 services, so its results page and term summary show something.
 
-Idempotent: a tenant that already has survey forms is left alone. Without placements the
-tenant gets only the form.
+Idempotent: a tenant with a survey form gets no second one, a coordinator organization with a
+survey round no second round. Without placements the tenant gets only the form (a later run,
+after the placements are seeded, adds the round).
 """
 
 import datetime
@@ -13,11 +14,12 @@ from coop.clock import tenant_today
 from coop.models import Role, Tenant
 from placements.models import Placement
 
-from .models import Audience, QuestionType, SurveyForm, SurveyResponse
+from .models import Audience, QuestionType, SurveyForm, SurveyResponse, SurveyRound
 from .selectors import SURVEYED_STATES
 from .services import form_create, response_submit, round_create
 
 FORM_NAME = "プログラム終了後アンケート"
+FORM_CODE = "after-program"
 QUESTIONS = [
     {"text": "プログラム全体の満足度", "type": QuestionType.RATING, "required": True},
     {"text": "プロジェクトの目標をどの程度達成できましたか", "type": QuestionType.RATING, "required": True},
@@ -60,17 +62,20 @@ ANSWERS = {
 
 
 def seed(tenant, people):
-    if SurveyForm.objects.filter(tenant=tenant).exists():
-        return
     staff = people[Role.STAFF]
-    form = form_create(
-        tenant=tenant,
-        by=staff,
-        name=FORM_NAME,
-        description="プログラムを終えた学生、受入企業の担当者、コーディネーターに伺います。",
-        questions=[dict(q) for q in QUESTIONS],
-    )
-    if tenant.kind != Tenant.Kind.COORDINATOR:
+    form = SurveyForm.objects.filter(tenant=tenant, code=FORM_CODE, version=1).first()
+    if form is None:
+        if SurveyForm.objects.filter(tenant=tenant).exists():
+            return  # the tenant's own forms: left alone
+        form = form_create(
+            tenant=tenant,
+            by=staff,
+            name=FORM_NAME,
+            description="プログラムを終えた学生、受入企業の担当者、コーディネーターに伺います。",
+            questions=[dict(q) for q in QUESTIONS],
+            code=FORM_CODE,
+        )
+    if tenant.kind != Tenant.Kind.COORDINATOR or SurveyRound.objects.filter(tenant=tenant).exists():
         return
     placement = (
         Placement.objects.filter(tenant=tenant, state__in=SURVEYED_STATES)

@@ -132,9 +132,11 @@ class SurveyResponse(TenantOwned):
         "placements.Placement", on_delete=models.CASCADE, related_name="+", verbose_name=_("placement")
     )
     audience = models.CharField(_("asked"), max_length=10, choices=Audience.choices)
+    # SET_NULL: an answer outlives the partner contact it came from (its name stays in
+    # `respondent_name`).
     contact = models.ForeignKey(
         "placements.PartnerContact",
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -158,7 +160,7 @@ class SurveyResponse(TenantOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "round", "placement", "audience"],
-                condition=models.Q(contact__isnull=True),
+                condition=models.Q(contact__isnull=True) & ~models.Q(audience="partner"),
                 name="surveyresponse_one_per_side",
             ),
             models.UniqueConstraint(

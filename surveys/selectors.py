@@ -2,6 +2,7 @@
 and the results of a round (counts per rating and choice, free text, response rates), each
 in a fixed number of queries whatever the number of responses."""
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q
@@ -242,7 +243,10 @@ def rounds_for_program(*, tenant, program, term=None, academic_year=None):
     if term is not None:
         return rounds.filter(term=term).order_by("opens_on", "pk")
     if academic_year is not None:
-        return rounds.filter(Q(term__academic_year=academic_year) | Q(term__isnull=True)).order_by("opens_on", "pk")
+        # A round of the whole program counts in the academic year (April to March) it opened in.
+        april, march = datetime.date(academic_year, 4, 1), datetime.date(academic_year + 1, 3, 31)
+        in_year = Q(term__academic_year=academic_year) | Q(term__isnull=True, opens_on__range=(april, march))
+        return rounds.filter(in_year).order_by("opens_on", "pk")
     return rounds.order_by("opens_on", "pk")
 
 

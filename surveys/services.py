@@ -161,7 +161,7 @@ def round_create(*, tenant, by, form, program, opens_on, closes_on, audiences, t
     )
     record(survey_round, action="surveyround.created", by=by)
     round_sync_respondents(survey_round=survey_round, by=by)
-    if send_links and survey_round.ask_partners and survey_round.closes_on >= tenant_today(tenant):
+    if send_links and survey_round.ask_partners and survey_round.is_open(tenant_today(tenant)):
         survey_links_send_all(survey_round=survey_round, by=by)
     return survey_round
 
@@ -297,8 +297,8 @@ def survey_link_send(*, response, by):
     contact = response.contact
     if not contact.email:
         raise ValidationError(_("This person has no email address."))
-    if survey_round.closes_on < tenant_today():
-        raise ValidationError(_("This survey is closed."))
+    if not survey_round.is_open(tenant_today()):
+        raise ValidationError(_("This survey is not open."))
     closes = datetime.combine(survey_round.closes_on + timedelta(days=1), time.min, tzinfo=tenant_zone())
     link, token = links.link_issue(
         SurveyLink,

@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.core import mail
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from coop.models import Role, Tenant
 from placements.models import PlacementSupervisor
+from surveys import demo
 from surveys.models import SurveyLink, SurveyResponse
 
 from ..clock import at
@@ -80,6 +81,7 @@ def test_a_survey_from_form_to_results(browser, live_server):
     # 3. The student answers on a phone, from what waits on the dashboard.
     pupil = login(browser, live_server, student.email, width=390)
     pupil.goto(f"/t/{tenant.slug}/")
+    screenshot(pupil, "62-survey-dashboard-phone")
     pupil.get_by_role("link", name="Surveys to answer").first.click()
     pupil.get_by_role("link", name=re.compile("After the internship")).click()
     pupil.wait_for_load_state()
@@ -133,3 +135,23 @@ def test_a_survey_from_form_to_results(browser, live_server):
         assert SurveyResponse.objects.filter(submitted_at__isnull=False).count() == 3
         assert SurveyLink.objects.get().used_at is not None
     assert {name: found for name, found in findings.items() if found} == {}
+
+
+@at(2026, 11, 30, 10)
+def test_the_demo_coordinators_finished_survey_in_japanese(browser, live_server):
+    tenant = TenantFactory(slug="hokkaido-challenge", name="北海道チャレンジ", kind=Tenant.Kind.COORDINATOR)
+    people = {role: member(tenant, role, email=f"{role}@hokkaido.example.jp") for role in Role}
+    make_placement(tenant, student=people[Role.STUDENT], partner_user=people[Role.PARTNER])
+    with scope(tenant=tenant):
+        demo.seed(tenant, people)
+    office = login(browser, live_server, people[Role.STAFF].email)
+    office.goto(f"/t/{tenant.slug}/surveys/rounds/")
+    office.locator("button[lang=ja]").click()
+    office.wait_for_load_state()
+    office.get_by_role("link", name=re.compile("結果")).first.click()
+    office.wait_for_load_state()
+    assert office.get_by_role("heading", name="アンケート結果: プログラム終了後アンケート").is_visible()
+    assert office.get_by_text("3 / 3 (100.0%)").is_visible()
+    assert office.locator("figure.chart svg").count() == 5
+    assert violations(office) == []
+    screenshot(office, "65-survey-demo-results-ja")

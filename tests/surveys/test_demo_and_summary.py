@@ -125,3 +125,31 @@ def test_the_term_summary_pdf_has_the_survey_and_its_chart(client, tenant, membe
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "アンケート: 終了後アンケート" in text
     assert "満足度" in text and "回答 1 件 / 依頼 1 件。" in text
+
+
+def test_a_later_run_adds_the_round_once_the_placement_is_seeded():
+    """Seeders run in the order of the apps; if the coordinator's placement comes from a seeder
+    that runs after this one, the next `seed_demo` adds the round."""
+    tenant = TenantFactory(slug="late-coordinator", kind=Tenant.Kind.COORDINATOR)
+    people = _people(tenant)
+    with scope(tenant=tenant):
+        demo.seed(tenant, people)
+    make_placement(tenant, student=people[Role.STUDENT], partner_user=people[Role.PARTNER])
+    for _ in range(2):
+        with scope(tenant=tenant):
+            demo.seed(tenant, people)
+    with scopes_disabled():
+        assert SurveyForm.objects.filter(tenant=tenant).count() == 1
+        assert SurveyRound.objects.filter(tenant=tenant).count() == 1
+        assert SurveyResponse.objects.filter(round__tenant=tenant, submitted_at__isnull=False).count() == 3
+
+
+def test_a_summary_of_an_academic_year_counts_the_rounds_opened_in_it(tenant, members):
+    form, placement, survey_round = shared_setup(tenant, members)  # opened 2026-11-13, no term
+    with scopes_disabled():
+        program = survey_round.program
+    with scope(tenant=tenant):
+        this_year = summary_sections(Scope(tenant=tenant, program=program, academic_year=2026))
+        next_year = summary_sections(Scope(tenant=tenant, program=program, academic_year=2027))
+    assert [s.key for s in this_year if s.key.startswith("survey-")] == [f"survey-{survey_round.pk}"]
+    assert [s.key for s in next_year if s.key.startswith("survey-")] == []

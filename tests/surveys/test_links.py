@@ -217,3 +217,15 @@ def test_the_sweeper_emails_a_link_whose_email_never_went_out(tenant, members, s
         link = SurveyLink.objects.get()
     assert link.sent_at is not None and link.token_hash != hash_token(_token)
     assert path.rstrip("/").rsplit("/", 1)[-1] != _token, "a new token: nobody received the old one"
+
+
+def test_no_link_goes_out_before_a_round_opens_or_after_it_closes(tenant, members):
+    form = make_form(tenant)
+    placement = make_placement(tenant, partner_user=members[Role.PARTNER])
+    with scopes_disabled():
+        program = placement.theme.program
+    for opens, closes in ((1, 10), (-10, -1)):
+        survey_round = make_round(tenant, form, program, opens=opens, closes=closes, audiences=["partner"])
+        with scope(tenant=tenant), pytest.raises(ValidationError) as refused:
+            services.survey_link_send(response=response_of(survey_round, "partner"), by=None)
+        assert refused.value.messages == ["このアンケートは受付期間外です。"]

@@ -299,3 +299,23 @@ def test_program_aggregates_take_two_queries(tenant, members, django_assert_num_
     assert [r["answered"] for r in found] == [1] * rounds and all(r["owed"] == 3 for r in found)
     means = [next(c for c in r["questions"][0]["by_audience"] if c["audience"] == "student")["mean"] for r in found]
     assert means == [4] + [2] * (rounds - 1)
+
+
+def test_an_answer_outlives_the_partner_contact_it_came_from(tenant, members):
+    form, placement, survey_round = shared_setup(tenant, members)
+    with scopes_disabled():
+        second = PartnerContactFactory(partner=placement.partner, full_name="二人目", email="two@partner.example.jp")
+        PlacementSupervisor.objects.create(tenant=tenant, placement=placement, contact=second)
+    with scope(tenant=tenant):
+        services.round_sync_respondents(survey_round=survey_round, by=None)
+        first = SurveyResponse.objects.get(audience="partner", contact__user=members[Role.PARTNER])
+    answer(first, GOOD, by=members[Role.PARTNER])
+    with scopes_disabled():
+        contacts = [first.contact, second]
+        for contact in contacts:
+            contact.delete()
+        kept = SurveyResponse.objects.filter(round=survey_round, audience="partner").order_by("pk")
+        assert [(r.contact_id, r.respondent_name, r.submitted_at is not None) for r in kept] == [
+            (None, str(members[Role.PARTNER]), True),
+            (None, "", False),
+        ]

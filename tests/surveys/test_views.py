@@ -209,3 +209,28 @@ def test_the_rounds_history_reads_in_the_readers_language(client, tenant, member
     assert "Answered by: Students" in page.text
     page = client.get(url("round_detail", tenant, pk=survey_round.pk))
     assert "回答: 学生" in page.text
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_form_list_queries(client, tenant, members, django_assert_num_queries, n):
+    forms = [make_form(tenant, name=f"アンケート{i}") for i in range(n)]
+    client.force_login(members[Role.STAFF])
+    # session, user, tenant, membership, the current forms with their round counts
+    with django_assert_num_queries(5):
+        page = client.get(url("form_list", tenant))
+    assert sorted(row.split()[0] for row in body_rows(page.text)) == sorted(f.name for f in forms)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_my_surveys_queries(client, tenant, members, django_assert_num_queries, n):
+    form = make_form(tenant)
+    for _ in range(n):
+        placement = make_placement(tenant, student=members[Role.STUDENT])
+        with scopes_disabled():
+            program = placement.theme.program
+        make_round(tenant, form, program, audiences=["student"])
+    client.force_login(members[Role.STUDENT])
+    # session, user, tenant, membership, the responses with their rounds, forms and placements
+    with django_assert_num_queries(5):
+        page = client.get(url("my_surveys", tenant))
+    assert len(body_rows(page.text)) == n
