@@ -119,7 +119,7 @@ def library_file(request, slug, pk):
 
 
 def _partners_page(request, form):
-    rows = selectors.shared_partner_figures(request.consortium)
+    rows = selectors.shared_partner_figures(request.consortium, own=request.viewer.rows_for)
     return _page(request, "consortium/partners.html", tab="partners", rows=rows, form=form)
 
 
@@ -267,10 +267,16 @@ def practice_edit(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def practice_state(request, tenant_slug, pk):
     case = get_object_or_404(PracticeCase, tenant=request.tenant, pk=pk)
-    if request.POST.get("to") == PracticeCase.State.SHARED:
-        action, success = services.practice_share, _("The write-up is in the consortium's library.")
-    else:
-        action, success = services.practice_withdraw, _("The write-up is withdrawn from the consortium's library.")
+    actions = {
+        PracticeCase.State.SHARED: (services.practice_share, _("The write-up is in the consortium's library.")),
+        PracticeCase.State.WITHDRAWN: (
+            services.practice_withdraw,
+            _("The write-up is withdrawn from the consortium's library."),
+        ),
+    }
+    if request.POST.get("to") not in actions:
+        raise Http404  # not a button the page offers
+    action, success = actions[request.POST["to"]]
     return run_action(
         request,
         lambda: action(case=case, by=request.user),
