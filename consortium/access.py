@@ -72,8 +72,3 @@ def consortium_page(*, coordinators_only=False):
         return wrapper
 
     return decorator
-
-
-def may_adopt(tenant, consortium):
-    """Only a member adopts; the checks of the transition itself are in the service."""
-    return any(m.consortium_id == consortium.pk for m in selectors.consortiums_of_tenant(tenant))

@@ -79,6 +79,13 @@ def _consortium(coordinator):
             phases=PHASES,
             rubric=services.rubric_from_template("five_abilities", name="留学生キャリア形成ルーブリック"),
             templates=TEMPLATES,
+            evaluation_form={
+                "name": "留学生インターンシップ評価票",
+                "criteria_text": "日本語でのコミュニケーション | 報告・連絡・相談ができる\n"
+                "主体性 | 自分から課題を見つけて取り組む\n異文化理解 | 職場の慣習を理解し、自分の強みを活かす",
+                "questions_text": "この地域で働き続けたいと思いましたか。その理由は何ですか。",
+                "scale_max": 4,
+            },
             changes="初版",
         )
     if not SharedPartner.objects.filter(consortium=consortium).exists():

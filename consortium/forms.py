@@ -23,6 +23,18 @@ class CommonProgramForm(forms.Form):
         label=_("rubric"), choices=[(key, t["label"]) for key, t in RUBRIC_TEMPLATES.items()]
     )
     rubric_name = forms.CharField(label=_("rubric name"), max_length=200, required=False)
+    evaluation_name = forms.CharField(label=_("evaluation form name"), max_length=200, required=False)
+    evaluation_criteria = forms.CharField(
+        label=_("evaluation criteria"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: label | description. Leave empty for no evaluation form."),
+        max_length=20000,
+    )
+    evaluation_questions = forms.CharField(
+        label=_("free-text questions"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
+    evaluation_scale_max = forms.IntegerField(label=_("highest score"), min_value=2, max_value=10, initial=5)
     changes = forms.CharField(
         label=_("what changed"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -38,6 +50,12 @@ class CommonProgramForm(forms.Form):
                 initial.setdefault(f"phase_{key}", text)
             for template in latest.templates:
                 initial.setdefault(f"template_{template['kind']}", template["text"])
+            evaluation = latest.evaluation_form
+            if evaluation:
+                initial.setdefault("evaluation_name", evaluation["name"])
+                initial.setdefault("evaluation_criteria", evaluation["criteria_text"])
+                initial.setdefault("evaluation_questions", evaluation["questions_text"])
+                initial.setdefault("evaluation_scale_max", evaluation["scale_max"])
         super().__init__(*args, **kwargs)
         for value, label in Stage.choices:
             self.fields[f"phase_{value}"] = forms.CharField(
@@ -62,6 +80,12 @@ class CommonProgramForm(forms.Form):
             "templates": [
                 {"kind": kind, "title": str(kinds[kind]), "text": data[f"template_{kind}"]} for kind in TEMPLATE_KINDS
             ],
+            "evaluation_form": {
+                "name": data["evaluation_name"],
+                "criteria_text": data["evaluation_criteria"],
+                "questions_text": data["evaluation_questions"],
+                "scale_max": data["evaluation_scale_max"],
+            },
             "changes": data["changes"],
         }
 
@@ -89,3 +113,13 @@ class PartnerLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
         self.fields["shared_partner"].queryset = shared_partners
+
+
+class AdoptForm(forms.Form):
+    use_evaluation_form = forms.BooleanField(
+        label=_("Also evaluate with the common program's evaluation form"),
+        required=False,
+        help_text=_(
+            "Your institution has one evaluation form: it becomes this one. Evaluations already made keep theirs."
+        ),
+    )

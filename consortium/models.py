@@ -89,7 +89,8 @@ class CommonProgramVersion(models.Model):
 
     `phases`: {"<Stage>": "what happens in it"}. `rubric`: {"name", "kind", "description",
     "levels", "criteria"} in the rubrics app's structure. `templates`: [{"kind": an
-    Agreement.Kind, "title", "text"}].
+    Agreement.Kind, "title", "text"}]. `evaluation_form` (optional): {"name", "criteria_text",
+    "questions_text", "scale_max"} as the reports app's form editor takes them (one item a line).
     """
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="versions")
@@ -99,6 +100,7 @@ class CommonProgramVersion(models.Model):
     phases = models.JSONField(_("phases"), default=dict)
     rubric = models.JSONField(_("rubric"), default=dict)
     templates = models.JSONField(_("agreement templates"), default=list)
+    evaluation_form = models.JSONField(_("evaluation form"), default=dict, blank=True)
     changes = models.TextField(_("what changed"), blank=True)
     published_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     published_at = models.DateTimeField(_("published"), auto_now_add=True)

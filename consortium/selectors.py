@@ -383,28 +383,29 @@ def figures_table(consortium, *, year, rows_for):
     return {"header": header, "rows": rows, "total": total, "year": year, "minimum": minimum}
 
 
-def shared_partner_figures(consortium):
+def shared_partner_figures(consortium, *, own=None):
     """Per shared partner: how many members link a partner of theirs to it and how many
-    placements those partners have in all (counts only, grouped in SQL)."""
+    placements those partners have in all (counts grouped in SQL by shared partner and member).
+    `own`: the member tenants the viewer belongs to (None for a coordinator); their total is
+    suppressed too where it minus their own would tell the other members' small count."""
     with scopes_disabled(), rls.bypass("consortium-aggregates"):
-        counts = {
-            row["shared_partner_id"]: row
-            for row in PartnerLink.objects.filter(
-                shared_partner__consortium=consortium, tenant_id__in=member_ids(consortium)
-            )
+        rows = list(
+            PartnerLink.objects.filter(shared_partner__consortium=consortium, tenant_id__in=member_ids(consortium))
             .order_by()
-            .values("shared_partner_id")
-            .annotate(members=Count("tenant_id", distinct=True), placements=Count("partner__placements", distinct=True))
-        }
+            .values("shared_partner_id", "tenant_id")
+            .annotate(placements=Count("partner__placements", distinct=True))
+        )
     minimum = settings.CONSORTIUM_MIN_COUNT
+    per_partner = {}
+    for row in rows:
+        per_partner.setdefault(row["shared_partner_id"], {})[row["tenant_id"]] = row["placements"]
     result = []
     for shared in shared_partners(consortium):
-        row = counts.get(shared.pk, {})
-        result.append(
-            {
-                "partner": shared,
-                "members": row.get("members", 0),
-                "placements": _count_cell(row.get("placements", 0), minimum),
-            }
-        )
+        counts = per_partner.get(shared.pk, {})
+        total = sum(counts.values())
+        others = sum(n for tenant_id, n in counts.items() if own is None or tenant_id not in own)
+        cell = _count_cell(total, minimum)
+        if own is not None and 0 < others < minimum:
+            cell = FigureCell(value=None, suppressed=True)
+        result.append({"partner": shared, "members": len(counts), "placements": cell})
     return result

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coop.workflow import record, transition
 from placements.models import Agreement, Program
 from placements.services.programs import program_save
+from reports.services import evaluation_form_save
 from rubrics.builtins import TEMPLATES as RUBRIC_TEMPLATES
 from rubrics.models import Rubric
 from rubrics.services import rubric_create, rubric_structure_clean, rubric_update
@@ -70,8 +71,43 @@ def rubric_from_template(template, *, name=""):
     }
 
 
+def _evaluation_form_clean(form):
+    """The optional evaluation form of a version: nothing, or criteria with a scale."""
+    if not form or not form.get("criteria_text", "").strip():
+        return {}
+    if not 2 <= int(form.get("scale_max") or 0) <= 10:
+        raise ValidationError(_("The highest score is between 2 and 10."))
+    for line in [*form["criteria_text"].splitlines(), *form.get("questions_text", "").splitlines()]:
+        if line.strip() and not line.partition("|")[0].strip():
+            raise ValidationError(_("Write a label before the | on each line."))
+    return {
+        "name": form.get("name", "").strip()[:200],
+        "criteria_text": form["criteria_text"].strip(),
+        "questions_text": form.get("questions_text", "").strip(),
+        "scale_max": int(form["scale_max"]),
+    }
+
+
+def _use_evaluation_form(tenant, version, by):
+    """The member's evaluation form becomes the version's (a new version of the member's form
+    once evaluations use the old one: old scores keep their meaning)."""
+    form = version.evaluation_form
+    if not form:
+        raise ValidationError(_("This version of the common program has no evaluation form."))
+    return evaluation_form_save(
+        tenant=tenant,
+        by=by,
+        name=form["name"] or version.name,
+        criteria_text=form["criteria_text"],
+        questions_text=form["questions_text"],
+        scale_max=form["scale_max"],
+    )
+
+
 @transaction.atomic
-def common_program_publish(*, consortium, by, name, description, phases, rubric, templates, changes=""):
+def common_program_publish(
+    *, consortium, by, name, description, phases, rubric, templates, changes="", evaluation_form=None
+):
     """Publishes the next version of the common program. `phases` maps each Stage to its text,
     `rubric` is in the rubrics app's structure, `templates` a list of {kind, title, text}."""
     name, description = name.strip(), description.strip()
@@ -98,6 +134,7 @@ def common_program_publish(*, consortium, by, name, description, phases, rubric,
         templates=[
             {"kind": t["kind"], "title": t["title"].strip()[:200], "text": t["text"].strip()} for t in templates
         ],
+        evaluation_form=_evaluation_form_clean(evaluation_form),
         changes=changes.strip(),
         published_by=by,
     )
@@ -124,9 +161,11 @@ def _copy_templates(adoption, version):
 
 
 @transaction.atomic
-def common_program_adopt(*, consortium, tenant, by):
+def common_program_adopt(*, consortium, tenant, by, use_evaluation_form=False):
     """A member takes the latest common program into its own tenant: its own Program, a copy of
-    the rubric and of the agreement templates, all its rows from now on."""
+    the rubric and of the agreement templates, all its rows from now on; with
+    `use_evaluation_form`, the program's evaluation form becomes the member's (it has one form
+    for all its evaluations, so this is the member's choice)."""
     if not any(m.consortium_id == consortium.pk for m in selectors.consortiums_of_tenant(tenant)):
         raise ValidationError(_("Only a member institution can adopt the common program."))
     version = selectors.latest_version(consortium)
@@ -160,12 +199,14 @@ def common_program_adopt(*, consortium, tenant, by):
     except IntegrityError as error:  # adopted at the same moment by another admin
         raise ValidationError(_("Your institution has already adopted this common program.")) from error
     _copy_templates(adoption, version)
+    if use_evaluation_form:
+        _use_evaluation_form(tenant, version, by)
     record(adoption, action="adoption.created", by=by, values={"number": version.number})
     return adoption
 
 
 @transaction.atomic
-def common_program_update_accept(*, adoption, by):
+def common_program_update_accept(*, adoption, by, use_evaluation_form=False):
     """The member's copy follows the latest version: the program's text, the rubric (a new
     version of it once assessments use the old one, so old scores keep their meaning) and the
     templates. Nothing changes for a member until it accepts."""
@@ -212,6 +253,8 @@ def common_program_update_accept(*, adoption, by):
     adoption.version = latest
     adoption.save(update_fields=["version", "rubric", "updated_at"])
     _copy_templates(adoption, latest)
+    if use_evaluation_form:
+        _use_evaluation_form(adoption.tenant, latest, by)
     record(adoption, action="adoption.updated", by=by, values={"from": before, "number": latest.number})
     return adoption
 

@@ -20,7 +20,7 @@ from coop.workflow import history_for
 
 from . import selectors, services
 from .access import consortium_page
-from .forms import CommonProgramForm, PartnerLinkForm, PracticeCaseForm, SharedPartnerForm
+from .forms import AdoptForm, CommonProgramForm, PartnerLinkForm, PracticeCaseForm, SharedPartnerForm
 from .models import Adoption, PartnerLink, PracticeCase, SharedPartner
 
 # --- The consortium's pages (/c/<slug>/) ------------------------------------------------------------
@@ -119,7 +119,7 @@ def library_file(request, slug, pk):
 
 
 def _partners_page(request, form):
-    rows = selectors.shared_partner_figures(request.consortium)
+    rows = selectors.shared_partner_figures(request.consortium, own=request.viewer.rows_for)
     return _page(request, "consortium/partners.html", tab="partners", rows=rows, form=form)
 
 
@@ -174,7 +174,12 @@ def member_home(request, tenant_slug):
                 "update": adoption is not None and latest is not None and latest.number > adoption.version.number,
             }
         )
-    return render(request, "consortium/member_home.html", {"entries": entries})
+    return render(request, "consortium/member_home.html", {"entries": entries, "adopt_form": AdoptForm()})
+
+
+def _use_form(request):
+    form = AdoptForm(request.POST)
+    return form.is_valid() and form.cleaned_data["use_evaluation_form"]
 
 
 @require_POST
@@ -183,7 +188,9 @@ def adopt(request, tenant_slug, pk):
     consortium = _member_consortium(request, pk)
     return run_action(
         request,
-        lambda: services.common_program_adopt(consortium=consortium, tenant=request.tenant, by=request.user),
+        lambda: services.common_program_adopt(
+            consortium=consortium, tenant=request.tenant, by=request.user, use_evaluation_form=_use_form(request)
+        ),
         success=_("The common program is adopted: it is now your institution's program, with its rubric."),
         redirect_to=reverse("consortium_member:home", kwargs={"tenant_slug": tenant_slug}),
     )
@@ -196,7 +203,9 @@ def update_accept(request, tenant_slug, pk):
     adoption = get_object_or_404(Adoption, tenant=request.tenant, consortium=consortium)
     return run_action(
         request,
-        lambda: services.common_program_update_accept(adoption=adoption, by=request.user),
+        lambda: services.common_program_update_accept(
+            adoption=adoption, by=request.user, use_evaluation_form=_use_form(request)
+        ),
         success=_("Your copy of the common program follows the latest version."),
         redirect_to=reverse("consortium_member:home", kwargs={"tenant_slug": tenant_slug}),
     )
@@ -267,10 +276,16 @@ def practice_edit(request, tenant_slug, pk):
 @require_role(MANAGERS)
 def practice_state(request, tenant_slug, pk):
     case = get_object_or_404(PracticeCase, tenant=request.tenant, pk=pk)
-    if request.POST.get("to") == PracticeCase.State.SHARED:
-        action, success = services.practice_share, _("The write-up is in the consortium's library.")
-    else:
-        action, success = services.practice_withdraw, _("The write-up is withdrawn from the consortium's library.")
+    actions = {
+        PracticeCase.State.SHARED: (services.practice_share, _("The write-up is in the consortium's library.")),
+        PracticeCase.State.WITHDRAWN: (
+            services.practice_withdraw,
+            _("The write-up is withdrawn from the consortium's library."),
+        ),
+    }
+    if request.POST.get("to") not in actions:
+        raise Http404  # not a button the page offers
+    action, success = actions[request.POST["to"]]
     return run_action(
         request,
         lambda: action(case=case, by=request.user),

@@ -54,8 +54,8 @@ BYPASSES = {
     "calendar-feed": "a person's own reminders in all their tenants, by calendar token (coop.selectors)",
     "consortium-aggregates": "counts and averages grouped by member tenant for a consortium's shared "
     "figures, never a per-person row (consortium.selectors.figures)",
-    "consortium-library": "the good-practice write-ups a consortium's members chose to share, and their "
-    "files (consortium.selectors.library)",
+    "consortium-library": "the good-practice write-ups a consortium's members chose to share, their files, "
+    "and the download log written in the author's institution (consortium.selectors, consortium.views)",
     "saml-password-check": "a person signing in: whether their own memberships make an institution "
     "require SAML sign-in of them, or belong to another institution than the one whose identity "
     "provider vouches for them (coop.saml)",

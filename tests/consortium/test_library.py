@@ -96,3 +96,15 @@ def test_withdrawing_a_draft_is_refused_with_its_reason(client, library_setup):
     url = reverse("consortium_member:practice_state", kwargs={"tenant_slug": a.slug, "pk": case.pk})
     response = client.post(url, {"to": "withdrawn"}, follow=True)
     assert "「下書き」から「取り下げ」には変更できません。" in response.text
+
+
+def test_a_state_the_page_does_not_offer_is_not_found(client, library_setup):
+    consortium, _coordinator, (a, a_staff), _b = library_setup
+    with scopes_disabled():
+        case = PracticeCase.objects.create(tenant=a, consortium=consortium, title="A案", practice="…")
+    client.force_login(a_staff)
+    url = reverse("consortium_member:practice_state", kwargs={"tenant_slug": a.slug, "pk": case.pk})
+    assert client.post(url, {"to": "draft"}).status_code == 404
+    assert client.post(url).status_code == 404
+    with scopes_disabled():
+        assert PracticeCase.objects.get().state == PracticeCase.State.DRAFT

@@ -51,10 +51,16 @@ def test_members_link_their_partners_and_the_consortium_counts_them(client):
     _placements(b_partner, 2)
     [row] = client.get(partners).context["rows"]
     assert (row["members"], row["placements"].text) == (2, "5")
-    # A member's staff see the same counts, and no member's placements.
+    # A member's staff see the counts, and no member's placements; B's 2 are 5 minus A's own 3,
+    # so A sees no total either.
     client.force_login(a_staff)
-    page = client.get(partners).text
-    assert "北陸精機株式会社" in page and "金沢グローバル大学" not in page
+    response = client.get(partners)
+    assert "北陸精機株式会社" in response.text and "金沢グローバル大学" not in response.text
+    [row] = response.context["rows"]
+    assert (row["members"], row["placements"].text) == (2, "5未満")
+    _placements(b_partner, 3)
+    [row] = client.get(partners).context["rows"]
+    assert (row["members"], row["placements"].text) == (2, "8")
 
 
 def test_a_partner_of_another_tenant_cannot_be_linked(client):

@@ -11,6 +11,7 @@ from consortium.models import AdoptedTemplate, Adoption, CommonProgramVersion
 from coop import rls
 from coop.models import HistoryEntry
 from placements.models import Program
+from reports.models import EvaluationForm
 from rubrics.models import Assessment, Rubric
 
 from ..clock import at
@@ -32,6 +33,7 @@ def _publish_form(**changes):
         "template_agreement": "第1条（目的）留学生のキャリア形成と地域定着",
         "template_student_pledge": "私は受入企業の規則を守ります。",
         "changes": "初版",
+        "evaluation_scale_max": "5",
     }
     return {**data, **changes}
 
@@ -190,3 +192,55 @@ def test_a_new_version_with_another_kind_of_rubric_makes_another_rubric(client):
         adoption = services.common_program_update_accept(adoption=adoption, by=admin)
         assert adoption.rubric.kind == "likert" and adoption.rubric.code != first.code
         assert Rubric.objects.get(pk=first.pk).kind == "rubric"  # the old one stays as it was
+
+
+EVALUATION = {
+    "evaluation_name": "留学生インターンシップ評価票",
+    "evaluation_criteria": "日本語でのコミュニケーション | 報告・連絡・相談ができる\n主体性",
+    "evaluation_questions": "地域で働き続けたいと思いましたか",
+    "evaluation_scale_max": "4",
+}
+
+
+@pytest.mark.parametrize("use", [True, False])
+def test_adopting_with_or_without_the_common_evaluation_form(client, use):
+    consortium, coordinator = make_consortium(publish=False)
+    client.force_login(coordinator)
+    client.post(reverse("consortium:program_publish", kwargs={"slug": consortium.slug}), _publish_form(**EVALUATION))
+    version = CommonProgramVersion.objects.get()
+    assert version.evaluation_form == {
+        "name": "留学生インターンシップ評価票",
+        "criteria_text": "日本語でのコミュニケーション | 報告・連絡・相談ができる\n主体性",
+        "questions_text": "地域で働き続けたいと思いましたか",
+        "scale_max": 4,
+    }
+    tenant, admin, _staff, _ = join(consortium, adopt=False)
+    client.force_login(admin)
+    home = client.get(reverse("consortium_member:home", kwargs={"tenant_slug": tenant.slug})).text
+    assert "共通プログラムの評価票でも評価する" in home
+    url = reverse("consortium_member:adopt", kwargs={"tenant_slug": tenant.slug, "pk": consortium.pk})
+    client.post(url, {"use_evaluation_form": "on"} if use else {})
+    with scopes_disabled():
+        forms = list(EvaluationForm.objects.filter(tenant=tenant).values_list("name", "scale_max", "criteria"))
+    if use:
+        assert forms == [
+            (
+                "留学生インターンシップ評価票",
+                4,
+                [
+                    {"key": "c1", "label": "日本語でのコミュニケーション", "description": "報告・連絡・相談ができる"},
+                    {"key": "c2", "label": "主体性", "description": ""},
+                ],
+            )
+        ]
+    else:
+        assert forms == []  # the member keeps its own (here the default) form
+
+
+def test_an_evaluation_form_line_without_a_label_is_refused(client):
+    consortium, coordinator = make_consortium(publish=False)
+    client.force_login(coordinator)
+    url = reverse("consortium:program_publish", kwargs={"slug": consortium.slug})
+    response = client.post(url, _publish_form(**{**EVALUATION, "evaluation_criteria": "| 説明だけ"}))
+    assert response.context["form"].non_field_errors() == ["各行の「|」の前に項目名を書いてください。"]
+    assert not CommonProgramVersion.objects.exists()
