@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from api.models import ApiToken
+from api.models import ApiRequestLog, ApiToken
+from api.services import api_rows_expire
 from coop.models import Role
 from coop.tokens import hash_token
 
-from ..clock import at
+from ..clock import at, jst
 from .conftest import auth
 
 pytestmark = [at(2026, 11, 18, 10), pytest.mark.django_db]
@@ -51,3 +52,17 @@ def test_a_token_needs_a_permission_and_a_near_expiry(client, tenant, members):
     assert "有効期限は未来の日付にしてください。" in response.content.decode()
     with scopes_disabled():
         assert not ApiToken.objects.exists()
+
+
+def test_old_request_logs_and_idempotency_keys_expire(api, tenant, travel):
+    api.get(reverse("api:ping"))
+    api.put(
+        reverse("api:student", kwargs={"student_number": "E1"}), {"email": "e1@example.jp"}, {"Idempotency-Key": "k"}
+    )
+    travel(jst(2026, 11, 26, 10))  # 8 days later: the key is gone, the log stays
+    with scopes_disabled():
+        assert api_rows_expire(tenant) == {"API request logs expired": 0, "API idempotency keys expired": 1}
+    travel(jst(2027, 2, 17, 10))  # 91 days later
+    with scopes_disabled():
+        assert api_rows_expire(tenant) == {"API request logs expired": 2, "API idempotency keys expired": 0}
+        assert not ApiRequestLog.objects.filter(tenant=tenant).exists()
