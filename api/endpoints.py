@@ -29,7 +29,7 @@ from .problems import Problem
 from .services import api_request_log, idempotent_write_find, idempotent_write_store, request_fingerprint
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-PROBLEM = OpenApiResponse(description="problem+json (RFC 9457)")
+PROBLEM = OpenApiResponse(response=s.ProblemSerializer, description="application/problem+json (RFC 9457)")
 ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 429: PROBLEM}
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
