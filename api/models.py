@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.models import TenantOwned
 
+from .scopes import scope_choices
+
 
 class ApiToken(TenantOwned):
     """A named, scoped, expiring, revocable token of one tenant, made by an administrator.
@@ -47,6 +49,11 @@ class ApiToken(TenantOwned):
 
     def allows(self, scope):
         return scope in self.scopes
+
+    @property
+    def scope_labels(self):
+        labels = dict(scope_choices())
+        return [labels.get(s, s) for s in self.scopes]
 
 
 class ApiRequestLog(TenantOwned):

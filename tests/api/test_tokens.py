@@ -13,7 +13,10 @@ from coop.models import Role
 from coop.tokens import hash_token
 
 from ..clock import at, jst
-from .conftest import auth
+from .conftest import auth, make_token
+
+# session, user, tenant, membership, the capped count, the page with its use
+QUERIES = 6
 
 pytestmark = [at(2026, 11, 18, 10), pytest.mark.django_db]
 
@@ -66,3 +69,16 @@ def test_old_request_logs_and_idempotency_keys_expire(api, tenant, travel):
     with scopes_disabled():
         assert api_rows_expire(tenant) == {"API request logs expired": 2, "API idempotency keys expired": 0}
         assert not ApiRequestLog.objects.filter(tenant=tenant).exists()
+
+
+@pytest.mark.parametrize("tokens", [2, 20])
+def test_the_tokens_list_reads_its_page_in_a_fixed_number_of_queries(
+    client, tenant, members, tokens, django_assert_num_queries
+):
+    for i in range(tokens):
+        make_token(tenant, by=members[Role.ADMIN], name=f"連携 {i:02}")
+    client.force_login(members[Role.ADMIN])
+    url = reverse("api_tokens:tokens", kwargs={"tenant_slug": tenant.slug})
+    with django_assert_num_queries(QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count("連携 ") == tokens
