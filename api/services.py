@@ -75,14 +75,15 @@ def idempotent_write_find(*, token, key):
 
 
 def idempotent_write_store(*, token, key, request_hash, status, body):
-    """Keeps the answer; a concurrent request with the same key that stored first wins."""
+    """Keeps the answer. False when a concurrent request with the same key stored first."""
     try:
         with transaction.atomic():
             IdempotentWrite.objects.create(
                 tenant_id=token.tenant_id, token=token, key=key, request_hash=request_hash, status=status, body=body
             )
     except IntegrityError:
-        pass
+        return False
+    return True
 
 
 def api_rows_expire(tenant, *, batch=5000):
