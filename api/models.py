@@ -38,6 +38,8 @@ class ApiToken(TenantOwned):
 
     @property
     def status(self):
+        if getattr(self, "maker_is_admin", True) is False:
+            return "orphaned"
         if self.revoked_at:
             return "revoked"
         if self.expires_at <= timezone.now():
@@ -45,7 +47,12 @@ class ApiToken(TenantOwned):
         return "active"
 
     def get_status_display(self):
-        return {"revoked": _("Revoked"), "expired": _("Expired"), "active": _("Active")}[self.status]
+        return {
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "active": _("Active"),
+            "orphaned": _("Stopped: its maker is no longer an administrator"),
+        }[self.status]
 
     def allows(self, scope):
         return scope in self.scopes

@@ -51,7 +51,7 @@ TOKEN_LIST = ListSpec(
 
 @require_role(ADMINS)
 def token_detail(request, tenant_slug, pk):
-    token = get_object_or_404(ApiToken, tenant=request.tenant, pk=pk)
+    token = get_object_or_404(api_token_rows(api_tokens_for_tenant(request.tenant)), pk=pk)
     return render(request, "api/token_detail.html", {"token": token, "requests": api_requests_for_token(token)})
 
 

@@ -9,10 +9,11 @@ from django_scopes import scopes_disabled
 
 from api.models import ApiRequestLog, ApiToken
 from api.services import api_rows_expire
-from coop.models import Role
+from coop.models import Membership, Role
 from coop.tokens import hash_token
 
 from ..clock import at, jst
+from ..factories import member
 from .conftest import auth, make_token
 
 # session, user, tenant, membership, the capped count, the page with its use
@@ -82,3 +83,16 @@ def test_the_tokens_list_reads_its_page_in_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES):
         response = client.get(url)
     assert response.content.decode().count("連携 ") == tokens
+
+
+def test_a_token_stops_when_its_maker_is_no_longer_an_administrator(client, tenant, members):
+    raw = make_token(tenant, by=members[Role.ADMIN])
+    assert client.get(reverse("api:ping"), headers=auth(raw)).status_code == 200
+    with scopes_disabled():
+        Membership.objects.filter(tenant=tenant, user=members[Role.ADMIN]).update(role=Role.STAFF)
+    response = client.get(reverse("api:ping"), headers=auth(raw))
+    assert (response.status_code, response.json()["code"]) == (401, "authentication_failed")
+    other_admin = member(tenant, Role.ADMIN)
+    client.force_login(other_admin)
+    page = client.get(reverse("api_tokens:tokens", kwargs={"tenant_slug": tenant.slug}))
+    assert "停止中：作成者が管理者ではなくなりました" in page.content.decode()
