@@ -20,8 +20,9 @@ class ApiToken(TenantOwned):
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("permissions"), default=list)
+    # The administrator the token acts for; a deleted account leaves the token stopped (and its log).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
