@@ -30,7 +30,7 @@ class TokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError as error:
             raise exceptions.AuthenticationFailed() from error
         token = api_token_for_raw(raw)
-        if token is None or token.status != "active":
+        if token is None or token.status != "active" or not token.maker_is_admin:
             raise exceptions.AuthenticationFailed()
         return token.created_by, token
 

@@ -7,6 +7,7 @@ Every request with a token is logged; writes may carry an Idempotency-Key."""
 
 from contextlib import ExitStack
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_scopes import scope
@@ -29,7 +30,7 @@ from .problems import Problem
 from .services import api_request_log, idempotent_write_find, idempotent_write_store, request_fingerprint
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-PROBLEM = OpenApiResponse(description="problem+json (RFC 9457)")
+PROBLEM = OpenApiResponse(response=s.ProblemSerializer, description="application/problem+json (RFC 9457)")
 ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 429: PROBLEM}
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
@@ -58,14 +59,7 @@ class ApiView(APIView):
             if token is not None:
                 with scope(tenant=token.tenant), rls.tenant(token.tenant):
                     if self._idempotency is not None and response.status_code < 500:
-                        key, fingerprint = self._idempotency
-                        idempotent_write_store(
-                            token=token,
-                            key=key,
-                            request_hash=fingerprint,
-                            status=response.status_code,
-                            body=response.data,
-                        )
+                        response = self._keep_answer(token, response)
                     api_request_log(
                         token=token, method=request.method, path=request.get_full_path(), status=response.status_code
                     )
@@ -91,6 +85,26 @@ class ApiView(APIView):
                     raise Problem(422, "idempotency_key_reused", None)
                 raise _Replay(stored)
             self._idempotency = (key, fingerprint)
+            # the write and its stored answer commit together, or neither does
+            self._stack.enter_context(transaction.atomic())
+
+    def _keep_answer(self, token, response):
+        """Stores the answer in the write's own transaction. A concurrent request with the same
+        key that committed first wins: this one's write is rolled back and its answer replayed."""
+        key, fingerprint = self._idempotency
+        stored = idempotent_write_store(
+            token=token, key=key, request_hash=fingerprint, status=response.status_code, body=response.data
+        )
+        if stored:
+            return response
+        transaction.set_rollback(True)
+        winner = idempotent_write_find(token=token, key=key)
+        if winner is None or winner.request_hash != fingerprint:
+            return self.finalize_response(
+                self.request, self.handle_exception(Problem(422, "idempotency_key_reused", None))
+            )
+        replay = Response(winner.body, status=winner.status, headers={"Idempotent-Replayed": "true"})
+        return self.finalize_response(self.request, replay)
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):

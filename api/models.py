@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.models import TenantOwned
 
+from .scopes import scope_choices
+
 
 class ApiToken(TenantOwned):
     """A named, scoped, expiring, revocable token of one tenant, made by an administrator.
@@ -18,8 +20,9 @@ class ApiToken(TenantOwned):
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("permissions"), default=list)
+    # The administrator the token acts for; a deleted account leaves the token stopped (and its log).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -36,6 +39,8 @@ class ApiToken(TenantOwned):
 
     @property
     def status(self):
+        if getattr(self, "maker_is_admin", True) is False:
+            return "orphaned"
         if self.revoked_at:
             return "revoked"
         if self.expires_at <= timezone.now():
@@ -43,10 +48,20 @@ class ApiToken(TenantOwned):
         return "active"
 
     def get_status_display(self):
-        return {"revoked": _("Revoked"), "expired": _("Expired"), "active": _("Active")}[self.status]
+        return {
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "active": _("Active"),
+            "orphaned": _("Stopped: its maker is no longer an administrator"),
+        }[self.status]
 
     def allows(self, scope):
         return scope in self.scopes
+
+    @property
+    def scope_labels(self):
+        labels = dict(scope_choices())
+        return [labels.get(s, s) for s in self.scopes]
 
 
 class ApiRequestLog(TenantOwned):

@@ -1,11 +1,12 @@
 """Reads of the API: tokens, their use, and the rows each endpoint lists. The rows come from the
 same selectors as the pages (placements.selectors, reports.selectors, coop.selectors)."""
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from django_scopes import scope
 
 from coop import rls
+from coop.access import ADMINS
 from coop.models import Invitation, Membership, Role, Tenant
 from coop.tokens import hash_token
 from placements.models import CareerOutcome, Partner, Term
@@ -20,6 +21,15 @@ MAX_TOKEN_LENGTH = 200
 API_ROLE = Role.STAFF
 
 
+def _maker_is_admin():
+    """A token acts for the administrator who made it, while they are one (same query)."""
+    return Exists(
+        Membership.objects.filter(
+            tenant=OuterRef("tenant"), user=OuterRef("created_by"), role__in=ADMINS, is_active=True
+        )
+    )
+
+
 def api_token_for_raw(raw):
     """The token a raw `<tenant slug>.<secret>` names, with its tenant and maker, or None for an
     unknown, tampered, or inactive tenant's token. Looked up inside the slug's tenant."""
@@ -30,19 +40,26 @@ def api_token_for_raw(raw):
     if tenant is None:
         return None
     with scope(tenant=tenant), rls.tenant(tenant):
-        token = ApiToken.objects.filter(tenant=tenant, token_hash=hash_token(raw)).select_related("created_by").first()
+        token = (
+            ApiToken.objects.filter(tenant=tenant, token_hash=hash_token(raw))
+            .select_related("created_by")
+            .annotate(maker_is_admin=_maker_is_admin())
+            .first()
+        )
     if token is not None:
         token.tenant = tenant  # no second query for it
     return token
 
 
 def api_tokens_for_tenant(tenant):
-    """The tokens of the settings page, with their use (one query)."""
-    return (
-        ApiToken.objects.filter(tenant=tenant)
-        .select_related("created_by")
-        .annotate(request_count=Count("requests"), last_used_at=Max("requests__created_at"))
-        .order_by("-created_at", "-id")
+    return ApiToken.objects.filter(tenant=tenant)
+
+
+def api_token_rows(queryset):
+    """The settings page's rows: maker (still an administrator?), and use (requests kept, last
+    one) in the same query."""
+    return queryset.select_related("created_by").annotate(
+        request_count=Count("requests"), last_used_at=Max("requests__created_at"), maker_is_admin=_maker_is_admin()
     )
 
 

@@ -201,3 +201,14 @@ class TermSummarySerializer(serializers.Serializer):
 class PingSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     institution = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error (RFC 9457), sent as application/problem+json in the client's language."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField(required=False)
+    errors = serializers.DictField(required=False)

@@ -2,6 +2,7 @@
 request, and the stored answers of idempotent writes."""
 
 import hashlib
+import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from coop.tokens import hash_token, new_token
 
 from .models import ApiRequestLog, ApiToken, IdempotentWrite
 from .scopes import SCOPES
+
+logger = logging.getLogger(__name__)
 
 
 def _check_admin(tenant, by):
@@ -72,11 +75,36 @@ def idempotent_write_find(*, token, key):
 
 
 def idempotent_write_store(*, token, key, request_hash, status, body):
-    """Keeps the answer; a concurrent request with the same key that stored first wins."""
+    """Keeps the answer. False when a concurrent request with the same key stored first."""
     try:
         with transaction.atomic():
             IdempotentWrite.objects.create(
                 tenant_id=token.tenant_id, token=token, key=key, request_hash=request_hash, status=status, body=body
             )
     except IntegrityError:
-        pass
+        return False
+    return True
+
+
+def api_rows_expire(tenant, *, batch=5000):
+    """Drops request logs older than API_LOG_DAYS and stored idempotent answers older than
+    API_IDEMPOTENCY_DAYS, a bounded batch at a time. Returns {what: how many}."""
+    now = timezone.now()
+    counts = {}
+    for label, model, days in (
+        ("API request logs expired", ApiRequestLog, settings.API_LOG_DAYS),
+        ("API idempotency keys expired", IdempotentWrite, settings.API_IDEMPOTENCY_DAYS),
+    ):
+        old = model.objects.filter(tenant=tenant, created_at__lt=now - timedelta(days=days))
+        ids = list(old.order_by("pk").values_list("pk", flat=True)[:batch])
+        counts[label] = model.objects.filter(tenant=tenant, pk__in=ids).delete()[0] if ids else 0
+    return counts
+
+
+def api_rows_sweep(tenant):
+    """coop.sweeper (every minute, in the tenant's scope): expires old API rows. Reports nothing
+    to the sweeper, whose totals are work re-queued."""
+    counts = api_rows_expire(tenant)
+    if any(counts.values()):
+        logger.info("API rows expired in tenant %s: %s", tenant.pk, counts)
+    return {}

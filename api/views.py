@@ -5,18 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coop.access import ADMINS, require_role
+from coop.lists import ListSpec, list_response, search_filter
 
 from . import services
 from .forms import ApiTokenForm
 from .models import ApiToken
-from .scopes import scope_choices
-from .selectors import api_requests_for_token, api_tokens_for_tenant
-
-MAX_TOKENS_SHOWN = 200  # an institution has a handful; the page shows the newest this many
+from .selectors import api_requests_for_token, api_token_rows, api_tokens_for_tenant
 
 
 @never_cache  # the page that shows a new token's secret once is never stored by a browser or proxy
@@ -38,18 +37,21 @@ def tokens(request, tenant_slug):
         else:
             created = {"token": token, "raw": raw}
             form = ApiTokenForm(tenant=request.tenant)
-    labels = dict(scope_choices())
-    rows = list(api_tokens_for_tenant(request.tenant)[:MAX_TOKENS_SHOWN])
-    for row in rows:
-        row.scope_labels = [labels.get(s, s) for s in row.scopes]
-    return render(request, "api/tokens.html", {"form": form, "tokens": rows, "created": created})
+    return list_response(request, api_tokens_for_tenant(request.tenant), TOKEN_LIST, {"form": form, "created": created})
+
+
+TOKEN_LIST = ListSpec(
+    template="api/tokens.html",
+    search=search_filter("name"),
+    sorts={"created": (gettext_lazy("created"), ["created_at"]), "name": (gettext_lazy("Name"), ["name"])},
+    default_sort="-created",
+    rows=api_token_rows,
+)
 
 
 @require_role(ADMINS)
 def token_detail(request, tenant_slug, pk):
-    token = get_object_or_404(ApiToken, tenant=request.tenant, pk=pk)
-    labels = dict(scope_choices())
-    token.scope_labels = [labels.get(s, s) for s in token.scopes]
+    token = get_object_or_404(api_token_rows(api_tokens_for_tenant(request.tenant)), pk=pk)
     return render(request, "api/token_detail.html", {"token": token, "requests": api_requests_for_token(token)})
 
 

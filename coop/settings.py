@@ -422,3 +422,6 @@ SPECTACULAR_SETTINGS = {
 # Requests per token per minute (api.authentication.TokenRateThrottle; in the cache).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 400)
+# How long the API keeps its request log and the answers of idempotent writes (api.services).
+API_LOG_DAYS = env_int("API_LOG_DAYS", 90)
+API_IDEMPOTENCY_DAYS = env_int("API_IDEMPOTENCY_DAYS", 7)
