@@ -142,11 +142,11 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         assert "2026-06-10 14:00" in interviews and "木村 健一" in interviews, interviews
         screenshot(office, "journey-entry-survey-02-interview-scheduled")
 
-        # The applicant comes back by an emailed code and sees the interview ahead.
-        phone = sign_in_with_code(browser, live_server, VISITOR)
-        ahead = phone.locator("section.panel", has=phone.get_by_role("heading", name="これからの面談・対話"))
+        # The applicant, still signed in from the entry, sees the interview ahead on the dashboard.
+        visitor.goto(f"/t/{tenant.slug}/")
+        ahead = visitor.locator("section.panel", has=visitor.get_by_role("heading", name="これからの面談・対話"))
         assert "2026-06-10 14:00" in ahead.inner_text() and "帯広オフィス" in ahead.inner_text()
-        screenshot(phone, "journey-entry-survey-03-applicant-dashboard-phone")
+        screenshot(visitor, "journey-entry-survey-03-applicant-dashboard")
 
         # 3. 6/10 After the interview the company records its outcome and selects.
         clock.move_to(at(2026, 6, 10, 16))
@@ -161,16 +161,19 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         assert message(desk) == "応募者を選抜しました。"
         assert badge(desk) == "選抜"
 
-        # 4. 6/11 The applicant accepts; the pledge is issued, signed and countersigned.
+        # 4. 6/11 The applicant, on a phone this time, has no password: an emailed code signs them
+        #    in. They accept from the dashboard; the pledge is issued, signed and countersigned.
         clock.move_to(at(2026, 6, 11, 19))
         phone = sign_in_with_code(browser, live_server, VISITOR)
-        phone.goto(application.get_absolute_url())
+        screenshot(phone, "journey-entry-survey-04-signed-in-by-code-phone")
+        mine = phone.locator("section.panel", has=phone.get_by_role("heading", name="応募できるテーマ"))
+        assert mine.locator("li", has_text=title).locator(".badge").inner_text() == "選抜"
+        follow(phone, title, within=mine)
         click(phone, "承諾する")
         assert message(phone) == (
             "承諾しました。これから事務局が実施誓約書を準備します。署名できるようになったらお知らせします。"
         )
-        office = sign_in(browser, live_server, coordinator.email)
-        open_application(office, NAME)
+        open_application(office, NAME)  # the coordinator's browser, still signed in since 6/5
         assert badge(office) == "学生が承諾"
         click(office, "実施誓約書を発行")
         phone.reload()
@@ -198,18 +201,18 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         click(office, "保存")
         assert message(office) == "就業を登録しました。"
         assert badge(office) == "予定"
-        screenshot(office, "journey-entry-survey-04-placement-planned")
+        screenshot(office, "journey-entry-survey-05-placement-planned")
 
         # 6. 8/3 First day. The start is refused: the program requires the start orientation.
         clock.move_to(at(2026, 8, 3, 9))
         office = sign_in(browser, live_server, coordinator.email)
         open_placement(office, NAME)
-        placement_url = office.url
+        placement_url = office.url.removeprefix(live_server.url)
         click(office, "就業を開始する")
         assert "スタートオリエンテーションはまだ記録されていません。" in message(office)
         assert badge(office) == "予定"
         follow(office, "スタートオリエンテーションを記録")
-        office.get_by_label("日時").fill("2026-08-03T09:30")
+        office.get_by_label("日時").fill("2026-08-03T08:30")  # met at 8:30, recorded now
         office.get_by_label("場所またはオンライン会議のURL").fill("十勝ファーム 事務所")
         office.get_by_label("目的").fill("規格外野菜の加工品を、社長の右腕として企画から販売まで担う。")
         office.get_by_label("目標").fill("10月末までに加工品を1つ、道の駅で売り出す。")
@@ -221,11 +224,12 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
 
         # The applicant, now the student, confirms on a phone; the start is still refused, and says who is missing.
         phone = sign_in_with_code(browser, live_server, VISITOR)
-        phone.goto(placement_url)
+        follow(phone, f"{NAME} @ {company.name}")
+        assert phone.url.endswith(placement_url)
         assert "10月末までに加工品を1つ、道の駅で売り出す。" in phone.locator("#orientation").inner_text()
         click(phone, "合意内容を確認しました")
         assert message(phone) == "スタートオリエンテーションを確認しました。"
-        screenshot(phone, "journey-entry-survey-05-orientation-confirmed-phone")
+        screenshot(phone, "journey-entry-survey-06-orientation-confirmed-phone")
         office.goto(placement_url)
         click(office, "就業を開始する")
         assert message(office).endswith("未確認: 連携先、コーディネーター（事務局）。")
@@ -236,7 +240,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         click(office, "合意内容を確認しました")
         click(office, "就業を開始する")
         assert badge(office) == "就業中"
-        screenshot(office, "journey-entry-survey-06-started")
+        screenshot(office, "journey-entry-survey-07-started")
 
         # 7. 9/3 The first reflection dialogue (monthly): notes from each side and next actions.
         clock.move_to(at(2026, 9, 3, 9))
@@ -269,7 +273,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         notes = desk.locator("#notes").inner_text()
         for note in ("試作が順調。", "ピクルスの試作が3回目で", "畑の人たちとの関係づくり"):
             assert note in notes, notes
-        screenshot(desk, "journey-entry-survey-07-reflection-notes")
+        screenshot(desk, "journey-entry-survey-08-reflection-notes")
 
         # 8. 10/30 The project ends; the coordinator builds a survey and opens a round for the term.
         clock.move_to(at(2026, 10, 30, 17))
@@ -295,7 +299,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         office.get_by_label("期", exact=True).select_option(label=f"{program.name} {term.name}")
         click(office, "アンケートを開始")
         round_url = office.url
-        screenshot(office, "journey-entry-survey-08-round-open")
+        screenshot(office, "journey-entry-survey-09-round-open")
 
         # 9. The same person answers on a phone, from the dashboard.
         phone = sign_in_with_code(browser, live_server, VISITOR)
@@ -305,7 +309,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         phone.locator("fieldset.answer").nth(0).get_by_label("5").check()
         phone.get_by_label("はい", exact=True).check()
         phone.locator("textarea").fill("地域の人と一緒に商品をつくる面白さを知りました。")
-        screenshot(phone, "journey-entry-survey-09-answer-phone")
+        screenshot(phone, "journey-entry-survey-10-answer-phone")
         click(phone, "回答を送信")
         assert message(phone) == "回答を保存しました。ご協力ありがとうございました。"
 
@@ -317,7 +321,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         rates = office.locator("section.card", has=office.get_by_role("heading", name="回答率")).locator("tbody tr")
         assert rates.first.inner_text().split("\t") == ["学生", "1", "1", "100.0"]
         assert office.get_by_text("地域の人と一緒に商品をつくる面白さを知りました。").is_visible()
-        screenshot(office, "journey-entry-survey-10-results")
+        screenshot(office, "journey-entry-survey-11-results")
 
     with scopes_disabled():
         placement = Placement.objects.get()
