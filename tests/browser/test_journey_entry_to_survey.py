@@ -168,7 +168,9 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         screenshot(phone, "journey-entry-survey-04-signed-in-by-code-phone")
         mine = phone.locator("section.panel", has=phone.get_by_role("heading", name="応募できるテーマ"))
         assert mine.locator("li", has_text=title).locator(".badge").inner_text() == "選抜"
-        follow(phone, title, within=mine)
+        # The offer waits on them (placements.dashboard.waiting), and leads to the application.
+        follow(phone, "承諾か辞退かの返事が必要な選抜")
+        assert phone.url.endswith(application.get_absolute_url())
         click(phone, "承諾する")
         assert message(phone) == (
             "承諾しました。これから事務局が実施誓約書を準備します。署名できるようになったらお知らせします。"
