@@ -157,6 +157,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         desk.get_by_label("メモ").fill("動機が明確。週3日通える。")
         click(desk, "保存")
         assert message(desk) == "面談を保存しました。"
+        assert "進める" in card(desk, "面談").inner_text()
         click(desk, "選抜する")
         assert message(desk) == "応募者を選抜しました。"
         assert badge(desk) == "選抜"
