@@ -30,6 +30,7 @@ from .selectors.waiting import (
     applications_to_review,
     count_and_first,
     draft_themes_to_confirm,
+    offers_to_answer,
 )
 
 
@@ -145,6 +146,14 @@ def waiting(request):
         )
         items.append(Waiting(_("Draft themes waiting for your confirmation"), count, url))
     elif role == Role.STUDENT:
+        count, url = _one_or_list(
+            request,
+            count_and_first(offers_to_answer(user, role)),
+            "placements:application_detail",
+            "placements:application_list",
+            "?state=selected",
+        )
+        items.append(Waiting(_("Offers to accept or decline"), count, url))
         count, url = _one_or_list(
             request,
             count_and_first(agreements_waiting_for_party(user, role, "student")),

@@ -1,5 +1,5 @@
 """What waits on whom in the placements app: accepted students without a pledge or a placement,
-agreements a party has not signed, applicants to review. Each read is one query."""
+agreements a party has not signed, applicants to review, offers a student has not answered. Each read is one query."""
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
@@ -60,6 +60,11 @@ def count_and_first(queryset):
 
 def applications_to_review(user, role):
     return visibility.applications_for_user(user, role).filter(state__in=TO_REVIEW)
+
+
+def offers_to_answer(user, role):
+    """The student's applications the partner selected: they wait for the student's yes or no."""
+    return visibility.applications_for_user(user, role).filter(state=Application.State.SELECTED)
 
 
 def draft_themes_to_confirm(user, role, side):

@@ -169,6 +169,32 @@ def test_student_is_asked_to_sign_only_a_pledge_that_exists(client, tenant, memb
     assert "Sign the student pledge" not in detail
 
 
+def test_student_is_asked_to_answer_an_offer_until_they_do(client, tenant, members):
+    student = members[Role.STUDENT]
+    with scopes_disabled():
+        offer = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=student, state="selected")
+        ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=student)  # submitted: nothing to answer
+        ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=member(tenant, Role.STUDENT), state="selected")
+    client.force_login(student)
+    assert waiting(client, tenant)["Offers to accept or decline"] == (1, offer.get_absolute_url())
+    with scopes_disabled():
+        second = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=student, state="selected")
+    count, url = waiting(client, tenant)["Offers to accept or decline"]
+    assert (count, url) == (
+        2,
+        reverse("placements:application_list", kwargs={"tenant_slug": tenant.slug}) + "?state=selected",
+    )
+    listed = client.get(url, **EN).text
+    assert offer.theme.title in listed and second.theme.title in listed
+    for application in (offer, second):
+        action = reverse(
+            "placements:application_action",
+            kwargs={"tenant_slug": tenant.slug, "pk": application.pk, "action": "accept"},
+        )
+        client.post(action)
+    assert "Offers to accept or decline" not in waiting(client, tenant)
+
+
 @at(2026, 11, 30, 10)  # a Monday
 def test_student_sees_todays_report_until_it_is_submitted(client, tenant, members):
     placement = running_placement(tenant, student=members[Role.STUDENT])
@@ -282,11 +308,11 @@ def test_student_dashboard_queries(client, tenant, members, django_assert_num_qu
         with scopes_disabled():
             application = ApplicationFactory(theme=ThemeFactory(tenant=tenant), student=student, state="accepted")
         pledge(application)
-    # session, user, tenant, membership; waiting: pledges to sign, running placements and
+    # session, user, tenant, membership; waiting: offers to answer, pledges to sign, running placements and
     # this month's daily reports (read once for the panel too) and days off (report settings,
     # closures), open assessment windows, start orientations to confirm, reflection notes to write,
     # surveys to answer; panels: open themes, applications, placements, interviews and dialogues ahead
-    found = _dashboard(client, tenant, student, django_assert_num_queries, 18)
+    found = _dashboard(client, tenant, student, django_assert_num_queries, 19)
     assert found["Your student pledge to sign"] == rows
     assert found["Today's report to write"] == 1
 
