@@ -254,7 +254,7 @@ def test_a_visitor_from_the_public_page_to_the_survey(browser, live_server):
         office.get_by_label("日時").fill("2026-09-03T16:00")
         office.get_by_label("場所またはオンライン会議のURL").fill("オンライン")
         click(office, "対話を設定する")
-        assert message(office) == "振り返りの対話を設定し、学生と受入先に知らせました。"
+        assert message(office) == "振り返りの対話を設定し、学生と連携先に知らせました。"
         dialogue_url = office.url
         office.get_by_label("あなたのメモ").fill("試作が順調。販売先との交渉に同席したい。")
         click(office, "メモを保存")
