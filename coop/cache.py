@@ -92,3 +92,26 @@ def cached_while_unchanged(name, tenant_id, parts, compute, seconds=300):
         found = compute()
         cache.set(key, found, seconds)
     return found
+
+
+class KeptPages:
+    """A list computed in Python (`compute()`), kept in the cache page by page while the tenant's
+    `name` records keep their version: a warm read takes its length and one page from the cache
+    (a page of 50, not the thousands of items behind it). `parts` name the list in the key."""
+
+    def __init__(self, name, tenant_id, parts, compute):
+        self.name, self.tenant_id, self.parts, self.compute = name, tenant_id, parts, compute
+        self._items = None
+
+    def _all(self):
+        if self._items is None:
+            self._items = self.compute()
+        return self._items
+
+    def __len__(self):
+        return cached_while_unchanged(self.name, self.tenant_id, (*self.parts, "len"), lambda: len(self._all()))
+
+    def __getitem__(self, page):
+        return cached_while_unchanged(
+            self.name, self.tenant_id, (*self.parts, page.start, page.stop), lambda: self._all()[page]
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django_scopes import get_scope
 
-from coop.cache import cached_while_unchanged
+from coop.cache import KeptPages, cached_while_unchanged
 from coop.models import Role
 from placements.models import Placement, PlacementSupervisor
 from placements.selectors.visibility import placements_for_user
@@ -216,18 +216,32 @@ def compliance_groups_for_user(
     }
 
 
-def compliance_snapshot(user, role, today, *, part, placements, **settings):
+def compliance_snapshot(user, role, today, *, part, placements, arrange=None, arranged_by=(), **settings):
     """`part` ("themes", "partners" or "behind") of compliance_groups_for_user, kept while the
-    tenant's placement and report records are unchanged (coop.cache.cached_while_unchanged):
-    at 10,000 placements the groups take a tenth of a second to count, and the page is read
-    again for every sort, page and drill. Returns {"month", "behind_total", part}."""
+    tenant's placement and report records are unchanged (coop.cache): at 10,000 placements the
+    groups take a tenth of a second to count, and the page is read again for every sort, page
+    and drill. Returns ({"month", "behind_total"}, the part's items as coop.cache.KeptPages,
+    after `arrange(items)`, a filter and sort that `arranged_by` names in the cache key)."""
+    tenant_id = get_scope()["tenant"].pk
+    parts = (user.pk, role, today, part, sorted(settings.items()), placements.query.sql_with_params())
 
-    def compute():
+    def counted():
         data = compliance_groups_for_user(user, role, today, placements=placements, **settings)
         return {"month": data["month"], "behind_total": len(data["behind"]), part: data[part]}
 
-    parts = (user.pk, role, today, part, sorted(settings.items()), placements.query.sql_with_params())
-    return cached_while_unchanged("records", get_scope()["tenant"].pk, parts, compute)
+    def whole():
+        return cached_while_unchanged("records", tenant_id, ("compliance", *parts), counted)
+
+    summary = cached_while_unchanged(
+        "records", tenant_id, ("compliance-summary", *parts), lambda: {k: whole()[k] for k in ("month", "behind_total")}
+    )
+    items = KeptPages(
+        "records",
+        tenant_id,
+        ("compliance-pages", *parts, *arranged_by),
+        lambda: arrange(whole()[part]) if arrange else whole()[part],
+    )
+    return summary, items
 
 
 def group_labels(groups, model, field):

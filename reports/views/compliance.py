@@ -3,6 +3,7 @@ evaluations, groups first (per partner or per theme, paged, searchable, with a s
 chart of the page), then a drill-down to the people behind in one group (paged). Never one page
 with every placement."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -66,21 +67,9 @@ def compliance(request, tenant_slug):
         placements = placements.filter(partner_id=partner)
     if theme:
         placements = placements.filter(theme_id=theme)
-    data = selectors.compliance_snapshot(
-        request.user,
-        request.membership.role,
-        today,
-        part="behind" if behind_only else f"{by}s",
-        monthly_due_day=deadlines.monthly_report_due_day,
-        evaluation_due_days=deadlines.evaluation_due_days,
-        missing_days=deadlines.daily_report_missing_days,
-        placements=placements,
-    )
     query = {"by": by if by != "partner" else "", "q": q, **{f.name: v for f, _o, v in filters}}
     context = {
         "today": today,
-        "month": data["month"],
-        "last_month": selectors.add_months(data["month"], -1),
         "by": by,
         "groupings": [
             (key, label, "?" + _query({**query, "by": key if key != "partner" else ""}))
@@ -88,12 +77,22 @@ def compliance(request, tenant_slug):
         ],
         "filters": filters,
         "q": q,
-        "behind_total": data["behind_total"],
     }
+    snapshot = partial(
+        selectors.compliance_snapshot,
+        request.user,
+        request.membership.role,
+        today,
+        monthly_due_day=deadlines.monthly_report_due_day,
+        evaluation_due_days=deadlines.evaluation_due_days,
+        missing_days=deadlines.daily_report_missing_days,
+        placements=placements,
+    )
     if behind_only:
+        summary, behind = snapshot(part="behind")
         group = lists.partner_name(partner) if partner else lists.theme_title(theme) if theme else ""
         query.update(partner=partner, theme=theme, behind="1" if not (partner or theme) else "")
-        page = sequence_page(request, data["behind"], query=query)
+        page = sequence_page(request, behind, query=query)
         page.rows = selectors.behind_page_placements(page.rows)
         context.update(
             drill=True,
@@ -102,17 +101,20 @@ def compliance(request, tenant_slug):
             back="?" + _query({**query, "partner": "", "theme": "", "behind": ""}),
         )
     else:
-        groups = data["partners" if by == "partner" else "themes"]
         model, field = (Partner, "name") if by == "partner" else (Theme, "title")
-        if q:
-            matching = selectors.group_keys_matching(model, field, q)
-            groups = [g for g in groups if g.key in matching]
         sort = request.GET.get("sort", "")
         if sort.removeprefix("-") not in GROUP_ORDER:
             sort = "rate"
-        if sort.removeprefix("-") == "name":  # every group's name, to sort by it
-            groups = selectors.group_labels(groups, model, field)
-        groups = sorted(groups, key=GROUP_ORDER[sort.removeprefix("-")], reverse=sort.startswith("-"))
+
+        def arrange(groups):
+            if q:
+                matching = selectors.group_keys_matching(model, field, q)
+                groups = [g for g in groups if g.key in matching]
+            if sort.removeprefix("-") == "name":  # every group's name, to sort by it
+                groups = selectors.group_labels(groups, model, field)
+            return sorted(groups, key=GROUP_ORDER[sort.removeprefix("-")], reverse=sort.startswith("-"))
+
+        summary, groups = snapshot(part=f"{by}s", arrange=arrange, arranged_by=(q, sort))
         query["sort"] = sort if sort != "rate" else ""
         page = sequence_page(request, groups, query=query, columns=sort_columns(query, GROUP_SORTS, sort))
         selectors.group_labels(page.rows, model, field)
@@ -122,6 +124,8 @@ def compliance(request, tenant_slug):
             else _("Share of working days reported, by theme")
         )
         context.update(drill=False, list=page, chart=_rate_chart(f"{by}-chart", title, page.rows))
+    context.update(month=summary["month"], last_month=selectors.add_months(summary["month"], -1))
+    context["behind_total"] = summary["behind_total"]
     return render(request, "reports/compliance.html#results" if _htmx(request) else "reports/compliance.html", context)
 
 
