@@ -332,7 +332,9 @@ def figures_table(consortium, *, year, rows_for):
         for figure in contributed:
             values = [figure.by_tenant[t] for t in ids if t in figure.by_tenant]
             n = sum(count for _value, count in values)
-            if figure.kind == "count":
+            if not values:  # nothing of the kind among these members (no survey asked): not a count of 0
+                cells.append(FigureCell(value=None))
+            elif figure.kind == "count":
                 cells.append(_count_cell(sum(value for value, _n in values), minimum))
             elif n < minimum:
                 cells.append(FigureCell(value=None, suppressed=bool(values)))

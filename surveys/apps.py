@@ -9,6 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from coop.access import MANAGERS
         from coop.registry import (
+            register_consortium_figures,
             register_dashboard_panel,
             register_deadline_provider,
             register_demo_seeder,
@@ -19,7 +20,7 @@ class SurveysConfig(AppConfig):
             register_waiting_provider,
         )
 
-        from . import dashboard, deadlines, demo, history, summary, tasks
+        from . import dashboard, deadlines, demo, history, selectors, summary, tasks
 
         register_nav(48, "surveys:form_list", _("Surveys"))
         # Students and partner people reach their surveys from here and from the dashboard.
@@ -30,4 +31,5 @@ class SurveysConfig(AppConfig):
         register_sweeper(tasks.sweep_links)
         register_summary_section(summary.sections)
         register_deadline_provider(deadlines.surveys_due)
+        register_consortium_figures(selectors.survey_figures_for_consortium)
         register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)

@@ -6,11 +6,13 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from coop import links
 from coop.access import MANAGERS
 from coop.clock import tenant_today
 from coop.models import Role
+from coop.registry import GroupFigure
 from placements.models import Placement, PlacementSupervisor
 
 from .models import RATING_SCALE, Audience, QuestionType, SurveyForm, SurveyLink, SurveyResponse, SurveyRound
@@ -276,3 +278,29 @@ def survey_results_for_program(*, tenant, program, term=None):
             }
         )
     return found
+
+
+def survey_figures_for_consortium(*, program_ids, starts_on, ends_on):
+    """The students' survey answers over the placements of a consortium's adopted programs
+    (`program_ids`) that start in the period, per member tenant: how many answered, and the
+    share of those asked (coop.registry.register_consortium_figures). One GROUP BY query of
+    counts, run inside the consortium's aggregate bypass; no answer, text or person leaves."""
+    rows = (
+        SurveyResponse.objects.filter(
+            audience=Audience.STUDENT,
+            placement__theme__program_id__in=program_ids,
+            placement__starts_on__gte=starts_on,
+            placement__starts_on__lte=ends_on,
+        )
+        .order_by()
+        .values("tenant_id")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(submitted_at__isnull=False)))
+    )
+    answered, rate = {}, {}
+    for row in rows:
+        answered[row["tenant_id"]] = (row["answered"], row["answered"])
+        rate[row["tenant_id"]] = (round(100 * row["answered"] / row["asked"], 1), row["asked"])
+    return [
+        GroupFigure("survey_answered", _("Survey answers (students)"), "count", answered),
+        GroupFigure("survey_rate", _("Survey response rate (students, %)"), "average", rate),
+    ]

@@ -15,9 +15,11 @@ from coop import registry
 from coop.models import Role
 from coop.registry import GroupFigure
 from placements.models import Placement
+from surveys.models import SurveyResponse
 
 from ..clock import at
 from ..factories import PlacementFactory, ProgramFactory, ThemeFactory, member
+from ..surveys.helpers import answer, make_form, make_round
 from .helpers import YEAR, join, make_consortium, place
 
 pytestmark = [pytest.mark.django_db, at(2026, 11, 30, 10)]
@@ -55,6 +57,17 @@ def two_members():
         post=[2, 2, 2, 2, 2, 2, 2],
     )
     place(b_adoption, [ALL], starts_on=datetime.date(2026, 3, 31))  # academic year 2025
+    # The students' survey (surveys app, through coop.registry): all 6 of A answer, 4 of B's 7.
+    for adoption, answering in ((a_adoption, 6), (b_adoption, 4)):
+        survey_round = make_round(adoption.tenant, make_form(adoption.tenant), adoption.program, audiences=["student"])
+        with scopes_disabled():
+            owed = list(
+                SurveyResponse.objects.filter(round=survey_round, placement__starts_on__year=2026)
+                .select_related("round__form", "placement")
+                .order_by("pk")
+            )
+        for response in owed[:answering]:
+            answer(response, {"q1": "4", "q2": "はい"}, by=response.placement.student)
     with scopes_disabled():
         other_program = ProgramFactory(tenant=b)
         PlacementFactory(theme=ThemeFactory(tenant=b, program=other_program), student=member(b, Role.STUDENT))
@@ -86,6 +99,8 @@ HEADER = [
     "連携先に就職",
     "地域に定着",
     "ルーブリックの変化（事前→事後）",
+    "アンケート回答（学生）",
+    "アンケート回答率（学生、%）",
 ]
 
 
@@ -97,14 +112,16 @@ def test_the_aggregate_page_matches_a_hand_count_over_two_members(client, two_me
     # A: 6 students and placements at one partner; 5 offers, 5 in Japan, 1 hired by the partner
     # (suppressed), 5 stayed; rubric 2.0 -> 3.1. B: 7 placements; 7 offers, 5 in Japan, 5 by
     # the partner, 2 stayed (suppressed); rubric 1.0 -> 2.0.
+    # Survey: A 6 of 6 answered (100 %), B 4 of 7 (57.1 %, its 4 answers suppressed).
     assert rows == {
-        "北陸工科大学": ["6", "6", "1", "5", "5", "5未満", "5", "+1.10"],
-        "金沢グローバル大学": ["7", "7", "1", "7", "5", "5", "5未満", "+1.00"],
+        "北陸工科大学": ["6", "6", "1", "5", "5", "5未満", "5", "+1.10", "6", "100.0"],
+        "金沢グローバル大学": ["7", "7", "1", "7", "5", "5", "5未満", "+1.00", "5未満", "57.1"],
     }
     # Total: 13 students, 2 partners, 12 offers, 10 in Japan, 6 by the partner, 7 stayed;
     # rubric (6 x 2.0 + 7 x 1.0) / 13 -> (6 x 3.1 + 7 x 2.0) / 13: +1.05. The total of a column
     # with one suppressed cell would tell it (6 - 5 = A's 1, 7 - 5 = B's 2): suppressed too.
-    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "5未満", "5未満", "+1.05"]
+    # Survey: 10 answers would tell B's 4 (10 - 6); the rate over 13 asked: (6 x 100 + 7 x 57.1) / 13.
+    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "5未満", "5未満", "+1.05", "5未満", "76.9"]
     page = response.text
     assert "北陸工科大学" in page and "金沢グローバル大学" in page and "5未満" in page
     # Behind the suppressed cells, the same hand count.
@@ -136,7 +153,8 @@ def test_a_members_staff_see_their_own_row_beside_the_total(client, two_members)
     assert "金沢グローバル大学" not in response.text
     # The rest (B) stayed 2 in the region: the total (7) minus A's 5 would tell it, so the total
     # is suppressed for A; B's other cells reach the minimum and the total shows.
-    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "6", "5未満", "+1.05"]
+    assert _texts(table["total"])[:8] == ["13", "13", "2", "12", "10", "6", "5未満", "+1.05"]
+    assert _texts(table["total"])[8:] == ["5未満", "76.9"]  # 10 answers - A's 6 would tell B's 4
 
 
 def test_the_figures_of_another_year_are_that_years(client, two_members):
@@ -156,16 +174,20 @@ def test_the_aggregate_queries_return_counts_per_member_and_nothing_per_person(t
     for row in by_member.values():
         assert set(row) <= selectors.AGGREGATE_KEYS
         assert all(isinstance(value, int | float | tuple) for value in row.values())
-    assert contributed == []
+    # The surveys app's columns: counts and rates per member, read in one GROUP BY query.
+    assert [figure.key for figure in contributed] == ["survey_answered", "survey_rate"]
+    assert contributed[0].by_tenant == {two_members["a"][0].pk: (6, 6), two_members["b"][0].pk: (4, 4)}
+    surveyed = [q["sql"] for q in queries.captured_queries if "surveys_surveyresponse" in q["sql"]]
+    assert len(surveyed) == 1 and "GROUP BY" in surveyed[0]
     # Every read of a tenant's rows across members groups by tenant: no per-person row leaves.
     across = [q["sql"] for q in queries.captured_queries if "placements_placement" in q["sql"]]
-    assert len(across) == 2  # placements, rubric scores
+    assert len(across) == 3  # placements, rubric scores, survey answers
     assert all("GROUP BY" in sql for sql in across)
     versions = [q["sql"] for q in queries.captured_queries if "MAX(" in q["sql"]]
     assert len(versions) == 1 and "GROUP BY" in versions[0]  # the version each member follows
 
 
-@pytest.mark.parametrize(("members_count", "queries"), [(2, 10), (20, 10)])
+@pytest.mark.parametrize(("members_count", "queries"), [(2, 11), (20, 11)])
 def test_the_aggregate_page_reads_in_a_constant_number_of_queries(
     client, django_assert_num_queries, members_count, queries
 ):
@@ -202,7 +224,7 @@ def test_the_minimum_count_is_a_setting(client, settings, two_members):
         "北陸工科大学": ["1", "5"],
         "金沢グローバル大学": ["5", "2"],
     }
-    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "6", "7", "+1.05"]
+    assert _texts(table["total"]) == ["13", "13", "2", "12", "10", "6", "7", "+1.05", "10", "76.9"]
 
 
 def test_neither_member_can_open_the_others_records(client, two_members):
