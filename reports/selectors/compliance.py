@@ -229,8 +229,12 @@ def compliance_snapshot(user, role, today, *, part, placements, arrange=None, ar
         data = compliance_groups_for_user(user, role, today, placements=placements, **settings)
         return {"month": data["month"], "behind_total": len(data["behind"]), part: data[part]}
 
-    def whole():
-        return cached_while_unchanged("records", tenant_id, ("compliance", *parts), counted)
+    read = {}
+
+    def whole():  # read (or counted) once a request, though the summary and a page may both miss
+        if not read:
+            read.update(cached_while_unchanged("records", tenant_id, ("compliance", *parts), counted))
+        return read
 
     summary = cached_while_unchanged(
         "records", tenant_id, ("compliance-summary", *parts), lambda: {k: whole()[k] for k in ("month", "behind_total")}
