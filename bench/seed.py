@@ -159,13 +159,58 @@ def seed_invitations(tenant, count=INVITATIONS):
         )
 
 
+def seed_daily_reports(tenant, today=None):
+    """Submitted daily reports of the seeded placements on every weekday from their start to
+    yesterday, one in five placements skipping every fourth day (so some are behind). Tops up
+    the days a bench database from an earlier day lacks (compliance counts this month's)."""
+    from coop.clock import tenant_today
+    from placements.models import Placement
+    from reports.models import DailyReport
+
+    today = today or tenant_today(tenant)
+    with scopes_disabled():
+        placements = list(
+            Placement.objects.filter(tenant=tenant, theme__program__name=SEED_PROGRAM)
+            .order_by("pk")
+            .values_list("pk", "starts_on", "ends_on")
+        )
+        if not placements:
+            return
+        first = min(starts for _pk, starts, _ends in placements)
+        seeded = set(DailyReport.objects.filter(tenant=tenant, done="bench").values_list("date", flat=True).distinct())
+        submitted_at = datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC)
+        day = first
+        while day < today:
+            if day.weekday() < 5 and day not in seeded:
+                with transaction.atomic():
+                    DailyReport.objects.bulk_create(
+                        [
+                            DailyReport(
+                                tenant=tenant,
+                                placement_id=pk,
+                                date=day,
+                                hours=8,
+                                done="bench",
+                                state=DailyReport.State.SUBMITTED,
+                                submitted_at=submitted_at,
+                            )
+                            for n, (pk, starts, ends) in enumerate(placements)
+                            if starts <= day <= ends and not (n % 5 == 0 and day.toordinal() % 4 == 0)
+                        ],
+                        batch_size=BATCH,
+                    )
+            day += datetime.timedelta(days=1)
+
+
 def large_counts(tenant):
     """What the large tenant holds, counted in the database."""
     from coop.models import Invitation
     from placements.models import Application, Partner, Placement, Theme
+    from reports.models import DailyReport
 
     with scopes_disabled():
         return {
+            "daily_reports": DailyReport.objects.filter(tenant=tenant).count(),
             "students": Membership.objects.filter(tenant=tenant, role=Role.STUDENT).count(),
             "partners": Partner.objects.filter(tenant=tenant).count(),
             "themes": Theme.objects.filter(tenant=tenant).count(),
@@ -184,6 +229,7 @@ def check_counts(counts, *, students):
         "placements": PLACEMENTS,
         "applications": PLACEMENTS,
         "invitations": INVITATIONS,
+        "daily_reports": PLACEMENTS,
     }
     short = {name: (counts.get(name, 0), least) for name, least in wanted.items() if counts.get(name, 0) < least}
     if short:
@@ -198,6 +244,7 @@ def seed(*, students=25_000, staff=20, faculty=300, small_tenants=3, small_stude
     )
     seed_placements(large)
     seed_invitations(large)
+    seed_daily_reports(large)
     return large
 
 

@@ -95,23 +95,17 @@ def cached_while_unchanged(name, tenant_id, parts, compute, seconds=300):
 
 
 class KeptPages:
-    """A list computed in Python (`compute()`), kept in the cache page by page while the tenant's
-    `name` records keep their version: a warm read takes its length and one page from the cache
-    (a page of 50, not the thousands of items behind it). `parts` name the list in the key."""
+    """A long list kept in the cache page by page while the tenant's `name` records keep their
+    version: `count()` gives its length and `page(start, stop)` one page of it, each asked once
+    (a warm read takes a length and a page of 50 from the cache). `parts` name it in the key."""
 
-    def __init__(self, name, tenant_id, parts, compute):
-        self.name, self.tenant_id, self.parts, self.compute = name, tenant_id, parts, compute
-        self._items = None
-
-    def _all(self):
-        if self._items is None:
-            self._items = self.compute()
-        return self._items
+    def __init__(self, name, tenant_id, parts, *, count, page):
+        self.name, self.tenant_id, self.parts, self.count, self.page = name, tenant_id, parts, count, page
 
     def __len__(self):
-        return cached_while_unchanged(self.name, self.tenant_id, (*self.parts, "len"), lambda: len(self._all()))
+        return cached_while_unchanged(self.name, self.tenant_id, (*self.parts, "len"), self.count)
 
     def __getitem__(self, page):
         return cached_while_unchanged(
-            self.name, self.tenant_id, (*self.parts, page.start, page.stop), lambda: self._all()[page]
+            self.name, self.tenant_id, (*self.parts, page.start, page.stop), lambda: self.page(page.start, page.stop)
         )

@@ -15,8 +15,8 @@ from coop.reminders import deadline_settings_for
 
 from .models import DailyReport
 from .selectors import (
+    ComplianceCounts,
     access_links_unopened,
-    compliance_groups_for_user,
     evaluations_to_write,
     monthly_reports_for_user,
     results_to_agree,
@@ -75,21 +75,21 @@ def waiting(request):
     items = []
     if role in MANAGERS:
         deadlines = deadline_settings_for(tenant)
-        behind = compliance_groups_for_user(
+        behind = ComplianceCounts(
             user,
             role,
             today,
             monthly_due_day=deadlines.monthly_report_due_day,
             evaluation_due_days=deadlines.evaluation_due_days,
             missing_days=deadlines.daily_report_missing_days,
-        )["behind"]
+        ).behind_count()
         items += [
             Waiting(
                 _("Emailed links not opened yet"),
                 access_links_unopened(tenant, timezone.now()).count(),
                 _url(request, "reports:link_list", "?unopened=1"),
             ),
-            Waiting(_("Placements behind with reports"), len(behind), _url(request, "reports:compliance", "?behind=1")),
+            Waiting(_("Placements behind with reports"), behind, _url(request, "reports:compliance", "?behind=1")),
         ]
     elif role == Role.STUDENT:
         rows = _student_rows(request, today)

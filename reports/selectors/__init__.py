@@ -3,6 +3,7 @@
 from .compliance import (  # noqa: F401
     EVALUATION_LOOKBACK_DAYS,
     Behind,
+    ComplianceCounts,
     ComplianceGroup,
     behind_page_placements,
     compliance_groups_for_user,
@@ -10,7 +11,6 @@ from .compliance import (  # noqa: F401
     evaluations_missing_for_user,
     evaluations_to_write,
     group_keys_matching,
-    group_labels,
 )
 from .core import (  # noqa: F401
     EVALUATION_STATES,

@@ -4,12 +4,13 @@ core.compliance_for_user, and the geometry of its server-side SVG bar chart."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django_scopes import get_scope
 
 from coop.cache import KeptPages, cached_while_unchanged
 from coop.models import Role
-from placements.models import Placement, PlacementSupervisor
+from placements.models import Partner, Placement, PlacementSupervisor, Theme
 from placements.selectors.visibility import placements_for_user
 
 from ..models import DailyReport, Evaluation, MonthlyReport
@@ -35,7 +36,8 @@ class ComplianceGroup:
 
     @property
     def rate(self):
-        return 100 if not self.due else round(100 * (self.due - self.missed) / self.due)
+        """The share of due days reported, in whole percent rounded half up (as _rate_sql)."""
+        return 100 if not self.due else (200 * (self.due - self.missed) + self.due) // (2 * self.due)
 
 
 @dataclass
@@ -90,175 +92,321 @@ class PlacementKey:
     partner_id: int
 
 
-LIGHT_FIELDS = ("pk", "theme_id", "partner_id")
-SCHEDULE_FIELDS = ("state", "starts_on", "ends_on", "schedule", "weekdays")
+SCHEDULE_FIELDS = ("schedule", "weekdays")
+GROUP_COLUMNS = {"themes": ("theme_id", Theme, "title"), "partners": ("partner_id", Partner, "name")}
+GROUP_SORTS = ("rate", "name", "placements", "behind")
 
 
-def _due_counter(month, days_off):
-    """Counts a placement's expected report days of the month up to a day (core.working_days,
-    less the days off), memoized on what they depend on: 10,000 placements share a few dozen
-    schedules. A placement with suspensions of its own is counted on its own."""
-    cache = {}
-    own_periods = days_off.placements_with_periods
+def _rate_sql(due, missed):
+    """ComplianceGroup.rate in SQL: the same integer percentage, rounded half up."""
+    return f"CASE WHEN {due} = 0 THEN 100 ELSE (200 * ({due} - {missed}) + {due}) / (2 * {due}) END"
 
-    def due(pk, until, state, starts_on, ends_on, schedule, weekdays):
-        own = pk if pk in own_periods else None
-        key = (own, until, state, max(starts_on, month), min(ends_on, until), schedule, weekdays)
-        if key not in cache:
+
+def _values(name, columns, rows, empty):
+    """A VALUES table for a WITH clause and its parameters; `empty` is the SELECT of no rows
+    that gives the columns their types when there is none."""
+    if not rows:
+        return f"{name}({', '.join(columns)}) AS ({empty} WHERE 1 = 0)", []
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return f"{name}({', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))})", [v for r in rows for v in r]
+
+
+class ComplianceCounts:
+    """This month's daily reports, last month's monthly reports (late after the due day) and
+    evaluations (late after the due days), per placement, per theme and per partner: counted
+    by the database in one statement per question, whatever the number of placements.
+
+    The calendar stays in Python, its one home (core.working_days, DaysOff, Placement's weekly
+    schedule): for each weekly schedule in use it gives, per day of the month, how many of its
+    working days come before that day and up to it, so a placement's due days are two lookups
+    (the placements with suspensions of their own are counted in Python and passed in).
+    Today's report counts once written, and is not missing before the day is over."""
+
+    def __init__(self, user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None):
+        self.today = today
+        self.month = month_start(today)
+        self.last = month_end(self.month)
+        self.threshold = max(missing_days, 1)
+        visible = placements if placements is not None else placements_for_user(user, role)
+        self.visible = visible
+        self.running = visible.filter(state__in=REPORTING_STATES, starts_on__lte=self.last, ends_on__gte=self.month)
+        self.monthly_due_day = monthly_due_day
+        self.evaluations = evaluations_missing_for_user(user, role, today, evaluation_due_days).filter(
+            pk__in=visible.values("pk")
+        )
+        self._with = None
+
+    # --- The statement's parts ---------------------------------------------------------------
+
+    def _clipped(self):
+        """The running placements with their period clipped to the month (first_day, last_day)."""
+        return self.running.order_by().annotate(
+            first_day=Case(When(starts_on__gt=self.month, then=F("starts_on")), default=Value(self.month)),
+            last_day=Case(When(ends_on__lt=self.last, then=F("ends_on")), default=Value(self.last)),
+        )
+
+    def _periods(self, days_off):
+        """(schedule, weekdays, first day, last day, due before today, works today) for every
+        weekly schedule and period of the month in use (a few dozen shapes at 10,000
+        placements), counted by core.working_days with the tenant's days off."""
+        until = min(self.last, self.today)
+        yesterday = until - datetime.timedelta(days=1)
+        rows = []
+        for schedule, weekdays, first, last in (
+            self._clipped().values_list(*SCHEDULE_FIELDS, "first_day", "last_day").distinct()
+        ):
             shape = Placement(
-                pk=own, state=state, starts_on=starts_on, ends_on=ends_on, schedule=schedule, weekdays=weekdays
+                state=Placement.State.ACTIVE, schedule=schedule, weekdays=weekdays, starts_on=first, ends_on=last
             )
-            cache[key] = len(working_days(shape, month, until, days_off)) if until >= month else 0
-        return cache[key]
+            before = len(working_days(shape, self.month, yesterday, days_off)) if yesterday >= self.month else 0
+            through = len(working_days(shape, self.month, until, days_off))
+            rows.append((schedule, weekdays, first, last, before, int(until == self.today and through > before)))
+        return rows
 
-    return due
+    def _own(self, days_off):
+        """(placement, due before today, works today) of the running placements with suspensions
+        of their own, counted with core.working_days as the reports pages do."""
+        own = days_off.placements_with_periods
+        if not own:
+            return []
+        until = min(self.last, self.today)
+        yesterday = until - datetime.timedelta(days=1)
+        rows = []
+        for placement in self.running.filter(pk__in=own).only("pk", "state", "starts_on", "ends_on", *SCHEDULE_FIELDS):
+            before = len(working_days(placement, self.month, yesterday, days_off)) if yesterday >= self.month else 0
+            through = len(working_days(placement, self.month, until, days_off))
+            rows.append((placement.pk, before, int(until == self.today and through > before)))
+        return rows
+
+    def _statement(self):
+        """The WITH clause: one row per placement (running or with an evaluation late) with
+        its counts, as `per_placement`, and its parameters."""
+        if self._with is not None:
+            return self._with
+        month, today = self.month, self.today
+        until = min(self.last, today)
+        days_off = DaysOff.load(get_scope()["tenant"].pk, month, until)
+        days_sql, days_params = _values(
+            "periods",
+            ("schedule", "weekdays", "first_day", "last_day", "due_before", "works_today"),
+            self._periods(days_off),
+            "SELECT '', '', CAST(NULL AS DATE), CAST(NULL AS DATE), 0, 0",
+        )
+        own_sql, own_params = _values(
+            "own", ("placement_id", "due_before", "works_today"), self._own(days_off), "SELECT 0, 0, 0"
+        )
+        running_sql, running_params = (
+            self._clipped()
+            .values("id", "theme_id", "partner_id", "starts_on", "ends_on", "first_day", "last_day", *SCHEDULE_FIELDS)
+            .query.sql_with_params()
+        )
+        reported_sql, reported_params = (
+            DailyReport.objects.filter(
+                placement__in=self.running.values("pk"),
+                state=DailyReport.State.SUBMITTED,
+                date__gte=month,
+                date__lte=until,
+            )
+            .order_by()
+            .values("placement_id")
+            .annotate(n=Count("pk"), n_today=Count("pk", filter=Q(date=today)))
+            .query.sql_with_params()
+        )
+        # Last month's monthly report is late after the due day for a placement that ran then.
+        last_month = add_months(month, -1)
+        if today.day >= self.monthly_due_day:
+            done_sql, done_params = (
+                MonthlyReport.objects.filter(
+                    placement__in=self.running.values("pk"),
+                    month=last_month,
+                    state__in=(MonthlyReport.State.SUBMITTED, MonthlyReport.State.REVIEWED),
+                )
+                .order_by()
+                .values("placement_id")
+                .query.sql_with_params()
+            )
+            late_sql = "CASE WHEN p.starts_on <= %s AND p.ends_on >= %s AND done.placement_id IS NULL THEN 1 ELSE 0 END"
+            late_params = [month_end(last_month), last_month]
+            done_join = f"LEFT JOIN ({done_sql}) done ON done.placement_id = p.id"
+        else:
+            done_params, late_sql, late_params, done_join = (), "0", [], ""
+        evaluations_sql, evaluations_params = (
+            self.evaluations.order_by().values("id", "theme_id", "partner_id", "has_partner", "has_faculty")
+        ).query.sql_with_params()
+        # Only identifiers and SQL compiled by Django are formatted in; every value is a parameter.
+        sql = f"""WITH {days_sql}, {own_sql},
+running AS (
+  SELECT p.id, p.theme_id, p.partner_id,
+    COALESCE(own.due_before, periods.due_before) AS due_before,
+    COALESCE(own.works_today, periods.works_today) AS works_today,
+    COALESCE(reported.n, 0) AS n, COALESCE(reported.n_today, 0) AS n_today,
+    {late_sql} AS late
+  FROM ({running_sql}) p
+  JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
+    AND periods.first_day = p.first_day AND periods.last_day = p.last_day
+  LEFT JOIN own ON own.placement_id = p.id
+  LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
+  {done_join}
+),
+counted AS (
+  SELECT id, theme_id, partner_id, 1 AS running,
+    due_before + CASE WHEN works_today = 1 AND n_today > 0 THEN 1 ELSE 0 END AS due,
+    CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed,
+    late, 0 AS partner_missing, 0 AS faculty_missing
+  FROM running
+  UNION ALL
+  SELECT e.id, e.theme_id, e.partner_id, 0, 0, 0, 0,
+    CASE WHEN e.has_partner THEN 0 ELSE 1 END, CASE WHEN e.has_faculty THEN 0 ELSE 1 END
+  FROM ({evaluations_sql}) e
+),
+per_placement AS (
+  SELECT id, theme_id, partner_id, SUM(running) AS running, SUM(due) AS due, SUM(missed) AS missed,
+    MAX(late) AS late, MAX(partner_missing) AS partner_missing, MAX(faculty_missing) AS faculty_missing,
+    CASE WHEN SUM(missed) >= %s OR MAX(late) = 1 OR MAX(partner_missing) + MAX(faculty_missing) > 0
+      THEN 1 ELSE 0 END AS behind
+  FROM counted GROUP BY id, theme_id, partner_id
+)"""  # noqa: S608
+        params = [
+            *days_params,
+            *own_params,
+            *late_params,
+            *running_params,
+            *reported_params,
+            *done_params,
+            *evaluations_params,
+            self.threshold,
+        ]
+        self._with = (sql, params)
+        return self._with
+
+    def _fetch(self, select, params=()):
+        sql, with_params = self._statement()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql}\n{select}", [*with_params, *params])
+            return cursor.fetchall()
+
+    # --- Questions ------------------------------------------------------------------------------
+
+    def behind_count(self):
+        return self._fetch("SELECT COUNT(*) FROM per_placement WHERE behind = 1")[0][0]
+
+    def _groups_sql(self, part, matching):
+        column, model, field = GROUP_COLUMNS[part]
+        label_table = connection.ops.quote_name(model._meta.db_table)
+        where, params = "", []
+        if matching is not None:
+            matching_sql, params = matching.order_by().values("pk").query.sql_with_params()
+            where = f"WHERE g.group_key IN ({matching_sql})"
+        sql = f"""SELECT g.*, label.{connection.ops.quote_name(field)} AS label FROM (
+  SELECT {column} AS group_key, SUM(running) AS placements, SUM(due) AS due, SUM(missed) AS missed,
+    SUM(late) AS monthly_late, SUM(partner_missing + faculty_missing) AS evaluations_late, SUM(behind) AS behind
+  FROM per_placement GROUP BY {column}
+) g JOIN {label_table} label ON label.id = g.group_key {where}"""  # noqa: S608
+        return sql, list(params)
+
+    def group_count(self, part, matching=None):
+        sql, params = self._groups_sql(part, matching)
+        return self._fetch(f"SELECT COUNT(*) FROM ({sql}) counted_groups", params)[0][0]  # noqa: S608
+
+    def groups(self, part, *, sort="rate", matching=None, offset=0, limit=None):
+        """A page of groups (`part`: "themes" or "partners"), named, in the order `sort` (one
+        of GROUP_SORTS, "-" first for descending), the group's key breaking ties; `matching`
+        (a queryset of themes or partners) narrows them."""
+        sql, params = self._groups_sql(part, matching)
+        name = sort.removeprefix("-")
+        direction = "DESC" if sort.startswith("-") else "ASC"
+        label = "g.label" + (' COLLATE "C"' if connection.vendor == "postgresql" else "")
+        keys = {
+            "rate": _rate_sql("g.due", "g.missed"),
+            "name": label,
+            "placements": "g.placements",
+            "behind": "g.behind",
+        }
+        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        order = f"{keys[name]} {direction}, g.group_key {direction}"
+        rows = self._fetch(f"SELECT * FROM ({sql}) g ORDER BY {order} {page}", params)  # noqa: S608
+        return [ComplianceGroup(key, label, *(int(n) for n in counts)) for key, *counts, label in rows]
+
+    def behind(self, *, offset=0, limit=None):
+        """A page of the placements behind: most missed days first, then most evaluations missing."""
+        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        rows = self._fetch(
+            "SELECT id, theme_id, partner_id, missed, late, partner_missing, faculty_missing FROM per_placement"  # noqa: S608
+            f" WHERE behind = 1 ORDER BY missed DESC, partner_missing + faculty_missing DESC, id {page}"
+        )
+        return [
+            Behind(
+                PlacementKey(pk, theme_id, partner_id),
+                int(missed),
+                bool(late),
+                [
+                    kind.label
+                    for kind, missing in ((Evaluation.Kind.PARTNER, partner), (Evaluation.Kind.FACULTY, faculty))
+                    if missing
+                ],
+            )
+            for pk, theme_id, partner_id, missed, late, partner, faculty in rows
+        ]
 
 
 def compliance_groups_for_user(
     user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None
 ):
-    """This month's daily reports, last month's monthly reports (late after the due day) and
-    evaluations (late after the due days), per theme and per partner, and the placements that
-    are behind: over every placement the person may see (or `placements`, a narrower queryset),
-    read as value rows and counts (four queries whatever the number of rows), so the groups
-    hold at 10,000 placements. Groups come without labels (`group_labels` names a page of
-    them); `behind` holds PlacementKeys (`behind_page_placements` loads a page of them)."""
-    month = month_start(today)
-    last = month_end(month)
-    until = min(last, today)
-    visible = placements if placements is not None else placements_for_user(user, role)
-    running = visible.filter(state__in=REPORTING_STATES, starts_on__lte=last, ends_on__gte=month).order_by()
-    # Submitted daily reports of the month so far, counted per placement (not read one by one),
-    # today's apart: today is due once reported, and not missing before the day is over.
-    reported = {
-        placement_id: (n, n_today)
-        for placement_id, n, n_today in DailyReport.objects.filter(
-            placement__in=running.values("pk"),
-            state=DailyReport.State.SUBMITTED,
-            date__gte=month,
-            date__lte=until,
-        )
-        .values("placement_id")
-        .annotate(n=Count("pk"), n_today=Count("pk", filter=Q(date=today)))
-        .values_list("placement_id", "n", "n_today")
-    }
-    last_month = add_months(month, -1)
-    monthly_late_ids = set()
-    if today.day >= monthly_due_day:
-        done = MonthlyReport.objects.filter(
-            placement__in=visible,
-            month=last_month,
-            state__in=(MonthlyReport.State.SUBMITTED, MonthlyReport.State.REVIEWED),
-        ).values("placement_id")
-        monthly_late_ids = set(
-            visible.filter(state__in=REPORTING_STATES, starts_on__lte=month_end(last_month), ends_on__gte=last_month)
-            .exclude(pk__in=done)
-            .values_list("pk", flat=True)
-        )
-    late_evaluations = (
-        evaluations_missing_for_user(user, role, today, evaluation_due_days)
-        .filter(pk__in=visible.values("pk"))
-        .values_list(*LIGHT_FIELDS, "has_partner", "has_faculty")
+    """Every group and every placement behind (ComplianceCounts, whole): for the term summary
+    and tests; pages ask ComplianceCounts for one page."""
+    counts = ComplianceCounts(
+        user,
+        role,
+        today,
+        monthly_due_day=monthly_due_day,
+        evaluation_due_days=evaluation_due_days,
+        missing_days=missing_days,
+        placements=placements,
     )
-    # Per group: [label, placements, due, missed, monthly late, evaluations late, behind], in
-    # lists (not objects) while the rows stream: this loop runs once per placement.
-    themes, partners, behind = {}, {}, {}
-    tenant = get_scope().get("tenant")
-    due_of = _due_counter(month, DaysOff.load(tenant.pk, month, until))
-    yesterday = until - datetime.timedelta(days=1)
-    threshold = max(missing_days, 1)
-    for pk, theme_id, partner_id, *schedule in running.values_list(*LIGHT_FIELDS, *SCHEDULE_FIELDS).iterator(
-        chunk_size=2000
-    ):
-        before_today = due_of(pk, yesterday, *schedule)
-        n, n_today = reported.get(pk, (0, 0))
-        works_today = until == today and due_of(pk, until, *schedule) > before_today
-        due = before_today + (1 if works_today and n_today else 0)
-        missed = before_today - (n - n_today)
-        missed = missed if missed > 0 else 0
-        late = pk in monthly_late_ids
-        is_behind = missed >= threshold or late
-        for groups, key in ((themes, theme_id), (partners, partner_id)):
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = ["", 0, 0, 0, 0, 0, 0]
-            group[1] += 1
-            group[2] += due
-            group[3] += missed
-            group[4] += late
-            group[6] += is_behind
-        if is_behind:
-            behind[pk] = Behind(PlacementKey(pk, theme_id, partner_id), missed, late)
-    for *light, has_partner, has_faculty in late_evaluations:
-        key = PlacementKey(*light)
-        missing = [
-            kind
-            for kind, has in ((Evaluation.Kind.PARTNER, has_partner), (Evaluation.Kind.FACULTY, has_faculty))
-            if not has
-        ]
-        new = key.pk not in behind
-        for groups, group_key in ((themes, key.theme_id), (partners, key.partner_id)):
-            group = groups.setdefault(group_key, ["", 0, 0, 0, 0, 0, 0])
-            group[5] += len(missing)
-            group[6] += new
-        entry = behind.setdefault(key.pk, Behind(key))
-        entry.evaluations_missing = [Evaluation.Kind(kind).label for kind in missing]
-
-    def groups(found):
-        made = [ComplianceGroup(key, *values) for key, values in found.items()]
-        return sorted(made, key=lambda g: (g.rate, g.key))
-
     return {
-        "month": month,
-        "themes": groups(themes),
-        "partners": groups(partners),
-        "behind": sorted(behind.values(), key=lambda b: (-b.missed, -len(b.evaluations_missing), b.placement.pk)),
+        "month": counts.month,
+        "themes": counts.groups("themes"),
+        "partners": counts.groups("partners"),
+        "behind": counts.behind(),
     }
 
 
-def compliance_snapshot(user, role, today, *, part, placements, arrange=None, arranged_by=(), **settings):
-    """`part` ("themes", "partners" or "behind") of compliance_groups_for_user, kept while the
-    tenant's placement and report records are unchanged (coop.cache): at 10,000 placements the
-    groups take a tenth of a second to count, and the page is read again for every sort, page
-    and drill. Returns ({"month", "behind_total"}, the part's items as coop.cache.KeptPages,
-    after `arrange(items)`, a filter and sort that `arranged_by` names in the cache key)."""
+def compliance_snapshot(user, role, today, *, part, placements, sort="rate", matching=None, arranged_by=(), **settings):
+    """`part` ("themes", "partners" or "behind") of ComplianceCounts, a page at a time, kept
+    while the tenant's placement and report records are unchanged (coop.cache): the page is read
+    again for every sort, page and drill. Returns ({"month", "behind_total"}, the part as
+    coop.cache.KeptPages); `arranged_by` names `sort` and `matching` in the cache key."""
     tenant_id = get_scope()["tenant"].pk
-    parts = (user.pk, role, today, part, sorted(settings.items()), placements.query.sql_with_params())
-
-    def counted():
-        data = compliance_groups_for_user(user, role, today, placements=placements, **settings)
-        return {"month": data["month"], "behind_total": len(data["behind"]), part: data[part]}
-
-    read = {}
-
-    def whole():  # read (or counted) once a request, though the summary and a page may both miss
-        if not read:
-            read.update(cached_while_unchanged("records", tenant_id, ("compliance", *parts), counted))
-        return read
-
+    parts = (user.pk, role, today, sorted(settings.items()), placements.query.sql_with_params())
+    counts = ComplianceCounts(user, role, today, placements=placements, **settings)
     summary = cached_while_unchanged(
-        "records", tenant_id, ("compliance-summary", *parts), lambda: {k: whole()[k] for k in ("month", "behind_total")}
-    )
-    items = KeptPages(
         "records",
         tenant_id,
-        ("compliance-pages", *parts, *arranged_by),
-        lambda: arrange(whole()[part]) if arrange else whole()[part],
+        ("compliance-summary", *parts),
+        lambda: {"month": counts.month, "behind_total": counts.behind_count()},
     )
-    return summary, items
+    if part == "behind":  # the summary has counted them
 
+        def count():
+            return summary["behind_total"]
 
-def group_labels(groups, model, field):
-    """Names the groups (themes by title, partners by name) in one query."""
-    names = dict(model.objects.filter(pk__in=[g.key for g in groups]).values_list("pk", field))
-    for group in groups:
-        group.label = names.get(group.key, "")
-    return groups
+        def page(start, stop):
+            return counts.behind(offset=start, limit=stop - start)
+
+    else:
+
+        def count():
+            return counts.group_count(part, matching)
+
+        def page(start, stop):
+            return counts.groups(part, sort=sort, matching=matching, offset=start, limit=stop - start)
+
+    return summary, KeptPages("records", tenant_id, ("compliance", part, *parts, *arranged_by), count=count, page=page)
 
 
 def group_keys_matching(model, field, q):
     """The groups whose name contains `q` (a subquery the trigram index answers)."""
-    return set(model.objects.filter(**{f"{field}__icontains": q}).values_list("pk", flat=True))
+    return model.objects.filter(**{f"{field}__icontains": q})
 
 
 def behind_page_placements(entries):

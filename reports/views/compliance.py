@@ -28,12 +28,6 @@ GROUP_SORTS = {
     "rate": gettext_lazy("Reported"),
     "behind": gettext_lazy("Behind"),
 }
-GROUP_ORDER = {
-    "name": lambda g: (g.label, g.key),
-    "placements": lambda g: (g.placements, g.key),
-    "rate": lambda g: (g.rate, g.key),
-    "behind": lambda g: (g.behind, g.key),
-}
 # The program and term filters of the placements lists apply here too.
 FILTERS = (lists.program_filter("theme__program"), lists.term_filter("theme__term"))
 
@@ -103,21 +97,13 @@ def compliance(request, tenant_slug):
     else:
         model, field = (Partner, "name") if by == "partner" else (Theme, "title")
         sort = request.GET.get("sort", "")
-        if sort.removeprefix("-") not in GROUP_ORDER:
+        if sort.removeprefix("-") not in GROUP_SORTS:
             sort = "rate"
 
-        def arrange(groups):
-            if q:
-                matching = selectors.group_keys_matching(model, field, q)
-                groups = [g for g in groups if g.key in matching]
-            if sort.removeprefix("-") == "name":  # every group's name, to sort by it
-                groups = selectors.group_labels(groups, model, field)
-            return sorted(groups, key=GROUP_ORDER[sort.removeprefix("-")], reverse=sort.startswith("-"))
-
-        summary, groups = snapshot(part=f"{by}s", arrange=arrange, arranged_by=(q, sort))
+        matching = selectors.group_keys_matching(model, field, q) if q else None
+        summary, groups = snapshot(part=f"{by}s", sort=sort, matching=matching, arranged_by=(q, sort))
         query["sort"] = sort if sort != "rate" else ""
         page = sequence_page(request, groups, query=query, columns=sort_columns(query, GROUP_SORTS, sort))
-        selectors.group_labels(page.rows, model, field)
         title = (
             _("Share of working days reported, by partner")
             if by == "partner"
