@@ -92,20 +92,3 @@ def cached_while_unchanged(name, tenant_id, parts, compute, seconds=300):
         found = compute()
         cache.set(key, found, seconds)
     return found
-
-
-class KeptPages:
-    """A long list kept in the cache page by page while the tenant's `name` records keep their
-    version: `count()` gives its length and `page(start, stop)` one page of it, each asked once
-    (a warm read takes a length and a page of 50 from the cache). `parts` name it in the key."""
-
-    def __init__(self, name, tenant_id, parts, *, count, page):
-        self.name, self.tenant_id, self.parts, self.count, self.page = name, tenant_id, parts, count, page
-
-    def __len__(self):
-        return cached_while_unchanged(self.name, self.tenant_id, (*self.parts, "len"), self.count)
-
-    def __getitem__(self, page):
-        return cached_while_unchanged(
-            self.name, self.tenant_id, (*self.parts, page.start, page.stop), lambda: self.page(page.start, page.stop)
-        )

@@ -226,7 +226,8 @@ def _ordering(spec, sort):
     return [*fields, tie]
 
 
-def _page_number(request):
+def page_number(request):
+    """The page the request asks for (1 when none or not a number)."""
     try:
         return max(int(request.GET.get("page", "1")), 1)
     except ValueError:
@@ -261,7 +262,7 @@ def list_page(request, queryset, spec):
     capped = count > COUNT_CAP
     count = min(count, COUNT_CAP)
     num_pages = max((count + spec.per_page - 1) // spec.per_page, 1)
-    number = min(_page_number(request), num_pages)
+    number = min(page_number(request), num_pages)
     offset = (number - 1) * spec.per_page
     ids = queryset.values("pk")[offset : offset + spec.per_page]
     page = queryset.model._default_manager.filter(pk__in=ids)
@@ -298,7 +299,7 @@ def sequence_page(request, items, *, query, columns=None, per_page=PER_PAGE):
     current parameters (without page); `columns` maps sort names to Column headers."""
     count = len(items)
     num_pages = max((count + per_page - 1) // per_page, 1)
-    number = min(_page_number(request), num_pages)
+    number = min(page_number(request), num_pages)
     offset = (number - 1) * per_page
     return ListPage(
         rows=items[offset : offset + per_page],

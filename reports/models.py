@@ -122,6 +122,14 @@ class DailyReport(TenantOwned):
         verbose_name_plural = _("daily reports")
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["tenant", "placement", "date"], name="daily_report_one_per_day")]
+        # Compliance counts a month's submitted reports per placement across the tenant.
+        indexes = [
+            models.Index(
+                fields=["tenant", "date", "placement"],
+                condition=models.Q(state="submitted"),
+                name="daily_report_submitted_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.placement_id} {self.date:%Y-%m-%d}"

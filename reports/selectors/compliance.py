@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django_scopes import get_scope
 
-from coop.cache import KeptPages, cached_while_unchanged
+from coop.cache import cached_while_unchanged
 from coop.models import Role
 from placements.models import Partner, Placement, PlacementSupervisor, Theme
 from placements.selectors.visibility import placements_for_user
@@ -234,19 +234,25 @@ class ComplianceCounts:
             self.evaluations.order_by().values("id", "theme_id", "partner_id", "has_partner", "has_faculty")
         ).query.sql_with_params()
         # Only identifiers and SQL compiled by Django are formatted in; every value is a parameter.
+        # The placements with their reports are counted before the calendar is joined (a fence:
+        # MATERIALIZED), so the planner's guess about the calendar join, which it cannot know,
+        # never turns the counting into a nested loop over 10,000 placements.
         sql = f"""WITH {days_sql}, {own_sql},
-running AS (
-  SELECT p.id, p.theme_id, p.partner_id,
-    COALESCE(own.due_before, periods.due_before) AS due_before,
-    COALESCE(own.works_today, periods.works_today) AS works_today,
-    COALESCE(reported.n, 0) AS n, COALESCE(reported.n_today, 0) AS n_today,
-    {late_sql} AS late
+placed AS MATERIALIZED (
+  SELECT p.id, p.theme_id, p.partner_id, p.schedule, p.weekdays, p.first_day, p.last_day,
+    COALESCE(reported.n, 0) AS n, COALESCE(reported.n_today, 0) AS n_today, {late_sql} AS late
   FROM ({running_sql}) p
+  LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
+  {done_join}
+),
+running AS (
+  SELECT p.id, p.theme_id, p.partner_id, p.n, p.n_today, p.late,
+    COALESCE(own.due_before, periods.due_before) AS due_before,
+    COALESCE(own.works_today, periods.works_today) AS works_today
+  FROM placed p
   JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
     AND periods.first_day = p.first_day AND periods.last_day = p.last_day
   LEFT JOIN own ON own.placement_id = p.id
-  LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
-  {done_join}
 ),
 counted AS (
   SELECT id, theme_id, partner_id, 1 AS running,
@@ -304,14 +310,11 @@ per_placement AS (
 ) g JOIN {label_table} label ON label.id = g.group_key {where}"""  # noqa: S608
         return sql, list(params)
 
-    def group_count(self, part, matching=None):
-        sql, params = self._groups_sql(part, matching)
-        return self._fetch(f"SELECT COUNT(*) FROM ({sql}) counted_groups", params)[0][0]  # noqa: S608
-
     def groups(self, part, *, sort="rate", matching=None, offset=0, limit=None):
         """A page of groups (`part`: "themes" or "partners"), named, in the order `sort` (one
         of GROUP_SORTS, "-" first for descending), the group's key breaking ties; `matching`
-        (a queryset of themes or partners) narrows them."""
+        (a queryset of themes or partners) narrows them. Returns (groups, how many groups,
+        how many placements are behind), counted in the same statement."""
         sql, params = self._groups_sql(part, matching)
         name = sort.removeprefix("-")
         direction = "DESC" if sort.startswith("-") else "ASC"
@@ -322,19 +325,29 @@ per_placement AS (
             "placements": "g.placements",
             "behind": "g.behind",
         }
-        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         order = f"{keys[name]} {direction}, g.group_key {direction}"
-        rows = self._fetch(f"SELECT * FROM ({sql}) g ORDER BY {order} {page}", params)  # noqa: S608
-        return [ComplianceGroup(key, label, *(int(n) for n in counts)) for key, *counts, label in rows]
+        rows = self._fetch(
+            f"""SELECT g.*, COUNT(*) OVER () AS total, (SELECT COUNT(*) FROM per_placement WHERE behind = 1)
+FROM ({sql}) g ORDER BY {order} {_limit(offset, limit)}""",  # noqa: S608
+            params,
+        )
+        if not rows:  # no group, or a page past the last: counted apart
+            count = self._fetch(f"SELECT COUNT(*) FROM ({sql}) g", params)[0][0]  # noqa: S608
+            return [], count, self.behind_count()
+        groups = [ComplianceGroup(key, label, *(int(n) for n in counts)) for key, *counts, label, _t, _b in rows]
+        return groups, rows[0][-2], rows[0][-1]
 
     def behind(self, *, offset=0, limit=None):
-        """A page of the placements behind: most missed days first, then most evaluations missing."""
-        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        """A page of the placements behind, most missed days first, then most evaluations
+        missing; returns (the page, how many are behind), counted in the same statement."""
         rows = self._fetch(
-            "SELECT id, theme_id, partner_id, missed, late, partner_missing, faculty_missing FROM per_placement"  # noqa: S608
-            f" WHERE behind = 1 ORDER BY missed DESC, partner_missing + faculty_missing DESC, id {page}"
+            "SELECT id, theme_id, partner_id, missed, late, partner_missing, faculty_missing, COUNT(*) OVER ()"  # noqa: S608
+            " FROM per_placement WHERE behind = 1"
+            f" ORDER BY missed DESC, partner_missing + faculty_missing DESC, id {_limit(offset, limit)}"
         )
-        return [
+        if not rows:
+            return [], self.behind_count() if offset else 0
+        entries = [
             Behind(
                 PlacementKey(pk, theme_id, partner_id),
                 int(missed),
@@ -345,8 +358,43 @@ per_placement AS (
                     if missing
                 ],
             )
-            for pk, theme_id, partner_id, missed, late, partner, faculty in rows
+            for pk, theme_id, partner_id, missed, late, partner, faculty, _total in rows
         ]
+        return entries, rows[0][-1]
+
+
+def _limit(offset, limit):
+    return f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+
+
+class CountedPages:
+    """A list that coop.lists.sequence_page pages through (it asks the length, then a slice):
+    `fetch(offset, limit)` gives (rows, length, behind) in one statement, so the expected
+    slice (`offset`, `limit`: the page the request asks for) comes with the length; another
+    slice (a page number past the end) is fetched again. Each answer is kept in the cache
+    while the tenant's records keep their version."""
+
+    def __init__(self, tenant_id, parts, fetch, *, offset, limit):
+        self.tenant_id, self.parts, self.fetch, self.offset, self.limit = tenant_id, parts, fetch, offset, limit
+        self._first = None
+
+    def _answer(self, offset, limit):
+        return cached_while_unchanged(
+            "records", self.tenant_id, (*self.parts, offset, limit), lambda: self.fetch(offset, limit)
+        )
+
+    def first(self):
+        if self._first is None:
+            self._first = self._answer(self.offset, self.limit)
+        return self._first
+
+    def __len__(self):
+        return self.first()[1]
+
+    def __getitem__(self, page):
+        if (page.start, page.stop - page.start) == (self.offset, self.limit):
+            return self.first()[0]
+        return self._answer(page.start, page.stop - page.start)[0]
 
 
 def compliance_groups_for_user(
@@ -365,43 +413,36 @@ def compliance_groups_for_user(
     )
     return {
         "month": counts.month,
-        "themes": counts.groups("themes"),
-        "partners": counts.groups("partners"),
-        "behind": counts.behind(),
+        "themes": counts.groups("themes")[0],
+        "partners": counts.groups("partners")[0],
+        "behind": counts.behind()[0],
     }
 
 
-def compliance_snapshot(user, role, today, *, part, placements, sort="rate", matching=None, arranged_by=(), **settings):
-    """`part` ("themes", "partners" or "behind") of ComplianceCounts, a page at a time, kept
-    while the tenant's placement and report records are unchanged (coop.cache): the page is read
-    again for every sort, page and drill. Returns ({"month", "behind_total"}, the part as
-    coop.cache.KeptPages); `arranged_by` names `sort` and `matching` in the cache key."""
+def compliance_snapshot(
+    user, role, today, *, part, placements, offset, limit, sort="rate", matching=None, arranged_by=(), **settings
+):
+    """`part` ("themes", "partners" or "behind") of ComplianceCounts as a list to page through
+    (CountedPages; the page the request asks for is `offset`, `limit`), kept while the tenant's
+    placement and report records are unchanged (coop.cache): the page is read again for every
+    sort, page and drill. Returns ({"month", "behind_total"}, the pages); `arranged_by` names
+    `sort` and `matching` in the cache key."""
     tenant_id = get_scope()["tenant"].pk
-    parts = (user.pk, role, today, sorted(settings.items()), placements.query.sql_with_params())
     counts = ComplianceCounts(user, role, today, placements=placements, **settings)
-    summary = cached_while_unchanged(
-        "records",
-        tenant_id,
-        ("compliance-summary", *parts),
-        lambda: {"month": counts.month, "behind_total": counts.behind_count()},
-    )
-    if part == "behind":  # the summary has counted them
+    parts = ("compliance", part, user.pk, role, today, sorted(settings.items()), placements.query.sql_with_params())
+    if part == "behind":
 
-        def count():
-            return summary["behind_total"]
-
-        def page(start, stop):
-            return counts.behind(offset=start, limit=stop - start)
+        def fetch(start, size):
+            entries, total = counts.behind(offset=start, limit=size)
+            return entries, total, total
 
     else:
 
-        def count():
-            return counts.group_count(part, matching)
+        def fetch(start, size):
+            return counts.groups(part, sort=sort, matching=matching, offset=start, limit=size)
 
-        def page(start, stop):
-            return counts.groups(part, sort=sort, matching=matching, offset=start, limit=stop - start)
-
-    return summary, KeptPages("records", tenant_id, ("compliance", part, *parts, *arranged_by), count=count, page=page)
+    pages = CountedPages(tenant_id, (*parts, *arranged_by), fetch, offset=offset, limit=limit)
+    return {"month": counts.month, "behind_total": pages.first()[2]}, pages
 
 
 def group_keys_matching(model, field, q):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from coop import charts
 from coop.access import MANAGERS, require_role
 from coop.clock import tenant_today
-from coop.lists import sequence_page, sort_columns
+from coop.lists import PER_PAGE, page_number, sequence_page, sort_columns
 from coop.reminders import deadline_settings_for
 from placements.models import Partner, Theme
 from placements.selectors import lists
@@ -81,6 +81,8 @@ def compliance(request, tenant_slug):
         evaluation_due_days=deadlines.evaluation_due_days,
         missing_days=deadlines.daily_report_missing_days,
         placements=placements,
+        offset=(page_number(request) - 1) * PER_PAGE,
+        limit=PER_PAGE,
     )
     if behind_only:
         summary, behind = snapshot(part="behind")
