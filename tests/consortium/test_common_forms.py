@@ -224,3 +224,20 @@ def test_the_member_page_shows_what_the_followed_and_the_new_version_carry(clien
     assert "月報: 振り返り" in page and GUIDE["reflection"] in page and "具体的に書いてください。" in page
     guide_url = reverse("reports:report_guide", kwargs={"tenant_slug": tenant.slug, "pk": adoption.program_id})
     assert f'href="{guide_url}"' in page
+
+
+def test_the_next_version_keeps_a_survey_forms_code_and_keys_or_leaves_it_out(client):
+    consortium, coordinator = make_consortium(publish=False)
+    publish_version(consortium, coordinator, survey_forms=[SURVEY])
+    client.force_login(coordinator)
+    url = reverse("consortium:program_publish", kwargs={"slug": consortium.slug})
+    edited = _survey_block(code="completion", q0_text="プログラムの満足度（5段階）")
+    assert client.post(url, {**_publish_form(), **edited}).status_code == 302
+    latest = CommonProgramVersion.objects.get(number=2)
+    assert [f["code"] for f in latest.survey_forms] == ["completion"]
+    assert [(q["key"], q["text"]) for q in latest.survey_forms[0]["questions"]] == [
+        ("q1", "プログラムの満足度（5段階）"),
+        ("q2", "この地域で働きたいですか"),
+    ]
+    assert client.post(url, {**_publish_form(), **edited, "survey0-leave_out": "on"}).status_code == 302
+    assert CommonProgramVersion.objects.get(number=3).survey_forms == []
