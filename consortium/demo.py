@@ -2,7 +2,9 @@
 university (kanazawa-global) running one common career and settlement program for
 international students. Each member adopts it and has its own students, placements with
 career outcomes and pre/post self-assessments on the common rubric; a company both work with
-is one shared partner record; each shares a good-practice write-up. The coordinator
+is one shared partner record; each shares a good-practice write-up. The common program carries
+a completion survey for the students and a report guide, so each member has its own copy of
+both. The coordinator
 (consortium@example.jp) is a member of no institution.
 
 Idempotent: a member that has adopted the program already is left alone.
@@ -46,6 +48,47 @@ TEMPLATES = [
     },
 ]
 
+# The students' report guide: what the common program asks them to write through its three
+# phases (before job hunting, job hunting, settlement in the region).
+REPORT_GUIDE = {
+    "hours": "休憩を除いた実働時間を書いてください（授業・企業見学の日も）。",
+    "done": "今日の業務や活動を、だれと・何を・どこまで進めたか具体的に書いてください。",
+    "learned": "日本の職場の習慣や仕事の進め方で気づいたこと、身についた日本語の表現を書いてください。",
+    "problems": "言葉や文化の違いで困ったこと、相談したいこと（在留資格・生活のことも）を書いてください。",
+    "next_steps": "明日の予定と、就職活動や地域での生活に向けて次にすることを書いてください。",
+    "summary": "今月の活動と、就職・地域定着に向けた進み具合（フェーズ）をまとめてください。",
+    "reflection": "日本企業で働くこと、この地域に住み続けることについて、今月考えたことを書いてください。",
+}
+# The survey every member asks its international students at the end of the program.
+SURVEY_FORMS = [
+    {
+        "code": "completion",
+        "name": "留学生向け 修了時アンケート",
+        "description": "プログラムを修了した留学生の皆さんに伺います。回答は各大学のプログラム改善に使います。",
+        "questions": [
+            {"text": "プログラム全体の満足度", "type": "rating", "required": True},
+            {"text": "日本企業で働くイメージを持てましたか", "type": "rating", "required": True},
+            {
+                "text": "役に立った支援（複数選択可）",
+                "type": "multiple",
+                "choices": [
+                    "企業文化の授業",
+                    "企業見学・インターンシップ",
+                    "面接・エントリーシート指導",
+                    "生活・在留資格の相談",
+                ],
+            },
+            {
+                "text": "卒業後、この地域で働きたいですか",
+                "type": "single",
+                "required": True,
+                "choices": ["働きたい", "条件が合えば働きたい", "他の地域で働きたい", "帰国する予定"],
+            },
+            {"text": "プログラムへの意見・後輩へのアドバイス", "type": "text"},
+        ],
+    }
+]
+
 # Per member: (students, with an offer, hired in Japan, hired by the partner, stayed in the region).
 OUTCOMES = {"hokuriku-tech": (8, 7, 6, 3, 5), "kanazawa-global": (6, 5, 5, 2, 4)}
 
@@ -86,6 +129,8 @@ def _consortium(coordinator):
                 "questions_text": "この地域で働き続けたいと思いましたか。その理由は何ですか。",
                 "scale_max": 4,
             },
+            survey_forms=SURVEY_FORMS,
+            report_guide=REPORT_GUIDE,
             changes="初版",
         )
     if not SharedPartner.objects.filter(consortium=consortium).exists():

@@ -1,12 +1,17 @@
 """Forms of the consortium app."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.formfields import ScopedModelForm
 from coop.uploads import DOCUMENT, UploadField
 from placements.models import Agreement
+from reports.forms import ReportGuideForm
+from reports.models import ReportGuide
 from rubrics.builtins import TEMPLATES as RUBRIC_TEMPLATES
+from surveys.forms import SurveyFormEditForm
 
 from .models import PracticeCase, SharedPartner, Stage
 from .services import rubric_from_template
@@ -14,8 +19,40 @@ from .services import rubric_from_template
 TEMPLATE_KINDS = (Agreement.Kind.AGREEMENT, Agreement.Kind.STUDENT_PLEDGE)
 
 
+class CommonSurveyForm(SurveyFormEditForm):
+    """One survey form of the common program, edited as a member edits its own (the surveys
+    app's editor: a row per question). Its code stays from version to version; an empty block
+    is no survey form."""
+
+    code = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    leave_out = forms.BooleanField(label=_("Leave this survey form out of the new version"), required=False)
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, survey=SimpleNamespace(**item) if item else None, **kwargs)
+        self.item = item
+        self.fields["name"].required = False
+        if item:
+            self.initial.setdefault("code", item["code"])
+        else:
+            del self.fields["leave_out"]
+
+    def value(self):
+        """The survey form for the service, or None when left out or empty."""
+        data = self.cleaned_data
+        if data.get("leave_out"):
+            return None
+        return {
+            "code": data.get("code", ""),
+            "name": data.get("name", ""),
+            "description": data.get("description", ""),
+            "questions": self.questions(),
+        }
+
+
 class CommonProgramForm(forms.Form):
-    """The next version of the common program. Filled from the latest version."""
+    """The next version of the common program. Filled from the latest version. Its survey forms
+    (one block each, and an empty one to add one) and its report guide are forms of their own
+    (`survey_blocks`, `guide_form`), from the surveys and reports apps."""
 
     name = forms.CharField(label=_("program name"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -69,6 +106,26 @@ class CommonProgramForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 max_length=20000,
             )
+        data = self.data if self.is_bound else None
+        items = list(latest.survey_forms) if latest is not None else []
+        self.survey_blocks = [
+            CommonSurveyForm(data, prefix=f"survey{n}", item=item) for n, item in enumerate([*items, None])
+        ]
+        self.guide_form = ReportGuideForm(
+            data, prefix="guide", initial=dict(latest.report_guide) if latest is not None else {}
+        )
+
+    def is_valid(self):
+        valid = [super().is_valid(), self.guide_form.is_valid(), *(b.is_valid() for b in self.survey_blocks)]
+        return all(valid)
+
+    def guide_fields(self):
+        """(report, its fields) of the report guide, daily report first."""
+        form = self.guide_form
+        return [
+            (_("Daily report"), [form[name] for name in ReportGuide.DAILY_FIELDS]),
+            (_("Monthly report"), [form[name] for name in ReportGuide.MONTHLY_FIELDS]),
+        ]
 
     def publish_values(self):
         data, kinds = self.cleaned_data, dict(Agreement.Kind.choices)
@@ -86,6 +143,8 @@ class CommonProgramForm(forms.Form):
                 "questions_text": data["evaluation_questions"],
                 "scale_max": data["evaluation_scale_max"],
             },
+            "survey_forms": [value for block in self.survey_blocks if (value := block.value())],
+            "report_guide": self.guide_form.prompts(),
             "changes": data["changes"],
         }
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import Tenant, TenantOwned
+from reports.models import ReportGuide
 
 USER = settings.AUTH_USER_MODEL
 
@@ -91,6 +92,10 @@ class CommonProgramVersion(models.Model):
     "levels", "criteria"} in the rubrics app's structure. `templates`: [{"kind": an
     Agreement.Kind, "title", "text"}]. `evaluation_form` (optional): {"name", "criteria_text",
     "questions_text", "scale_max"} as the reports app's form editor takes them (one item a line).
+    `survey_forms`: [{"code", "name", "description", "questions"}], the questions in the surveys
+    app's structure; each becomes the member's own survey form (code "<consortium>-<code>").
+    `report_guide`: {report field: prompt} as reports.models.ReportGuide holds them ({} for none),
+    written to the adopted program's guide.
     """
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="versions")
@@ -101,6 +106,8 @@ class CommonProgramVersion(models.Model):
     rubric = models.JSONField(_("rubric"), default=dict)
     templates = models.JSONField(_("agreement templates"), default=list)
     evaluation_form = models.JSONField(_("evaluation form"), default=dict, blank=True)
+    survey_forms = models.JSONField(_("survey forms"), default=list, blank=True)
+    report_guide = models.JSONField(_("report guide"), default=dict, blank=True)
     changes = models.TextField(_("what changed"), blank=True)
     published_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
@@ -117,6 +124,20 @@ class CommonProgramVersion(models.Model):
     @property
     def phase_list(self):
         return [(label, self.phases.get(value, "")) for value, label in Stage.choices]
+
+    @property
+    def report_guide_list(self):
+        """(report, field label, prompt) of each prompt the version's report guide writes."""
+        daily, monthly = _("Daily report"), _("Monthly report")
+        return [
+            (
+                daily if name in ReportGuide.DAILY_FIELDS else monthly,
+                ReportGuide._meta.get_field(name).verbose_name,
+                text,
+            )
+            for name in ReportGuide.FIELDS
+            if (text := self.report_guide.get(name))
+        ]
 
 
 class SharedPartner(models.Model):

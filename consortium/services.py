@@ -7,15 +7,18 @@ import copy
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coop.workflow import record, transition
 from placements.models import Agreement, Program
 from placements.services.programs import program_save
-from reports.services import evaluation_form_save
+from reports.services import evaluation_form_save, report_guide_clean, report_guide_save
 from rubrics.builtins import TEMPLATES as RUBRIC_TEMPLATES
 from rubrics.models import Rubric
 from rubrics.services import rubric_create, rubric_structure_clean, rubric_update
+from surveys.models import SurveyForm
+from surveys.services import form_create, form_questions_clean, form_update
 
 from . import selectors
 from .models import (
@@ -104,12 +107,104 @@ def _use_evaluation_form(tenant, version, by):
     )
 
 
+SURVEY_CODE_MAX = 20
+
+
+def _survey_forms_clean(forms):
+    """The survey forms of a version: each with a name and questions the surveys app accepts
+    (its own check), and a code kept from version to version (made when none is given). A
+    block with neither a name nor a question is no survey form."""
+    clean, codes = [], set()
+    for form in forms or []:
+        name = str(form.get("name") or "").strip()
+        questions = list(form.get("questions") or [])
+        if not name and not questions:
+            continue
+        if not name:
+            raise ValidationError(_("Give the survey a name."))
+        code = slugify(str(form.get("code") or ""))[:SURVEY_CODE_MAX].strip("-")
+        if code and code in codes:
+            raise ValidationError(_("Two survey forms of the common program have the same code."))
+        clean.append(
+            {
+                "code": code,
+                "name": name[:200],
+                "description": str(form.get("description") or "").strip(),
+                "questions": form_questions_clean(questions),
+            }
+        )
+        codes.add(code)
+    n = 0
+    for form in clean:
+        if not form["code"]:
+            n += 1
+            while f"survey{n}" in codes:
+                n += 1
+            form["code"] = f"survey{n}"
+            codes.add(form["code"])
+    return clean
+
+
+def member_survey_code(consortium, code):
+    """The code of a member's copy of one of the version's survey forms: the same in every
+    version, so accepting a newer version changes that form (a new version of it once
+    answered) instead of adding another."""
+    return f"{consortium.slug}-{code}"[:50].strip("-")
+
+
+def _copy_survey_forms(tenant, consortium, version, by):
+    """Each survey form of the version becomes the member's own SurveyForm, through the surveys
+    app: made the first time, changed after (a form that has answers gets a new version, and
+    the answers keep pointing at the one they answered). A member's form the version no longer
+    carries stays the member's, as it is."""
+    for item in version.survey_forms:
+        code = member_survey_code(consortium, item["code"])
+        current = SurveyForm.objects.filter(tenant=tenant, code=code, is_current=True).first()
+        if current is None:
+            form_create(
+                tenant=tenant,
+                by=by,
+                name=item["name"],
+                description=item["description"],
+                questions=item["questions"],
+                code=code,
+            )
+        elif (current.name, current.description, current.questions) != (
+            item["name"],
+            item["description"],
+            item["questions"],
+        ):
+            form_update(
+                form=current, by=by, name=item["name"], description=item["description"], questions=item["questions"]
+            )
+
+
+def _copy_report_guide(program, version, by):
+    """The version's report guide becomes the adopted program's (a version without one leaves
+    the program's guide as it is)."""
+    if version.report_guide:
+        report_guide_save(program=program, by=by, prompts=version.report_guide)
+
+
 @transaction.atomic
 def common_program_publish(
-    *, consortium, by, name, description, phases, rubric, templates, changes="", evaluation_form=None
+    *,
+    consortium,
+    by,
+    name,
+    description,
+    phases,
+    rubric,
+    templates,
+    changes="",
+    evaluation_form=None,
+    survey_forms=(),
+    report_guide=None,
 ):
     """Publishes the next version of the common program. `phases` maps each Stage to its text,
-    `rubric` is in the rubrics app's structure, `templates` a list of {kind, title, text}."""
+    `rubric` is in the rubrics app's structure, `templates` a list of {kind, title, text},
+    `survey_forms` a list of {code, name, description, questions} (the surveys app's
+    questions), `report_guide` {report field: prompt} (reports.models.ReportGuide)."""
     name, description = name.strip(), description.strip()
     if not name or not description:
         raise ValidationError(_("Give the common program a name and a description."))
@@ -121,6 +216,8 @@ def common_program_publish(
         raise ValidationError(_("Unknown kind of agreement."))
     levels, criteria = rubric_structure_clean(kind=rubric["kind"], levels=rubric["levels"], criteria=rubric["criteria"])
     rubric = {**rubric, "levels": levels, "criteria": criteria}
+    survey_forms = _survey_forms_clean(survey_forms)
+    report_guide = report_guide_clean(report_guide)
     # One version at a time: the consortium row is the lock two coordinators publishing meet on.
     Consortium.objects.select_for_update().filter(pk=consortium.pk).first()
     latest = selectors.latest_version(consortium)
@@ -135,6 +232,8 @@ def common_program_publish(
             {"kind": t["kind"], "title": t["title"].strip()[:200], "text": t["text"].strip()} for t in templates
         ],
         evaluation_form=_evaluation_form_clean(evaluation_form),
+        survey_forms=survey_forms,
+        report_guide=report_guide,
         changes=changes.strip(),
         published_by=by,
     )
@@ -163,7 +262,8 @@ def _copy_templates(adoption, version):
 @transaction.atomic
 def common_program_adopt(*, consortium, tenant, by, use_evaluation_form=False):
     """A member takes the latest common program into its own tenant: its own Program, a copy of
-    the rubric and of the agreement templates, all its rows from now on; with
+    the rubric and of the agreement templates, its own survey forms and the program's report
+    guide, all its rows from now on; with
     `use_evaluation_form`, the program's evaluation form becomes the member's (it has one form
     for all its evaluations, so this is the member's choice)."""
     if not any(m.consortium_id == consortium.pk for m in selectors.consortiums_of_tenant(tenant)):
@@ -199,6 +299,8 @@ def common_program_adopt(*, consortium, tenant, by, use_evaluation_form=False):
     except IntegrityError as error:  # adopted at the same moment by another admin
         raise ValidationError(_("Your institution has already adopted this common program.")) from error
     _copy_templates(adoption, version)
+    _copy_survey_forms(tenant, consortium, version, by)
+    _copy_report_guide(program, version, by)
     if use_evaluation_form:
         _use_evaluation_form(tenant, version, by)
     record(adoption, action="adoption.created", by=by, values={"number": version.number})
@@ -208,8 +310,9 @@ def common_program_adopt(*, consortium, tenant, by, use_evaluation_form=False):
 @transaction.atomic
 def common_program_update_accept(*, adoption, by, use_evaluation_form=False):
     """The member's copy follows the latest version: the program's text, the rubric (a new
-    version of it once assessments use the old one, so old scores keep their meaning) and the
-    templates. Nothing changes for a member until it accepts."""
+    version of it once assessments use the old one, so old scores keep their meaning), the
+    templates, the survey forms (likewise a new version once answered) and the report guide.
+    Nothing changes for a member until it accepts."""
     adoption = Adoption.objects.select_for_update().get(pk=adoption.pk, tenant_id=adoption.tenant_id)
     latest = selectors.latest_version(adoption.consortium)
     if latest is None or latest.number <= adoption.version.number:
@@ -253,6 +356,8 @@ def common_program_update_accept(*, adoption, by, use_evaluation_form=False):
     adoption.version = latest
     adoption.save(update_fields=["version", "rubric", "updated_at"])
     _copy_templates(adoption, latest)
+    _copy_survey_forms(adoption.tenant, adoption.consortium, latest, by)
+    _copy_report_guide(adoption.program, latest, by)
     if use_evaluation_form:
         _use_evaluation_form(adoption.tenant, latest, by)
     record(adoption, action="adoption.updated", by=by, values={"from": before, "number": latest.number})

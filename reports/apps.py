@@ -29,7 +29,7 @@ class ReportsConfig(AppConfig):
         register_nav(92, "reports:evaluation_form", _("Evaluation form"))
         register_dashboard_panel(dashboard.panels)
         register_waiting_provider(dashboard.waiting)
-        register_history(texts=history.TEXTS, value_labels=history.VALUE_LABELS)
+        register_history(labels=history.LABELS, texts=history.TEXTS, value_labels=history.VALUE_LABELS)
         register_demo_seeder(demo.seed)
         register_sweeper(tasks.sweep_links)
         register_deadline_provider(deadlines.daily_reports_missing)

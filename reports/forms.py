@@ -15,6 +15,7 @@ from .models import (
     FinalReport,
     MonthlyReport,
     PlacementResult,
+    ReportGuide,
     ReportSettings,
 )
 from .services import MAX_UNLOCK_DAYS
@@ -22,7 +23,19 @@ from .services import MAX_UNLOCK_DAYS
 MAX_FILES = 5
 
 
-class DailyReportForm(ScopedModelForm):
+class GuidedReportForm(ScopedModelForm):
+    """A student's report form: the program's report guide (reports.models.ReportGuide), when
+    it has one, puts its prompt under each field it writes one for."""
+
+    def __init__(self, *args, guide=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if guide is not None:
+            for name, field in self.fields.items():
+                if getattr(guide, name, ""):
+                    field.help_text = getattr(guide, name)
+
+
+class DailyReportForm(GuidedReportForm):
     class Meta:
         model = DailyReport
         fields = ["hours", "done", "learned", "problems", "next_steps"]
@@ -42,7 +55,7 @@ class UnlockForm(forms.Form):
     days = forms.IntegerField(label=_("Unlock for (days)"), min_value=1, max_value=MAX_UNLOCK_DAYS, initial=3)
 
 
-class MonthlyReportForm(ScopedModelForm):
+class MonthlyReportForm(GuidedReportForm):
     class Meta:
         model = MonthlyReport
         fields = ["summary", "reflection"]
@@ -146,6 +159,18 @@ class ClosurePeriodForm(ScopedModelForm):
 
     def service_values(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReportGuideForm(ScopedModelForm):
+    """A program's report guide: one prompt per report field, blank for none."""
+
+    class Meta:
+        model = ReportGuide
+        fields = list(ReportGuide.FIELDS)
+        widgets = {name: forms.TextInput(attrs={"maxlength": ReportGuide.MAX_PROMPT}) for name in ReportGuide.FIELDS}
+
+    def prompts(self):
+        return {name: self.cleaned_data.get(name, "") for name in ReportGuide.FIELDS}
 
 
 class EvaluationFormSettingsForm(forms.Form):

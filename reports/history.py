@@ -6,6 +6,10 @@ from django.utils.translation import pgettext_lazy
 
 from .models import AccessLink
 
+LABELS = {
+    "reportguide.saved": _("Report guide saved"),
+}
+
 TEXTS = {
     "daily_report.unlocked": _("Unlocked until %(date)s."),
     "placement.link_sent": _("%(purpose)s → %(email)s"),

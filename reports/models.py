@@ -200,6 +200,44 @@ class MonthlyReport(TenantOwned):
         )
 
 
+class ReportGuide(TenantOwned):
+    """What a program asks its students to write: a prompt shown under each field of the daily
+    report and of the monthly report (on the phone too). A blank prompt leaves the field's own
+    label alone; a program without a guide asks nothing more. One per program; the office
+    edits it on the program's page, and a consortium's common program brings its own."""
+
+    # The report fields a prompt can be written for, in the order the forms show them.
+    DAILY_FIELDS = ("hours", "done", "learned", "problems", "next_steps")
+    MONTHLY_FIELDS = ("summary", "reflection")
+    FIELDS = DAILY_FIELDS + MONTHLY_FIELDS
+    MAX_PROMPT = 300
+
+    program = models.ForeignKey(
+        "placements.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    hours = models.CharField(_("hours worked"), max_length=MAX_PROMPT, blank=True)
+    done = models.CharField(_("what I did"), max_length=MAX_PROMPT, blank=True)
+    learned = models.CharField(_("what I learned"), max_length=MAX_PROMPT, blank=True)
+    problems = models.CharField(_("problems and questions"), max_length=MAX_PROMPT, blank=True)
+    next_steps = models.CharField(_("next steps"), max_length=MAX_PROMPT, blank=True)
+    summary = models.CharField(_("summary of the month"), max_length=MAX_PROMPT, blank=True)
+    reflection = models.CharField(_("reflection"), max_length=MAX_PROMPT, blank=True)
+    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report guide")
+        verbose_name_plural = _("report guides")
+        constraints = [models.UniqueConstraint(fields=["tenant", "program"], name="report_guide_one_per_program")]
+
+    def __str__(self):
+        return str(_("Report guide"))
+
+    @property
+    def prompts(self):
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
 class FinalReport(TenantOwned):
     """最終報告書: one per placement, with attached files."""
 

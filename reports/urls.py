@@ -57,6 +57,7 @@ urlpatterns = [
     path("presentations/<int:pk>/", views.presentation_detail, name="presentation_detail"),
     path("presentations/<int:pk>/edit/", views.presentation_edit, name="presentation_edit"),
     path("compliance/", views.compliance, name="compliance"),
+    path("programs/<int:pk>/guide/", views.report_guide, name="report_guide"),
     path("evaluation-form/", views.evaluation_form_settings, name="evaluation_form"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("placements/<int:pk>/evaluations/", views.evaluations, name="evaluations"),

@@ -42,6 +42,7 @@ from .core import (  # noqa: F401
     practitioner_user,
     presentable_placements,
     presentation_slots,
+    report_guide_for,
     report_settings_for,
     reporting_placements_for_student,
     running_placements_for_user,

@@ -24,6 +24,7 @@ from ..models import (
     FinalReport,
     MonthlyReport,
     PresentationSlot,
+    ReportGuide,
     ReportSettings,
 )
 from .days_off import DaysOff
@@ -93,6 +94,11 @@ def report_settings_for(tenant):
     """The tenant's settings row, or unsaved defaults (a read never writes)."""
     tenant_id = getattr(tenant, "pk", tenant)
     return ReportSettings.objects.filter(tenant_id=tenant_id).first() or ReportSettings(tenant_id=tenant_id)
+
+
+def report_guide_for(program):
+    """The program's report guide, or None (its students see the fields' own labels)."""
+    return ReportGuide.objects.filter(tenant_id=program.tenant_id, program=program).first()
 
 
 def can_report_on(placement, day, today=None):

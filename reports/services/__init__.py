@@ -26,6 +26,7 @@ from .evaluations import (  # noqa: F401
     result_agree,
     result_save,
 )
+from .guides import report_guide_clean, report_guide_save  # noqa: F401
 from .links import (  # noqa: F401
     access_link_evaluation,
     access_link_feedback,

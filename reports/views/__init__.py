@@ -22,6 +22,7 @@ from .core import (  # noqa: F401
     presentation_detail,
     presentation_edit,
     presentation_list,
+    report_guide,
     report_settings,
     today,
 )

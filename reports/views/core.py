@@ -19,6 +19,7 @@ from coop.lists import Filter, ListSpec, list_response, search_filter, sequence_
 from coop.models import Role
 from coop.workflow import history_for
 from placements.access import get_placement_for_user
+from placements.models import Program
 from placements.selectors import lists
 
 from .. import access, selectors, services
@@ -31,10 +32,11 @@ from ..forms import (
     MonthlyReportForm,
     PresentationForm,
     ReasonForm,
+    ReportGuideForm,
     ReportSettingsForm,
     UnlockForm,
 )
-from ..models import AccessLink, ClosurePeriod, DailyReport, FinalReport, MonthlyReport
+from ..models import AccessLink, ClosurePeriod, DailyReport, FinalReport, MonthlyReport, ReportGuide
 from .links import link_send_form
 
 MONTHLY_LIST = ListSpec(
@@ -117,7 +119,7 @@ def daily_edit(request, tenant_slug, pk, day):
         if placement.student_id != request.user.pk:
             raise PermissionDenied
         submit = request.POST.get("action") == "submit"
-        form = DailyReportForm(request.POST)
+        form = DailyReportForm(request.POST, guide=selectors.report_guide_for(placement.theme.program))
         report = None
         if form.is_valid():
             try:
@@ -139,7 +141,9 @@ def daily_edit(request, tenant_slug, pk, day):
         report = DailyReport.objects.filter(placement=placement, date=day).first()
     else:
         report = DailyReport.objects.filter(placement=placement, date=day).first()
-        form = DailyReportForm(instance=report)
+        # The program's prompts are for the student who writes (one query, theirs only).
+        guide = selectors.report_guide_for(placement.theme.program) if placement.student_id == request.user.pk else None
+        form = DailyReportForm(instance=report, guide=guide)
     settings = selectors.report_settings_for(request.tenant)
     editable = access.student_may_edit(request.user, placement, day, report, settings, today_)
     days_off = selectors.DaysOff.load(
@@ -313,7 +317,8 @@ def monthly_detail(request, tenant_slug, pk, month):
     report = selectors.monthly_report_for(placement, month)
     is_student = placement.student_id == request.user.pk
     student_may_write = is_student and (report is None or report.state == MonthlyReport.State.DRAFT)
-    form = MonthlyReportForm(request.POST or None, instance=report)
+    guide = selectors.report_guide_for(placement.theme.program) if student_may_write else None
+    form = MonthlyReportForm(request.POST or None, instance=report, guide=guide)
     if request.method == "POST":
         if not is_student:
             raise PermissionDenied
@@ -559,6 +564,30 @@ def report_settings(request, tenant_slug):
             messages.success(request, _("Report settings saved."))
             return redirect("reports:settings", tenant_slug=tenant_slug)
     return _settings_page(request, form, ClosurePeriodForm())
+
+
+@require_role(MANAGERS)
+def report_guide(request, tenant_slug, pk):
+    """A program's report guide: the prompts its students see under their report fields."""
+    program = get_object_or_404(Program, pk=pk)
+    guide = selectors.report_guide_for(program)
+    form = ReportGuideForm(request.POST or None, instance=guide or ReportGuide(tenant=request.tenant, program=program))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_guide_save(program=program, by=request.user, prompts=form.prompts())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The report guide is saved: students see it when they write their reports."))
+            return redirect("reports:report_guide", tenant_slug=tenant_slug, pk=program.pk)
+    context = {
+        "program": program,
+        "form": form,
+        "daily_fields": [form[name] for name in ReportGuide.DAILY_FIELDS],
+        "monthly_fields": [form[name] for name in ReportGuide.MONTHLY_FIELDS],
+        "history": history_for(guide)[:50] if guide is not None else [],
+    }
+    return render(request, "reports/guide.html", context)
 
 
 def _settings_page(request, form, closure_form):

@@ -52,7 +52,10 @@ def test_a_common_program_adopted_by_two_members_and_its_shared_figures(browser,
         follow(office, "共通プログラム")
         follow(office, "新しい版を公開する")
         office.get_by_label("プログラム名").fill("留学生キャリア形成・地域定着プログラム")
-        office.get_by_label("説明").fill("連携大学で共通化した、留学生の日本企業への就職と地域定着の支援プログラム。")
+        # by name: each survey form block of the page has a "説明" of its own
+        office.locator("textarea[name=description]").fill(
+            "連携大学で共通化した、留学生の日本企業への就職と地域定着の支援プログラム。"
+        )
         office.locator("select[name=rubric_template]").select_option("five_abilities")
         office.get_by_label("ルーブリック名").fill("留学生キャリア形成ルーブリック")
         office.get_by_label("就活前").fill("日本の企業文化の授業、地域企業の見学、インターンシップ。")

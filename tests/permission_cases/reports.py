@@ -12,7 +12,7 @@ from coop.access import ADMINS, EVERY_ROLE, MANAGERS
 from coop.models import Role
 from reports.models import ClosurePeriod, FinalReport, FinalReportFile, PresentationSlot
 
-from ..factories import member
+from ..factories import ProgramFactory, member
 from ..reports.factories import FinalPresentationFactory, MonthlyReportFactory, running_placement
 from . import Case
 
@@ -83,8 +83,14 @@ def _suspension(tenant, members):
     return {"pk": closure.pk}
 
 
+def _program(tenant):
+    return {"pk": ProgramFactory(tenant=tenant).pk}
+
+
 TENANT_URLS = {
     "reports:overview": Case("GET", EVERY_ROLE),
+    # A program's report guide: the office edits it (a student only sees its prompts).
+    "reports:report_guide": Case("GET", MANAGERS, _program),
     "reports:today": Case("GET", frozenset({Role.STUDENT})),
     "reports:monthly_list": Case("GET", EVERY_ROLE),
     "reports:settings": Case("GET", ADMINS),
