@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('coop', '0011_api'),
         ('placements', '0010_api_updated_at'),
-        ('reports', '0005_evaluation_list_index'),
+        ('reports', '0006_report_guide'),
     ]
 
     operations = [
