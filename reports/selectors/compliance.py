@@ -255,22 +255,28 @@ running AS (
   LEFT JOIN own ON own.placement_id = p.id
 ),
 counted AS (
-  SELECT id, theme_id, partner_id, 1 AS running,
+  SELECT id, theme_id, partner_id,
     due_before + CASE WHEN works_today = 1 AND n_today > 0 THEN 1 ELSE 0 END AS due,
-    CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed,
-    late, 0 AS partner_missing, 0 AS faculty_missing
+    CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed, late
   FROM running
-  UNION ALL
-  SELECT e.id, e.theme_id, e.partner_id, 0, 0, 0, 0,
-    CASE WHEN e.has_partner THEN 0 ELSE 1 END, CASE WHEN e.has_faculty THEN 0 ELSE 1 END
+),
+evaluated AS (
+  SELECT e.id, e.theme_id, e.partner_id,
+    CASE WHEN e.has_partner THEN 0 ELSE 1 END AS partner_missing,
+    CASE WHEN e.has_faculty THEN 0 ELSE 1 END AS faculty_missing
   FROM ({evaluations_sql}) e
 ),
 per_placement AS (
-  SELECT id, theme_id, partner_id, SUM(running) AS running, SUM(due) AS due, SUM(missed) AS missed,
-    MAX(late) AS late, MAX(partner_missing) AS partner_missing, MAX(faculty_missing) AS faculty_missing,
-    CASE WHEN SUM(missed) >= %s OR MAX(late) = 1 OR MAX(partner_missing) + MAX(faculty_missing) > 0
-      THEN 1 ELSE 0 END AS behind
-  FROM counted GROUP BY id, theme_id, partner_id
+  SELECT both_kinds.*,
+    CASE WHEN missed >= %s OR late = 1 OR partner_missing + faculty_missing > 0 THEN 1 ELSE 0 END AS behind
+  FROM (
+    SELECT c.id, c.theme_id, c.partner_id, 1 AS running, c.due, c.missed, c.late,
+      COALESCE(e.partner_missing, 0) AS partner_missing, COALESCE(e.faculty_missing, 0) AS faculty_missing
+    FROM counted c LEFT JOIN evaluated e ON e.id = c.id
+    UNION ALL
+    SELECT e.id, e.theme_id, e.partner_id, 0, 0, 0, 0, e.partner_missing, e.faculty_missing
+    FROM evaluated e WHERE NOT EXISTS (SELECT 1 FROM counted c WHERE c.id = e.id)
+  ) both_kinds
 )"""  # noqa: S608
         params = [
             *days_params,
@@ -289,6 +295,7 @@ per_placement AS (
         sql, with_params = self._statement()
         with connection.cursor() as cursor:
             cursor.execute(f"{sql}\n{select}", [*with_params, *params])
+            self._last_columns = [column[0] for column in cursor.description]
             return cursor.fetchall()
 
     # --- Questions ------------------------------------------------------------------------------
@@ -297,17 +304,15 @@ per_placement AS (
         return self._fetch("SELECT COUNT(*) FROM per_placement WHERE behind = 1")[0][0]
 
     def _groups_sql(self, part, matching):
-        column, model, field = GROUP_COLUMNS[part]
-        label_table = connection.ops.quote_name(model._meta.db_table)
+        """The groups of `part` (`matching` narrows them), unnamed."""
+        column, model, _field = GROUP_COLUMNS[part]
         where, params = "", []
         if matching is not None:
             matching_sql, params = matching.order_by().values("pk").query.sql_with_params()
-            where = f"WHERE g.group_key IN ({matching_sql})"
-        sql = f"""SELECT g.*, label.{connection.ops.quote_name(field)} AS label FROM (
-  SELECT {column} AS group_key, SUM(running) AS placements, SUM(due) AS due, SUM(missed) AS missed,
+            where = f"HAVING {column} IN ({matching_sql})"
+        sql = f"""SELECT {column} AS group_key, SUM(running) AS placements, SUM(due) AS due, SUM(missed) AS missed,
     SUM(late) AS monthly_late, SUM(partner_missing + faculty_missing) AS evaluations_late, SUM(behind) AS behind
-  FROM per_placement GROUP BY {column}
-) g JOIN {label_table} label ON label.id = g.group_key {where}"""  # noqa: S608
+  FROM per_placement GROUP BY {column} {where}"""  # noqa: S608
         return sql, list(params)
 
     def groups(self, part, *, sort="rate", matching=None, offset=0, limit=None):
@@ -316,26 +321,33 @@ per_placement AS (
         (a queryset of themes or partners) narrows them. Returns (groups, how many groups,
         how many placements are behind), counted in the same statement."""
         sql, params = self._groups_sql(part, matching)
+        _column, model, field = GROUP_COLUMNS[part]
         name = sort.removeprefix("-")
         direction = "DESC" if sort.startswith("-") else "ASC"
-        label = "g.label" + (' COLLATE "C"' if connection.vendor == "postgresql" else "")
-        keys = {
-            "rate": _rate_sql("g.due", "g.missed"),
-            "name": label,
-            "placements": "g.placements",
-            "behind": "g.behind",
-        }
-        order = f"{keys[name]} {direction}, g.group_key {direction}"
-        rows = self._fetch(
-            f"""SELECT g.*, COUNT(*) OVER () AS total, (SELECT COUNT(*) FROM per_placement WHERE behind = 1)
-FROM ({sql}) g ORDER BY {order} {_limit(offset, limit)}""",  # noqa: S608
-            params,
+        label = "label" + (' COLLATE "C"' if connection.vendor == "postgresql" else "")
+        keys = {"rate": _rate_sql("due", "missed"), "name": label, "placements": "placements", "behind": "behind"}
+        order = f"{keys[name]} {direction}, group_key {direction}"
+        named = f"""SELECT g.*, label.{connection.ops.quote_name(field)} AS label FROM ({{}}) g
+JOIN {connection.ops.quote_name(model._meta.db_table)} label ON label.id = g.group_key"""  # noqa: S608
+        counted = (
+            "SELECT g.*, COUNT(*) OVER () AS total,"
+            " (SELECT COUNT(*) FROM per_placement WHERE behind = 1) AS behind_total"
         )
+        if name == "name":  # every group named, to sort by name
+            select = f"{counted} FROM ({named.format(sql)}) g ORDER BY {order} {_limit(offset, limit)}"
+        else:  # the page first, then its names
+            page = f"{counted} FROM ({sql}) g ORDER BY {order} {_limit(offset, limit)}"
+            select = f"{named.format(page)} ORDER BY {order}"
+        rows = self._fetch(select, params)
         if not rows:  # no group, or a page past the last: counted apart
             count = self._fetch(f"SELECT COUNT(*) FROM ({sql}) g", params)[0][0]  # noqa: S608
             return [], count, self.behind_count()
-        groups = [ComplianceGroup(key, label, *(int(n) for n in counts)) for key, *counts, label, _t, _b in rows]
-        return groups, rows[0][-2], rows[0][-1]
+        counts = ("placements", "due", "missed", "monthly_late", "evaluations_late", "behind")
+        groups = []
+        for row in rows:  # by column name: the page's columns come in two orders
+            values = dict(zip(self._last_columns, row, strict=True))
+            groups.append(ComplianceGroup(values["group_key"], values["label"], *(int(values[k]) for k in counts)))
+        return groups, values["total"], values["behind_total"]
 
     def behind(self, *, offset=0, limit=None):
         """A page of the placements behind, most missed days first, then most evaluations
