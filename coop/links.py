@@ -55,9 +55,7 @@ def link_use(link, message=None, **also):
     model = type(link)
     now = timezone.now()
     with transaction.atomic():
-        claimed = model.objects.filter(
-            pk=link.pk, **{f"{model.USED_FIELD}__isnull": True}, revoked_at__isnull=True, expires_at__gt=now
-        ).update(**{model.USED_FIELD: now}, **also)
+        claimed = model.objects.filter(model.status_q(now=now), pk=link.pk).update(**{model.USED_FIELD: now}, **also)
     if claimed != 1:
         raise ValidationError(message or _("This link is no longer valid."))
     setattr(link, model.USED_FIELD, now)
