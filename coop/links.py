@@ -70,11 +70,13 @@ def link_revoke(link, message=None):
     return link
 
 
-def link_refused(request, link, *, reason=None, sign_in=False):
+def link_refused(request, link, *, reason=None, sign_in=False, entrant=False, again_url=""):
     """The one page for a link that does not (or no longer) work: 404 for an unknown token
-    (it says nothing about whether one existed), 410 for a used, revoked, expired or closed one."""
+    (it says nothing about whether one existed), 410 for a used, revoked, expired or closed one.
+    The holder is told to ask the placement office for a new link, except an `entrant` (a
+    visitor's entry to a public project), who enters again (from `again_url`, when known)."""
     reason = reason or (link.status if link is not None else "unknown")
-    context = {"reason": reason, "link": link, "sign_in": sign_in}
+    context = {"reason": reason, "link": link, "sign_in": sign_in, "entrant": entrant, "again_url": again_url}
     response = render(request, "coop/link_invalid.html", context, status=404 if link is None else 410)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -52,13 +52,19 @@ def test_only_a_waiting_link_is_revoked(tenant, members):
 
 
 @pytest.mark.parametrize(
-    "name", ["coop:invitation_accept", "reports:link", "rubrics:rater_link"], ids=["invitation", "partner", "rater"]
+    "name",
+    ["coop:invitation_accept", "reports:link", "rubrics:rater_link", "surveys:survey_link"],
+    ids=["invitation", "partner", "rater", "survey"],
 )
 def test_every_kind_refuses_an_unknown_token_on_the_same_page(client, tenant, name):
     response = client.get(reverse(name, kwargs={"tenant_slug": tenant.slug, "token": "not-a-token"}))
     assert response.status_code == 404
     assert [t.name for t in response.templates][0] == "coop/link_invalid.html"
     assert "<h1>このリンクは使えません</h1>" in response.text
+    # Their holders ask the office; only an entrant (tests/placements/test_entries.py) enters again.
+    ask_the_office = "メールのアドレス全体を開いたか確認してください。\n事務局に新しい招待を依頼してください。</p>"
+    assert ask_the_office in response.text
+    assert "もう一度エントリー" not in response.text
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
