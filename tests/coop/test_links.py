@@ -76,3 +76,19 @@ def test_a_revoked_invitation_says_so_on_that_page(client, tenant, members):
     assert response.status_code == 410
     assert "<h1>このリンクはもう使えません</h1>" in response.text
     assert "事務局により取り消されました" in response.text
+
+
+def test_the_status_filter_finds_the_links_the_status_names(tenant, members):
+    """`status_q` is the `status` rule in SQL: every state finds exactly its own links."""
+    used, _token = _invite(tenant, members[Role.ADMIN], email="used@hokuriku.example.jp")
+    revoked, _token = _invite(tenant, members[Role.ADMIN], email="revoked@hokuriku.example.jp")
+    expired, _token = _invite(tenant, members[Role.ADMIN], email="expired@hokuriku.example.jp")
+    pending, _token = _invite(tenant, members[Role.ADMIN], email="pending@hokuriku.example.jp")
+    with scope(tenant=tenant):
+        links.link_use(used)
+        links.link_revoke(revoked)
+        Invitation.objects.filter(pk=expired.pk).update(expires_at=expired.created_at)
+        for status, link in (("accepted", used), ("revoked", revoked), ("expired", expired), ("pending", pending)):
+            found = Invitation.objects.filter(Invitation.status_q(status))
+            assert list(found) == [link]
+            assert Invitation.objects.get(pk=link.pk).status == status
