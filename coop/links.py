@@ -2,8 +2,9 @@
 and rater links are all issued, found, opened, used, revoked, re-sent and expired here, and
 all answer with the same "this link no longer works" page. Each app keeps only its own form.
 
-A link model has `token_hash`, `expires_at`, `revoked_at`, a used-at field (`USED_FIELD`) and
-the `coop.tokens.SingleUseLink` status; only the token's hash is stored.
+A link model inherits `coop.models.EmailedLink` (`token_hash`, `expires_at`, `revoked_at` and
+the `coop.tokens.SingleUseLink` status) and adds its used-at field (`USED_FIELD`); only the
+token's hash is stored.
 """
 
 from django.core.exceptions import ValidationError
