@@ -2,7 +2,6 @@
 same selectors as the pages (placements.selectors, reports.selectors, coop.selectors)."""
 
 from django.db.models import Count, Exists, Max, OuterRef, Subquery
-from django.utils import timezone
 from django_scopes import scope
 
 from coop import rls
@@ -78,13 +77,7 @@ def student_for_number(tenant, number):
     if member is not None:
         return member, None
     invitation = (
-        Invitation.objects.filter(
-            tenant=tenant,
-            student_number=number,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Invitation.objects.filter(Invitation.status_q(), tenant=tenant, student_number=number)
         .order_by("-created_at")
         .first()
     )

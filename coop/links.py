@@ -2,8 +2,9 @@
 and rater links are all issued, found, opened, used, revoked, re-sent and expired here, and
 all answer with the same "this link no longer works" page. Each app keeps only its own form.
 
-A link model has `token_hash`, `expires_at`, `revoked_at`, a used-at field (`USED_FIELD`) and
-the `coop.tokens.SingleUseLink` status; only the token's hash is stored.
+A link model inherits `coop.models.EmailedLink` (`token_hash`, `expires_at`, `revoked_at` and
+the `coop.tokens.SingleUseLink` status) and adds its used-at field (`USED_FIELD`); only the
+token's hash is stored.
 """
 
 from django.core.exceptions import ValidationError
@@ -55,9 +56,7 @@ def link_use(link, message=None, **also):
     model = type(link)
     now = timezone.now()
     with transaction.atomic():
-        claimed = model.objects.filter(
-            pk=link.pk, **{f"{model.USED_FIELD}__isnull": True}, revoked_at__isnull=True, expires_at__gt=now
-        ).update(**{model.USED_FIELD: now}, **also)
+        claimed = model.objects.filter(model.status_q(now=now), pk=link.pk).update(**{model.USED_FIELD: now}, **also)
     if claimed != 1:
         raise ValidationError(message or _("This link is no longer valid."))
     setattr(link, model.USED_FIELD, now)
@@ -72,11 +71,13 @@ def link_revoke(link, message=None):
     return link
 
 
-def link_refused(request, link, *, reason=None, sign_in=False):
+def link_refused(request, link, *, reason=None, sign_in=False, entrant=False, again_url=""):
     """The one page for a link that does not (or no longer) work: 404 for an unknown token
-    (it says nothing about whether one existed), 410 for a used, revoked, expired or closed one."""
+    (it says nothing about whether one existed), 410 for a used, revoked, expired or closed one.
+    The holder is told to ask the placement office for a new link, except an `entrant` (a
+    visitor's entry to a public project), who enters again (from `again_url`, when known)."""
     reason = reason or (link.status if link is not None else "unknown")
-    context = {"reason": reason, "link": link, "sign_in": sign_in}
+    context = {"reason": reason, "link": link, "sign_in": sign_in, "entrant": entrant, "again_url": again_url}
     response = render(request, "coop/link_invalid.html", context, status=404 if link is None else 410)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -190,25 +190,33 @@ class EmailDelivery(models.Model):
         abstract = True
 
 
-class Invitation(SingleUseLink, TenantOwned, EmailDelivery):
-    """An emailed, single-use, expiring invitation to join a tenant with a role.
-
-    Only a hash of the token is stored: a leaked database does not leak working links.
-    """
+class EmailedLink(SingleUseLink, TenantOwned, EmailDelivery):
+    """The columns every emailed, single-use, expiring, revocable link shares (invitations,
+    entries, partner feedback/evaluation, rater and survey links); `SingleUseLink` gives the
+    status and `coop.links` the services. Only the token's hash is stored: a leaked database
+    does not leak working links. A subclass adds its used-at field (`USED_FIELD`)."""
 
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(EmailedLink):
+    """An emailed, single-use, expiring invitation to join a tenant with a role."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
     )
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # Set when a student-record system invites a student (api/): copied onto the membership
     # when the invitation is accepted.
     student_number = models.CharField(_("student number"), max_length=40, blank=True)

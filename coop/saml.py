@@ -268,13 +268,7 @@ def _pending_invitation(tenant, email):
     if not email:
         return None
     return (
-        Invitation.objects.filter(
-            tenant=tenant,
-            email__iexact=email,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Invitation.objects.filter(Invitation.status_q(), tenant=tenant, email__iexact=email)
         .order_by("-created_at")
         .first()
     )

@@ -1,7 +1,6 @@
 """Reads of the core models. Tenant-scoped reads rely on the active scope."""
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -71,7 +70,7 @@ def member_counts_for_tenant(tenant):
 def invitations_for_tenant(tenant, *, pending_only=False):
     qs = Invitation.objects.filter(tenant=tenant).select_related("invited_by", "accepted_by")
     if pending_only:
-        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        qs = qs.filter(Invitation.status_q())
     return qs
 
 
@@ -81,9 +80,7 @@ def invitation_for_token(tenant, token):
 
 
 def pending_invitation_count(tenant):
-    return invitations_for_tenant(tenant).aggregate(
-        n=Count("id", filter=Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()))
-    )["n"]
+    return invitations_for_tenant(tenant).aggregate(n=Count("id", filter=Invitation.status_q()))["n"]
 
 
 def reminders_for_user(tenant, user):

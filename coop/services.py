@@ -299,13 +299,7 @@ def students_sync(*, tenant, by, records):
     }
     pending = {
         i.student_number: i
-        for i in Invitation.objects.filter(
-            tenant=tenant,
-            student_number__in=numbers,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        for i in Invitation.objects.filter(Invitation.status_q(), tenant=tenant, student_number__in=numbers)
     }
     results, changed_members, changed_invitations, to_invite, to_revoke = [], {}, {}, {}, []
     for record in records:

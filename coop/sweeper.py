@@ -49,9 +49,7 @@ def links_reissue_unsent(model, send, *, tenant):
     never went out: each gets a new token, since nobody received the old one, and `send(link,
     token)` queues its email. A message still holding the old token then sends nothing."""
     now = timezone.now()
-    waiting = model.objects.filter(
-        tenant=tenant, **{f"{model.USED_FIELD}__isnull": True}, revoked_at__isnull=True, expires_at__gt=now
-    )
+    waiting = model.objects.filter(model.status_q(now=now), tenant=tenant)
     count = 0
     for link in deliveries_unsent(waiting, older_than=GRACE).order_by("pk")[:BATCH]:
         if not requeue_due(f"{model._meta.label_lower}:{link.pk}"):

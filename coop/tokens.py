@@ -4,6 +4,7 @@ expiring, revocable link shares (invitations, feedback and evaluation links, rat
 import hashlib
 import secrets
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +18,11 @@ def hash_token(token):
 
 
 class SingleUseLink:
-    """Mixin for a model with `expires_at`, `revoked_at` and a used-at field (`USED_FIELD`).
+    """Mixin for a model with `expires_at`, `revoked_at` and a used-at field (`USED_FIELD`):
+    the columns are `coop.models.EmailedLink`'s (this stays a plain class: migrations name it).
 
-    `status` is one of the USED_STATUS code, "revoked", "expired" or "pending"."""
+    `status` is one of the USED_STATUS code, "revoked", "expired" or "pending"; `status_q` is
+    the same rule as a query filter."""
 
     USED_FIELD = "used_at"
     USED_STATUS = "used"
@@ -34,6 +37,19 @@ class SingleUseLink:
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @classmethod
+    def status_q(cls, status="pending", *, now=None):
+        """The rows whose `status` is `status`, as a Q object (the clock read once, or `now`)."""
+        if status == cls.USED_STATUS:
+            return Q(**{f"{cls.USED_FIELD}__isnull": False})
+        unused = Q(**{f"{cls.USED_FIELD}__isnull": True})
+        if status == "revoked":
+            return unused & Q(revoked_at__isnull=False)
+        now = now or timezone.now()
+        if status == "expired":
+            return unused & Q(revoked_at__isnull=True, expires_at__lte=now)
+        return unused & Q(revoked_at__isnull=True, expires_at__gt=now)
 
     def get_status_display(self):
         return self.STATUS_LABELS[self.status]

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from coop.models import EmailDelivery, TenantOwned
-from coop.tokens import SingleUseLink
+from coop.models import TenantOwned
+from placements.models import ContactLink
 
 USER = settings.AUTH_USER_MODEL
 
@@ -507,7 +507,7 @@ class PlacementResult(TenantOwned):
 # --- Emailed links for partner people without an account ---------------------------------------
 
 
-class AccessLink(SingleUseLink, TenantOwned, EmailDelivery):
+class AccessLink(ContactLink):
     """An emailed link that lets one partner supervisor do one thing for one placement (the
     feedback on one month's report, or the partner evaluation) without signing in. Only a
     hash of its token is stored; it expires, can be revoked, and is used up on submission."""
@@ -521,21 +521,8 @@ class AccessLink(SingleUseLink, TenantOwned, EmailDelivery):
     placement = models.ForeignKey(
         "placements.Placement", on_delete=models.CASCADE, related_name="access_links", verbose_name=_("placement")
     )
-    contact = models.ForeignKey(
-        "placements.PartnerContact", on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to")
-    )
-    email = models.EmailField(_("email address"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     month = models.DateField(_("month"), null=True, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
-    )
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("emailed link")

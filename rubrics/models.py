@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.clock import tenant_today
-from coop.models import EmailDelivery, TenantOwned
-from coop.tokens import SingleUseLink
+from coop.models import TenantOwned
+from placements.models import ContactLink
 
 USER = settings.AUTH_USER_MODEL
 
@@ -217,7 +217,7 @@ class AssessmentScore(TenantOwned):
         return f"{self.criterion}={self.value}"
 
 
-class RaterLink(SingleUseLink, TenantOwned, EmailDelivery):
+class RaterLink(ContactLink):
     """An emailed link that lets one partner person fill one assessment (one window, one
     placement) without an account. Only a hash of the token is stored; it expires, can be
     revoked, and is used up on submission. Opening it never signs anybody in."""
@@ -226,17 +226,6 @@ class RaterLink(SingleUseLink, TenantOwned, EmailDelivery):
 
     window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="links")
     placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(
-        "placements.PartnerContact", on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to")
-    )
-    email = models.EmailField(_("email address"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rater link")

@@ -355,9 +355,7 @@ def rater_links_send_all(*, window, by):
         pk__in=Assessment.objects.filter(window=window, rater=Rater.PARTNER).values("placement_id")
     )
     waiting = set(
-        RaterLink.objects.filter(
-            window=window, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).values_list("placement_id", "contact_id")
+        RaterLink.objects.filter(RaterLink.status_q(), window=window).values_list("placement_id", "contact_id")
     )
     sent = 0
     supervisors = (

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop.clock import tenant_today
-from coop.models import EmailDelivery, TenantOwned
-from coop.tokens import SingleUseLink
+from coop.models import TenantOwned
+from placements.models import ContactLink
 
 USER = settings.AUTH_USER_MODEL
 
@@ -185,7 +185,7 @@ class SurveyResponse(TenantOwned):
         return self.submitted_at is not None
 
 
-class SurveyLink(SingleUseLink, TenantOwned, EmailDelivery):
+class SurveyLink(ContactLink):
     """An emailed link that lets one partner person answer their one owed response without an
     account. Only a hash of the token is stored; it expires (at the latest when the round
     closes), can be revoked, and is used up by the answer."""
@@ -193,17 +193,6 @@ class SurveyLink(SingleUseLink, TenantOwned, EmailDelivery):
     VALID_DAYS = 21
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="links")
-    contact = models.ForeignKey(
-        "placements.PartnerContact", on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to")
-    )
-    email = models.EmailField(_("email address"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey link")

@@ -322,9 +322,9 @@ def survey_links_send_all(*, survey_round, by):
     if not survey_round.ask_partners:
         raise ValidationError(_("This survey does not ask the partner people."))
     waiting = set(
-        SurveyLink.objects.filter(
-            response__round=survey_round, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).values_list("response_id", flat=True)
+        SurveyLink.objects.filter(SurveyLink.status_q(), response__round=survey_round).values_list(
+            "response_id", flat=True
+        )
     )
     owed = (
         SurveyResponse.objects.filter(round=survey_round, audience=Audience.PARTNER, submitted_at__isnull=True)

@@ -10,7 +10,7 @@ from .agreements import Agreement, AgreementVersion, Signature
 from .education import Attendance, CourseSession, PreAssignment, Submission
 from .entries import Entry, EntrySchool
 from .meetings import SIDE_LABELS, SIDES, ReflectionAction, ReflectionDialogue, StartOrientation
-from .partners import Partner, PartnerContact, PartnerDepartment, PractitionerFaculty
+from .partners import ContactLink, Partner, PartnerContact, PartnerDepartment, PractitionerFaculty
 from .placements import CareerOutcome, Placement, PlacementSupervisor, PlacementUserObjectPermission
 from .programs import Cadence, Program, Term, YearPlan
 from .selection import Application, Interview, InterviewParticipant
@@ -20,6 +20,7 @@ __all__ = [
     "Partner",
     "PartnerDepartment",
     "PartnerContact",
+    "ContactLink",
     "PractitionerFaculty",
     "Program",
     "Term",

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import EmailDelivery, TenantOwned
-from coop.tokens import SingleUseLink
+from coop.models import EmailedLink, TenantOwned
 
 from .selection import Application
 from .themes import Theme
@@ -31,7 +30,7 @@ class EntrySchool(TenantOwned):
         return self.name
 
 
-class Entry(SingleUseLink, TenantOwned, EmailDelivery):
+class Entry(EmailedLink):
     """An entry waiting for its email confirmation, then the record of where an applicant came
     from (school, year) beside the Application it became. Only the token's hash is stored."""
 
@@ -46,16 +45,12 @@ class Entry(SingleUseLink, TenantOwned, EmailDelivery):
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="entries", verbose_name=_("project"))
     full_name = models.CharField(_("full name"), max_length=150)
-    email = models.EmailField(_("email address"))
     school = models.CharField(_("school"), max_length=200)
     year = models.CharField(_("year"), max_length=10, choices=Year.choices)
     motivation = models.TextField(_("motivation"))
     file = models.FileField(_("attachment"), upload_to="entries/%Y/%m/", blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     application = models.OneToOneField(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="entry"

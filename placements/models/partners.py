@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import TenantOwned
+from coop.models import EmailedLink, TenantOwned
 
 USER = settings.AUTH_USER_MODEL
 
@@ -100,6 +100,22 @@ class PartnerContact(TenantOwned):
 
     def __str__(self):
         return self.full_name
+
+
+class ContactLink(EmailedLink):
+    """An emailed link that lets one partner contact do one thing without an account (reports'
+    feedback and evaluation links, rubrics' rater links, surveys' links): who sent it, when it
+    was first opened, and when it was used up (the link's `used_at`)."""
+
+    contact = models.ForeignKey(PartnerContact, on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to"))
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
+    )
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class PractitionerFaculty(TenantOwned):

@@ -1,7 +1,5 @@
 """Reads for entries from the public project index and for the next round of a project."""
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.links import link_for_token
@@ -32,7 +30,7 @@ def entry_schools(tenant):
 def entry_is_duplicate(theme, email):
     """An entry of `email` to `theme` that still counts: confirmed, or waiting and not expired;
     or an application of the account with that address (entered as a member)."""
-    waiting_or_done = Q(confirmed_at__isnull=False) | Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    waiting_or_done = Entry.status_q(Entry.USED_STATUS) | Entry.status_q()
     entries = Entry.objects.filter(tenant=theme.tenant, theme=theme, email=email.lower())  # stored lower-case
     return (
         entries.filter(waiting_or_done).exists()

@@ -81,13 +81,21 @@ def entry_sent(request, tenant_slug, pk):
     return render(request, "placements/entries/sent.html", {"theme": theme})
 
 
+def _entry_again_url(request, entry):
+    """Where the holder of a spent entry link enters again: its project's public page while the
+    project is on the index ("" for an unknown token or a project no longer public)."""
+    if entry is None or not public_themes(request.tenant).filter(pk=entry.theme_id).exists():
+        return ""
+    return reverse("placements:public_theme_detail", kwargs={"tenant_slug": request.tenant.slug, "pk": entry.theme_id})
+
+
 @tenant_public
 def entry_confirm(request, tenant_slug, token):
     """The emailed link. Signed in with the entry's address: confirm. An account with that
     address but not signed in: sign in first. No account: confirm, which makes one."""
     entry = entry_for_token(request.tenant, token)
     if entry is None or entry.status != "pending":
-        return link_refused(request, entry, sign_in=True)
+        return link_refused(request, entry, sign_in=True, entrant=True, again_url=_entry_again_url(request, entry))
     context = {"entry": entry, "theme": entry.theme}
     if request.user.is_authenticated:
         if request.user.email.lower() != entry.email.lower():

@@ -121,7 +121,7 @@ def access_link_rows(queryset):
 def unopened_links(queryset, now):
     """The links of `queryset` still valid that nobody has opened yet (the office may call the
     person): the dashboard's count and the links list's filter."""
-    return queryset.filter(opened_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    return queryset.filter(queryset.model.status_q(now=now), opened_at__isnull=True)
 
 
 def access_links_unopened(tenant, now):

@@ -204,6 +204,44 @@ def test_the_link_is_single_use_and_expires(client, project, enter, travel):
     assert not User.objects.filter(email="late@example.jp").exists()
 
 
+ENTER_AGAIN = "プロジェクトの公開ページからもう一度エントリーしてください。"
+ASK_THE_OFFICE = "事務局に新しい招待を依頼してください。"
+
+
+def test_a_spent_entry_link_tells_the_entrant_to_enter_again_from_the_project_page(client, project, enter, travel):
+    """A visitor has no placement office to ask for a new link: they enter again."""
+    enter(project)
+    expired_link = emailed_link()
+    travel(jst(2026, 12, 3, 10))  # 48 hours and more later
+    expired = client.get(expired_link)
+    page = expired.content.decode()
+    assert expired.status_code == 410 and expired.context["reason"] == "expired"
+    assert f"有効期限が切れています。\n{ENTER_AGAIN}</p>" in page
+    assert f'<a href="{url("public_theme_detail", project.tenant, pk=project.pk)}">プロジェクトの公開ページ</a>' in page
+    assert ASK_THE_OFFICE not in page
+
+    # An unknown token (or an entry forgotten since): the same advice, with no project to link.
+    unknown = client.get(expired_link[:-3] + "xx/")
+    assert unknown.status_code == 404
+    assert ENTER_AGAIN in unknown.content.decode() and "プロジェクトの公開ページ</a>" not in unknown.content.decode()
+
+    # The project has left the index: no link to a page that would be a 404.
+    with scopes_disabled():
+        Theme.objects.filter(pk=project.pk).update(is_public=False)
+    gone = client.get(expired_link).content.decode()
+    assert ENTER_AGAIN in gone and "プロジェクトの公開ページ</a>" not in gone
+
+
+def test_a_confirmed_entry_link_asks_to_sign_in_not_to_enter_again(client, project, enter):
+    enter(project)
+    link = emailed_link()
+    client.post(link, {})
+    client.logout()
+    page = client.get(link).content.decode()
+    assert "すでに使用済みです。\nエントリーは確認済みです。ログインして応募状況をご覧ください。</p>" in page
+    assert ENTER_AGAIN not in page and ASK_THE_OFFICE not in page
+
+
 def test_a_tampered_token_or_another_tenants_token_is_404(client, project, enter):
     enter(project)
     link = emailed_link()

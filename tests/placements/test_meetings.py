@@ -371,6 +371,24 @@ def test_due_dialogues_orientations_and_notes_reach_the_right_people(in_tenant, 
     assert reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18)) == 0
 
 
+def test_no_orientation_reminder_where_none_is_required_or_recorded(in_tenant, partner, partner_user, members):
+    """A program without the setting asks nobody to confirm an orientation that was never
+    recorded; one the office records anyway waits on each side like a required one."""
+    theme = ThemeFactory(
+        tenant=in_tenant, partner=partner, program=ProgramFactory(tenant=in_tenant, orientation_required=False)
+    )
+    placement = PlacementFactory(theme=theme, student=members[Role.STUDENT], starts_on=datetime.date(2026, 9, 1))
+    placement_transition(placement=placement, to="active", by=members[Role.STAFF])
+    reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18))
+    assert [key for key, _email in _reminders(in_tenant) if key.startswith("orientation-confirm:")] == []
+
+    meetings.orientation_save(placement=placement, by=members[Role.STAFF], **AGREED)
+    meetings.orientation_confirm(placement=placement, by=members[Role.STAFF])
+    reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18))
+    confirm = sorted(email for key, email in _reminders(in_tenant) if key.startswith("orientation-confirm:"))
+    assert confirm == sorted([members[Role.STUDENT].email, partner_user.email])
+
+
 def test_the_office_reads_a_due_dialogue_in_its_digest(in_tenant, active, members):
     reminders.reminders_scan_tenant(tenant=in_tenant, today=datetime.date(2026, 11, 18))
     mail.outbox.clear()
