@@ -74,6 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Lists in the order of people's names (the month's overview of 10,000 placements)
+        # walk this index and stop after a page, instead of sorting every row.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_name_order")]
 
     def __str__(self):
         return self.full_name or self.email
