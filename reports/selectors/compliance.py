@@ -230,14 +230,25 @@ class ComplianceCounts:
             done_join = f"LEFT JOIN ({done_sql}) done ON done.placement_id = p.id"
         else:
             done_params, late_sql, late_params, done_join = (), "0", [], ""
-        evaluations_sql, evaluations_params = (
-            self.evaluations.order_by().values("id", "theme_id", "partner_id", "has_partner", "has_faculty")
-        ).query.sql_with_params()
+        # The placements late with evaluations are read first (a few hundred at most) and given as
+        # a VALUES table, whose size the planner knows: joined to 10,000 running placements, a
+        # guess of one row would make it a nested loop.
+        evaluated_sql, evaluated_params = _values(
+            "evaluated",
+            ("id", "theme_id", "partner_id", "partner_missing", "faculty_missing"),
+            [
+                (pk, theme_id, partner_id, int(not has_partner), int(not has_faculty))
+                for pk, theme_id, partner_id, has_partner, has_faculty in self.evaluations.order_by().values_list(
+                    "id", "theme_id", "partner_id", "has_partner", "has_faculty"
+                )
+            ],
+            "SELECT 0, 0, 0, 0, 0",
+        )
         # Only identifiers and SQL compiled by Django are formatted in; every value is a parameter.
         # The placements with their reports are counted before the calendar is joined (a fence:
         # MATERIALIZED), so the planner's guess about the calendar join, which it cannot know,
         # never turns the counting into a nested loop over 10,000 placements.
-        sql = f"""WITH {days_sql}, {own_sql},
+        sql = f"""WITH {days_sql}, {own_sql}, {evaluated_sql},
 placed AS MATERIALIZED (
   SELECT p.id, p.theme_id, p.partner_id, p.schedule, p.weekdays, p.first_day, p.last_day,
     COALESCE(reported.n, 0) AS n, COALESCE(reported.n_today, 0) AS n_today, {late_sql} AS late
@@ -247,10 +258,10 @@ placed AS MATERIALIZED (
 ),
 running AS (
   SELECT p.id, p.theme_id, p.partner_id, p.n, p.n_today, p.late,
-    COALESCE(own.due_before, periods.due_before) AS due_before,
-    COALESCE(own.works_today, periods.works_today) AS works_today
+    COALESCE(own.due_before, periods.due_before, 0) AS due_before,
+    COALESCE(own.works_today, periods.works_today, 0) AS works_today
   FROM placed p
-  JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
+  LEFT JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
     AND periods.first_day = p.first_day AND periods.last_day = p.last_day
   LEFT JOIN own ON own.placement_id = p.id
 ),
@@ -259,12 +270,6 @@ counted AS (
     due_before + CASE WHEN works_today = 1 AND n_today > 0 THEN 1 ELSE 0 END AS due,
     CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed, late
   FROM running
-),
-evaluated AS (
-  SELECT e.id, e.theme_id, e.partner_id,
-    CASE WHEN e.has_partner THEN 0 ELSE 1 END AS partner_missing,
-    CASE WHEN e.has_faculty THEN 0 ELSE 1 END AS faculty_missing
-  FROM ({evaluations_sql}) e
 ),
 per_placement AS (
   SELECT both_kinds.*,
@@ -281,11 +286,11 @@ per_placement AS (
         params = [
             *days_params,
             *own_params,
+            *evaluated_params,
             *late_params,
             *running_params,
             *reported_params,
             *done_params,
-            *evaluations_params,
             self.threshold,
         ]
         self._with = (sql, params)

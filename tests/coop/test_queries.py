@@ -71,9 +71,9 @@ def test_staff_dashboard(client, tenant, django_assert_num_queries, rows):
     url = reverse("coop:dashboard", kwargs={"tenant_slug": tenant.slug})
     # session, user, tenant, membership, member counts per role, pending invitations,
     # theme states, placement states, applications waiting, open assessment windows, interviews
-    # and dialogues ahead (2), open survey rounds, and "waiting for you" (13: see
+    # and dialogues ahead (2), open survey rounds, and "waiting for you" (14: see
     # tests/coop/test_waiting.py)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         page = client.get(url)
     assert page.status_code == 200
     assert f"<dt>学生</dt><dd>{rows}</dd>" in page.text

@@ -251,12 +251,13 @@ def test_staff_dashboard_queries(client, tenant, members, django_assert_num_quer
             issued(AgreementFactory(partner=application.theme.partner), "partner")
         running_placement(tenant)
     # session, user, tenant, membership; waiting: accepted students, agreements to countersign,
-    # themes to confirm, deadline settings, compliance (the days off, the weekly schedules in use, one
-    # counting statement: reports.selectors.ComplianceCounts), links not opened, reflection dialogues to schedule, start
+    # themes to confirm, deadline settings, compliance (the days off, the weekly schedules in use, the
+    # placements late with evaluations, one counting statement: reports.selectors.ComplianceCounts),
+    # links not opened, reflection dialogues to schedule, start
     # orientations to confirm, the office's surveys to answer, membership requests (coop.saml);
     # panels: applications waiting, theme states, placement states, open assessment windows, open
     # survey rounds, member counts per role, pending invitations, interviews and dialogues ahead
-    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 26)
+    found = _dashboard(client, tenant, members[Role.STAFF], django_assert_num_queries, 27)
     assert found["Accepted students waiting for their pledge"] == rows
     assert found["Agreements waiting for the institution's signature"] == rows
 

@@ -125,9 +125,10 @@ def test_groups_first_then_the_people_behind_with_constant_queries(
     DailyReportFactory(placement=keeping_up, date=datetime.date(2026, 11, 30))
     client.force_login(members[Role.STAFF])
     # session, user, tenant, membership, deadline settings, program and term choices, the days
-    # off (report settings, closures), the weekly schedules and periods in use, then one
-    # statement: the page of named groups, how many groups and how many placements are behind
-    with django_assert_num_queries(11):
+    # off (report settings, closures), the weekly schedules and periods in use, the placements
+    # late with evaluations, then one statement: the page of named groups, how many groups and
+    # how many placements are behind
+    with django_assert_num_queries(12):
         groups = client.get(url(tenant), {"by": "theme", "sort": "-placements"})
     shown = body_rows(groups.text)
     with scopes_disabled():
@@ -136,10 +137,10 @@ def test_groups_first_then_the_people_behind_with_constant_queries(
     assert len(shown) == 2  # two themes: groups, not people
     assert f"?theme={theme.pk}" in groups.text
     # the drill-down: the people behind in that theme, a page at a time: the base seven, the
-    # theme's title, the days off, schedules and periods, one statement (the page and how many
-    # there are) and the page's placements with their people; of 10 rows, page 4 is the kept
-    # page 1, after the page past the end is asked and counted apart (two statements)
-    for page, queries in ((1, 13), (4, 13 if rows == 200 else 14)):
+    # theme's title, the days off, schedules and periods, evaluations, one statement (the page
+    # and how many there are) and the page's placements with their people; of 10 rows, page 4
+    # is the kept page 1, after the page past the end is asked and counted apart (two statements)
+    for page, queries in ((1, 14), (4, 14 if rows == 200 else 15)):
         with django_assert_num_queries(queries):
             people = client.get(url(tenant), {"theme": theme.pk, "page": page})
         expected = 50 if rows == 200 else 10
