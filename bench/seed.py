@@ -165,7 +165,8 @@ def seed_daily_reports(tenant, today=None):
     the days a bench database from an earlier day lacks (compliance counts this month's)."""
     from coop.clock import tenant_today
     from placements.models import Placement
-    from reports.models import DailyReport
+    from reports.models import DailyReport, ReportTally
+    from reports.services import report_tallies_recount
 
     today = today or tenant_today(tenant)
     with scopes_disabled():
@@ -179,9 +180,10 @@ def seed_daily_reports(tenant, today=None):
         first = min(starts for _pk, starts, _ends in placements)
         seeded = set(DailyReport.objects.filter(tenant=tenant, done="bench").values_list("date", flat=True).distinct())
         submitted_at = datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC)
-        day = first
+        day, inserted = first, False
         while day < today:
             if day.weekday() < 5 and day not in seeded:
+                inserted = True
                 with transaction.atomic():
                     DailyReport.objects.bulk_create(
                         [
@@ -200,6 +202,8 @@ def seed_daily_reports(tenant, today=None):
                         batch_size=BATCH,
                     )
             day += datetime.timedelta(days=1)
+        if inserted or not ReportTally.objects.filter(tenant=tenant).exists():
+            report_tallies_recount(tenant_id=tenant.pk)  # bulk inserts send no signals
 
 
 def large_counts(tenant):

@@ -39,6 +39,23 @@ class ReportsConfig(AppConfig):
         for table in TABLES.values():
             register_export_table(table)
         self.version_records()
+        self.tally_reports()
+
+    def tally_reports(self):
+        """Every save and delete of a daily report counts its month again (ReportTally)."""
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import DailyReport
+        from .selectors import month_start
+        from .services import report_tally_refresh
+
+        def counted(sender, instance, **kwargs):
+            report_tally_refresh(
+                tenant_id=instance.tenant_id, placement_id=instance.placement_id, month=month_start(instance.date)
+            )
+
+        post_save.connect(counted, sender=DailyReport, weak=False, dispatch_uid="reports:tally")
+        post_delete.connect(counted, sender=DailyReport, weak=False, dispatch_uid="reports:tally-")
 
     def version_records(self):
         """Figures cached from the placements' and reports' rows (the compliance groups) are

@@ -140,6 +140,26 @@ class DailyReport(TenantOwned):
         )
 
 
+class ReportTally(TenantOwned):
+    """How many daily reports a placement has submitted in a month, and the latest day: kept by
+    reports.services.report_tally_refresh whenever a daily report is saved or deleted, so that
+    compliance counts 10,000 placements' months without reading their 200,000 reports."""
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    submitted = models.PositiveIntegerField(_("reports submitted"), default=0)
+    latest = models.DateField(_("latest day reported"), null=True)
+
+    class Meta:
+        verbose_name = _("reports submitted in a month")
+        verbose_name_plural = _("reports submitted in a month")
+        constraints = [models.UniqueConstraint(fields=["tenant", "placement", "month"], name="report_tally_once")]
+        indexes = [models.Index(fields=["tenant", "month"], name="report_tally_tenant_month")]
+
+    def __str__(self):
+        return f"{self.placement_id} {self.month:%Y-%m}: {self.submitted}"
+
+
 class MonthlyReport(TenantOwned):
     """The month's daily reports with the student's summary and reflection, answered by the
     partner supervisor (feedback) and the faculty supervisor (comment)."""

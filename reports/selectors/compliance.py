@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django_scopes import get_scope
 
 from coop.cache import cached_while_unchanged
@@ -13,7 +13,7 @@ from coop.models import Role
 from placements.models import Partner, Placement, PlacementSupervisor, Theme
 from placements.selectors.visibility import placements_for_user
 
-from ..models import DailyReport, Evaluation, MonthlyReport
+from ..models import Evaluation, MonthlyReport, ReportTally
 from .core import REPORTING_STATES, add_months, month_end, month_start, working_days
 from .days_off import DaysOff
 
@@ -200,16 +200,12 @@ class ComplianceCounts:
             .values("id", "theme_id", "partner_id", "starts_on", "ends_on", "first_day", "last_day", *SCHEDULE_FIELDS)
             .query.sql_with_params()
         )
+        # The month's submitted reports as counted on each save (ReportTally): a report is only
+        # submitted for a day that has come, so today's is there when the latest day is today.
         reported_sql, reported_params = (
-            DailyReport.objects.filter(
-                placement__in=self.running.values("pk"),
-                state=DailyReport.State.SUBMITTED,
-                date__gte=month,
-                date__lte=until,
-            )
+            ReportTally.objects.filter(month=month)
             .order_by()
-            .values("placement_id")
-            .annotate(n=Count("pk"), n_today=Count("pk", filter=Q(date=today)))
+            .values("placement_id", "submitted", "latest")
             .query.sql_with_params()
         )
         # Last month's monthly report is late after the due day for a placement that ran then.
@@ -251,7 +247,8 @@ class ComplianceCounts:
         sql = f"""WITH {days_sql}, {own_sql}, {evaluated_sql},
 placed AS MATERIALIZED (
   SELECT p.id, p.theme_id, p.partner_id, p.schedule, p.weekdays, p.first_day, p.last_day,
-    COALESCE(reported.n, 0) AS n, COALESCE(reported.n_today, 0) AS n_today, {late_sql} AS late
+    COALESCE(reported.submitted, 0) AS n, CASE WHEN reported.latest = %s THEN 1 ELSE 0 END AS n_today,
+    {late_sql} AS late
   FROM ({running_sql}) p
   LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
   {done_join}
@@ -287,6 +284,7 @@ per_placement AS (
             *days_params,
             *own_params,
             *evaluated_params,
+            today,
             *late_params,
             *running_params,
             *reported_params,

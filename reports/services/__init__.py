@@ -16,6 +16,8 @@ from .core import (  # noqa: F401
     monthly_report_save,
     presentation_save,
     report_settings_save,
+    report_tallies_recount,
+    report_tally_refresh,
 )
 from .evaluations import (  # noqa: F401
     check_rater,

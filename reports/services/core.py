@@ -9,12 +9,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.clock import tenant_today
 from coop.notifications import notify
 from coop.workflow import record, transition
+from placements.models import Placement
 
 from ..access import is_partner_supervisor
 from ..models import (
@@ -25,11 +28,13 @@ from ..models import (
     FinalReportFile,
     MonthlyReport,
     ReportSettings,
+    ReportTally,
 )
 from ..selectors import (
     REPORTING_STATES,
     can_report_on,
     is_locked,
+    month_end,
     month_rollup,
     month_start,
     partner_supervisor_users,
@@ -472,3 +477,64 @@ def presentation_save(*, tenant, by, presentation=None, placements=(), **values)
     record(presentation, action="final_presentation.created" if created else "final_presentation.updated", by=by)
     notify(obj=presentation, event="reports/presentation_scheduled", users=added)
     return presentation
+
+
+def report_tally_refresh(*, tenant_id, placement_id, month):
+    """Counts the placement's submitted daily reports of `month` again into its ReportTally
+    (called on every save and delete of a daily report, reports.apps). The placement's row is
+    locked first, so two reports saved at once are counted one after the other and the last
+    count sees both."""
+    with transaction.atomic():
+        Placement._base_manager.select_for_update().filter(pk=placement_id).values_list("pk").first()
+        found = DailyReport._base_manager.filter(
+            tenant_id=tenant_id,
+            placement_id=placement_id,
+            state=DailyReport.State.SUBMITTED,
+            date__gte=month,
+            date__lte=month_end(month),
+        ).aggregate(n=Count("pk"), latest=Max("date"))
+        tallies = ReportTally._base_manager.filter(tenant_id=tenant_id, placement_id=placement_id, month=month)
+        if not found["n"]:  # also when the placement itself is being deleted: nothing is written
+            tallies.delete()
+            return
+        ReportTally._base_manager.bulk_create(
+            [
+                ReportTally(
+                    tenant_id=tenant_id,
+                    placement_id=placement_id,
+                    month=month,
+                    submitted=found["n"],
+                    latest=found["latest"],
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["tenant", "placement", "month"],
+            update_fields=["submitted", "latest"],
+        )
+
+
+def report_tallies_recount(*, tenant_id):
+    """Counts every placement's months of the tenant again (after a bulk insert of daily
+    reports, which sends no signals: the bench's seeded reports)."""
+    rows = (
+        DailyReport._base_manager.filter(tenant_id=tenant_id, state=DailyReport.State.SUBMITTED)
+        .annotate(month=TruncMonth("date"))
+        .values("placement_id", "month")
+        .annotate(n=Count("pk"), latest=Max("date"))
+        .order_by()
+    )
+    with transaction.atomic():
+        ReportTally._base_manager.filter(tenant_id=tenant_id).delete()
+        ReportTally._base_manager.bulk_create(
+            (
+                ReportTally(
+                    tenant_id=tenant_id,
+                    placement_id=row["placement_id"],
+                    month=row["month"],
+                    submitted=row["n"],
+                    latest=row["latest"],
+                )
+                for row in rows.iterator(chunk_size=2000)
+            ),
+            batch_size=2000,
+        )
