@@ -241,55 +241,48 @@ class ComplianceCounts:
             "SELECT 0, 0, 0, 0, 0",
         )
         # Only identifiers and SQL compiled by Django are formatted in; every value is a parameter.
-        # The placements with their reports are counted before the calendar is joined (a fence:
-        # MATERIALIZED), so the planner's guess about the calendar join, which it cannot know,
-        # never turns the counting into a nested loop over 10,000 placements.
+        # One pipeline the database runs without materializing any step: every join keeps the
+        # placements' rows (LEFT), and the VALUES tables tell the planner their sizes, so it
+        # hashes them instead of guessing one row and looping over 10,000 placements.
         sql = f"""WITH {days_sql}, {own_sql}, {evaluated_sql},
-placed AS MATERIALIZED (
-  SELECT p.id, p.theme_id, p.partner_id, p.schedule, p.weekdays, p.first_day, p.last_day,
-    COALESCE(reported.submitted, 0) AS n, CASE WHEN reported.latest = %s THEN 1 ELSE 0 END AS n_today,
-    {late_sql} AS late
-  FROM ({running_sql}) p
-  LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
-  {done_join}
-),
-running AS (
-  SELECT p.id, p.theme_id, p.partner_id, p.n, p.n_today, p.late,
-    COALESCE(own.due_before, periods.due_before, 0) AS due_before,
-    COALESCE(own.works_today, periods.works_today, 0) AS works_today
-  FROM placed p
-  LEFT JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
-    AND periods.first_day = p.first_day AND periods.last_day = p.last_day
-  LEFT JOIN own ON own.placement_id = p.id
-),
-counted AS (
-  SELECT id, theme_id, partner_id,
-    due_before + CASE WHEN works_today = 1 AND n_today > 0 THEN 1 ELSE 0 END AS due,
-    CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed, late
-  FROM running
-),
 per_placement AS (
   SELECT both_kinds.*,
     CASE WHEN missed >= %s OR late = 1 OR partner_missing + faculty_missing > 0 THEN 1 ELSE 0 END AS behind
   FROM (
-    SELECT c.id, c.theme_id, c.partner_id, 1 AS running, c.due, c.missed, c.late,
+    SELECT COALESCE(c.id, e.id) AS id, COALESCE(c.theme_id, e.theme_id) AS theme_id,
+      COALESCE(c.partner_id, e.partner_id) AS partner_id, CASE WHEN c.id IS NULL THEN 0 ELSE 1 END AS running,
+      COALESCE(c.due, 0) AS due, COALESCE(c.missed, 0) AS missed, COALESCE(c.late, 0) AS late,
       COALESCE(e.partner_missing, 0) AS partner_missing, COALESCE(e.faculty_missing, 0) AS faculty_missing
-    FROM counted c LEFT JOIN evaluated e ON e.id = c.id
-    UNION ALL
-    SELECT e.id, e.theme_id, e.partner_id, 0, 0, 0, 0, e.partner_missing, e.faculty_missing
-    FROM evaluated e WHERE NOT EXISTS (SELECT 1 FROM counted c WHERE c.id = e.id)
+    FROM (
+      SELECT id, theme_id, partner_id, late,
+        due_before + CASE WHEN works_today = 1 AND n_today > 0 THEN 1 ELSE 0 END AS due,
+        CASE WHEN due_before - (n - n_today) > 0 THEN due_before - (n - n_today) ELSE 0 END AS missed
+      FROM (
+        SELECT p.id, p.theme_id, p.partner_id, {late_sql} AS late,
+          COALESCE(reported.submitted, 0) AS n, CASE WHEN reported.latest = %s THEN 1 ELSE 0 END AS n_today,
+          COALESCE(own.due_before, periods.due_before, 0) AS due_before,
+          COALESCE(own.works_today, periods.works_today, 0) AS works_today
+        FROM ({running_sql}) p
+        LEFT JOIN ({reported_sql}) reported ON reported.placement_id = p.id
+        {done_join}
+        LEFT JOIN periods ON periods.schedule = p.schedule AND periods.weekdays = p.weekdays
+          AND periods.first_day = p.first_day AND periods.last_day = p.last_day
+        LEFT JOIN own ON own.placement_id = p.id
+      ) running
+    ) c
+    FULL JOIN evaluated e ON e.id = c.id  -- (SQLite has FULL JOIN from 3.39: Debian 12 has 3.40)
   ) both_kinds
 )"""  # noqa: S608
         params = [
             *days_params,
             *own_params,
             *evaluated_params,
-            today,
+            self.threshold,
             *late_params,
+            today,
             *running_params,
             *reported_params,
             *done_params,
-            self.threshold,
         ]
         self._with = (sql, params)
         return self._with
@@ -307,23 +300,24 @@ per_placement AS (
         return self._fetch("SELECT COUNT(*) FROM per_placement WHERE behind = 1")[0][0]
 
     def _groups_sql(self, part, matching):
-        """The groups of `part` (`matching` narrows them), unnamed."""
-        column, model, _field = GROUP_COLUMNS[part]
+        """The groups of `part`, unnamed, and the WHERE (with its parameters) by which
+        `matching` narrows them."""
+        column = GROUP_COLUMNS[part][0]
         where, params = "", []
         if matching is not None:
             matching_sql, params = matching.order_by().values("pk").query.sql_with_params()
-            where = f"HAVING {column} IN ({matching_sql})"
+            where = f"WHERE g.group_key IN ({matching_sql})"
         sql = f"""SELECT {column} AS group_key, SUM(running) AS placements, SUM(due) AS due, SUM(missed) AS missed,
     SUM(late) AS monthly_late, SUM(partner_missing + faculty_missing) AS evaluations_late, SUM(behind) AS behind
-  FROM per_placement GROUP BY {column} {where}"""  # noqa: S608
-        return sql, list(params)
+  FROM per_placement GROUP BY {column}"""  # noqa: S608
+        return sql, where, list(params)
 
     def groups(self, part, *, sort="rate", matching=None, offset=0, limit=None):
         """A page of groups (`part`: "themes" or "partners"), named, in the order `sort` (one
         of GROUP_SORTS, "-" first for descending), the group's key breaking ties; `matching`
         (a queryset of themes or partners) narrows them. Returns (groups, how many groups,
         how many placements are behind), counted in the same statement."""
-        sql, params = self._groups_sql(part, matching)
+        sql, where, params = self._groups_sql(part, matching)
         _column, model, field = GROUP_COLUMNS[part]
         name = sort.removeprefix("-")
         direction = "DESC" if sort.startswith("-") else "ASC"
@@ -332,18 +326,19 @@ per_placement AS (
         order = f"{keys[name]} {direction}, group_key {direction}"
         named = f"""SELECT g.*, label.{connection.ops.quote_name(field)} AS label FROM ({{}}) g
 JOIN {connection.ops.quote_name(model._meta.db_table)} label ON label.id = g.group_key"""  # noqa: S608
-        counted = (
-            "SELECT g.*, COUNT(*) OVER () AS total,"
-            " (SELECT COUNT(*) FROM per_placement WHERE behind = 1) AS behind_total"
-        )
+        # Every placement is in one group: the groups' sum of those behind (before a search
+        # narrows them) is how many placements are behind.
+        counted = f"""SELECT g.*, COUNT(*) OVER () AS total FROM (
+  SELECT g.*, SUM(g.behind) OVER () AS behind_total FROM ({sql}) g
+) g {where}"""  # noqa: S608
         if name == "name":  # every group named, to sort by name
-            select = f"{counted} FROM ({named.format(sql)}) g ORDER BY {order} {_limit(offset, limit)}"
+            select = f"SELECT * FROM ({named.format(counted)}) g ORDER BY {order} {_limit(offset, limit)}"  # noqa: S608
         else:  # the page first, then its names
-            page = f"{counted} FROM ({sql}) g ORDER BY {order} {_limit(offset, limit)}"
+            page = f"SELECT * FROM ({counted}) g ORDER BY {order} {_limit(offset, limit)}"  # noqa: S608
             select = f"{named.format(page)} ORDER BY {order}"
         rows = self._fetch(select, params)
         if not rows:  # no group, or a page past the last: counted apart
-            count = self._fetch(f"SELECT COUNT(*) FROM ({sql}) g", params)[0][0]  # noqa: S608
+            count = self._fetch(f"SELECT COUNT(*) FROM ({sql}) g {where}", params)[0][0]  # noqa: S608
             return [], count, self.behind_count()
         counts = ("placements", "due", "missed", "monthly_late", "evaluations_late", "behind")
         groups = []
