@@ -122,7 +122,8 @@ class DailyReport(TenantOwned):
         verbose_name_plural = _("daily reports")
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["tenant", "placement", "date"], name="daily_report_one_per_day")]
-        # Compliance counts a month's submitted reports per placement across the tenant.
+        # The missing-report reminders read the last days' submitted reports across the tenant
+        # (reports.deadlines): this index answers them without visiting the rows.
         indexes = [
             models.Index(
                 fields=["tenant", "date", "placement"],
