@@ -23,35 +23,22 @@ def tallies(placement):
 
 def test_a_submitted_report_is_counted_a_draft_is_not(tenant):
     placement = running_placement(tenant)
-    student = placement.student
-    with scope(tenant=tenant):
-        services.daily_report_save(
-            placement=placement,
-            day=datetime.date(2026, 11, 16),
-            by=student,
-            done="下書き",
-            today=datetime.date(2026, 11, 18),
-        )
+
+    def save(day, **values):
+        with scope(tenant=tenant):
+            services.daily_report_save(
+                placement=placement,
+                day=datetime.date(2026, 11, day),
+                by=placement.student,
+                hours=8,
+                today=datetime.date(2026, 11, 18),
+                **values,
+            )
+
+    save(16, done="下書き")
     assert tallies(placement) == {}
-    with scope(tenant=tenant):
-        services.daily_report_save(
-            placement=placement,
-            day=datetime.date(2026, 11, 16),
-            by=student,
-            done="提出",
-            hours=8,
-            submit=True,
-            today=datetime.date(2026, 11, 18),
-        )
-        services.daily_report_save(
-            placement=placement,
-            day=datetime.date(2026, 11, 17),
-            by=student,
-            done="提出",
-            hours=8,
-            submit=True,
-            today=datetime.date(2026, 11, 18),
-        )
+    save(16, done="提出", submit=True)
+    save(17, done="提出", submit=True)
     assert tallies(placement) == {datetime.date(2026, 11, 1): (2, datetime.date(2026, 11, 17))}
 
 
