@@ -6,7 +6,6 @@ from .compliance import (  # noqa: F401
     ComplianceCounts,
     ComplianceGroup,
     behind_page_placements,
-    compliance_groups_for_user,
     compliance_snapshot,
     evaluations_missing_for_user,
     evaluations_to_write,

@@ -94,7 +94,6 @@ class PlacementKey:
 
 SCHEDULE_FIELDS = ("schedule", "weekdays")
 GROUP_COLUMNS = {"themes": ("theme_id", Theme, "title"), "partners": ("partner_id", Partner, "name")}
-GROUP_SORTS = ("rate", "name", "placements", "behind")
 
 
 def _rate_sql(due, missed):
@@ -117,9 +116,8 @@ class ComplianceCounts:
     by the database in one statement per question, whatever the number of placements.
 
     The calendar stays in Python, its one home (core.working_days, DaysOff, Placement's weekly
-    schedule): for each weekly schedule in use it gives, per day of the month, how many of its
-    working days come before that day and up to it, so a placement's due days are two lookups
-    (the placements with suspensions of their own are counted in Python and passed in).
+    schedule): the due days of each weekly schedule and period of the month in use are counted
+    there and joined in, and so are those of the placements with suspensions of their own.
     Today's report counts once written, and is not missing before the day is over."""
 
     def __init__(self, user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None):
@@ -128,7 +126,6 @@ class ComplianceCounts:
         self.last = month_end(self.month)
         self.threshold = max(missing_days, 1)
         visible = placements if placements is not None else placements_for_user(user, role)
-        self.visible = visible
         self.running = visible.filter(state__in=REPORTING_STATES, starts_on__lte=self.last, ends_on__gte=self.month)
         self.monthly_due_day = monthly_due_day
         self.evaluations = evaluations_missing_for_user(user, role, today, evaluation_due_days).filter(
@@ -145,38 +142,35 @@ class ComplianceCounts:
             last_day=Case(When(ends_on__lt=self.last, then=F("ends_on")), default=Value(self.last)),
         )
 
+    def _due(self, placement, days_off):
+        """(due days before today, 1 if today is a working day else 0) of a placement (or a
+        shape of one) this month, by core.working_days: the month is today's, so "up to
+        today" never passes its end."""
+        yesterday = self.today - datetime.timedelta(days=1)
+        before = len(working_days(placement, self.month, yesterday, days_off)) if yesterday >= self.month else 0
+        through = len(working_days(placement, self.month, self.today, days_off))
+        return before, int(through > before)
+
     def _periods(self, days_off):
         """(schedule, weekdays, first day, last day, due before today, works today) for every
-        weekly schedule and period of the month in use (a few dozen shapes at 10,000
-        placements), counted by core.working_days with the tenant's days off."""
-        until = min(self.last, self.today)
-        yesterday = until - datetime.timedelta(days=1)
+        weekly schedule and period of the month in use: a few dozen shapes at 10,000 placements."""
         rows = []
-        for schedule, weekdays, first, last in (
-            self._clipped().values_list(*SCHEDULE_FIELDS, "first_day", "last_day").distinct()
-        ):
+        periods = self._clipped().values_list(*SCHEDULE_FIELDS, "first_day", "last_day").distinct()
+        for schedule, weekdays, first, last in periods:
             shape = Placement(
                 state=Placement.State.ACTIVE, schedule=schedule, weekdays=weekdays, starts_on=first, ends_on=last
             )
-            before = len(working_days(shape, self.month, yesterday, days_off)) if yesterday >= self.month else 0
-            through = len(working_days(shape, self.month, until, days_off))
-            rows.append((schedule, weekdays, first, last, before, int(until == self.today and through > before)))
+            rows.append((schedule, weekdays, first, last, *self._due(shape, days_off)))
         return rows
 
     def _own(self, days_off):
         """(placement, due before today, works today) of the running placements with suspensions
-        of their own, counted with core.working_days as the reports pages do."""
+        of their own."""
         own = days_off.placements_with_periods
         if not own:
             return []
-        until = min(self.last, self.today)
-        yesterday = until - datetime.timedelta(days=1)
-        rows = []
-        for placement in self.running.filter(pk__in=own).only("pk", "state", "starts_on", "ends_on", *SCHEDULE_FIELDS):
-            before = len(working_days(placement, self.month, yesterday, days_off)) if yesterday >= self.month else 0
-            through = len(working_days(placement, self.month, until, days_off))
-            rows.append((placement.pk, before, int(until == self.today and through > before)))
-        return rows
+        found = self.running.filter(pk__in=own).only("pk", "state", "starts_on", "ends_on", *SCHEDULE_FIELDS)
+        return [(placement.pk, *self._due(placement, days_off)) for placement in found]
 
     def _statement(self):
         """The WITH clause: one row per placement (running or with an evaluation late) with
@@ -184,8 +178,7 @@ class ComplianceCounts:
         if self._with is not None:
             return self._with
         month, today = self.month, self.today
-        until = min(self.last, today)
-        days_off = DaysOff.load(get_scope()["tenant"].pk, month, until)
+        days_off = DaysOff.load(get_scope()["tenant"].pk, month, today)
         days_sql, days_params = _values(
             "periods",
             ("schedule", "weekdays", "first_day", "last_day", "due_before", "works_today"),
@@ -287,12 +280,16 @@ per_placement AS (
         self._with = (sql, params)
         return self._with
 
-    def _fetch(self, select, params=()):
+    def _fetch(self, select, params=(), *, named=False):
+        """The rows of `select` after the WITH clause; `named`: as {column: value}."""
         sql, with_params = self._statement()
         with connection.cursor() as cursor:
             cursor.execute(f"{sql}\n{select}", [*with_params, *params])
-            self._last_columns = [column[0] for column in cursor.description]
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            if named:
+                names = [column[0] for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in rows]
+            return rows
 
     # --- Questions ------------------------------------------------------------------------------
 
@@ -314,7 +311,7 @@ per_placement AS (
 
     def groups(self, part, *, sort="rate", matching=None, offset=0, limit=None):
         """A page of groups (`part`: "themes" or "partners"), named, in the order `sort` (one
-        of GROUP_SORTS, "-" first for descending), the group's key breaking ties; `matching`
+        of rate, name, placements, behind; "-" first for descending), the group's key breaking ties; `matching`
         (a queryset of themes or partners) narrows them. Returns (groups, how many groups,
         how many placements are behind), counted in the same statement."""
         sql, where, params = self._groups_sql(part, matching)
@@ -336,16 +333,13 @@ JOIN {connection.ops.quote_name(model._meta.db_table)} label ON label.id = g.gro
         else:  # the page first, then its names
             page = f"SELECT * FROM ({counted}) g ORDER BY {order} {_limit(offset, limit)}"  # noqa: S608
             select = f"{named.format(page)} ORDER BY {order}"
-        rows = self._fetch(select, params)
+        rows = self._fetch(select, params, named=True)  # by name: the columns come in two orders
         if not rows:  # no group, or a page past the last: counted apart
             count = self._fetch(f"SELECT COUNT(*) FROM ({sql}) g {where}", params)[0][0]  # noqa: S608
             return [], count, self.behind_count()
         counts = ("placements", "due", "missed", "monthly_late", "evaluations_late", "behind")
-        groups = []
-        for row in rows:  # by column name: the page's columns come in two orders
-            values = dict(zip(self._last_columns, row, strict=True))
-            groups.append(ComplianceGroup(values["group_key"], values["label"], *(int(values[k]) for k in counts)))
-        return groups, values["total"], values["behind_total"]
+        groups = [ComplianceGroup(row["group_key"], row["label"], *(int(row[k]) for k in counts)) for row in rows]
+        return groups, rows[0]["total"], rows[0]["behind_total"]
 
     def behind(self, *, offset=0, limit=None):
         """A page of the placements behind, most missed days first, then most evaluations
@@ -405,28 +399,6 @@ class CountedPages:
         if (page.start, page.stop - page.start) == (self.offset, self.limit):
             return self.first()[0]
         return self._answer(page.start, page.stop - page.start)[0]
-
-
-def compliance_groups_for_user(
-    user, role, today, *, monthly_due_day, evaluation_due_days, missing_days, placements=None
-):
-    """Every group and every placement behind (ComplianceCounts, whole): for the term summary
-    and tests; pages ask ComplianceCounts for one page."""
-    counts = ComplianceCounts(
-        user,
-        role,
-        today,
-        monthly_due_day=monthly_due_day,
-        evaluation_due_days=evaluation_due_days,
-        missing_days=missing_days,
-        placements=placements,
-    )
-    return {
-        "month": counts.month,
-        "themes": counts.groups("themes")[0],
-        "partners": counts.groups("partners")[0],
-        "behind": counts.behind()[0],
-    }
 
 
 def compliance_snapshot(
