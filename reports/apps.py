@@ -54,7 +54,13 @@ class ReportsConfig(AppConfig):
                 tenant_id=instance.tenant_id, placement_id=instance.placement_id, month=month_start(instance.date)
             )
 
-        post_save.connect(counted, sender=DailyReport, weak=False, dispatch_uid="reports:tally")
+        def saved(sender, instance, **kwargs):
+            # A draft was never submitted (a submitted report stays submitted): the count is as
+            # it was, so the student's draft saves cost nothing more.
+            if instance.state == DailyReport.State.SUBMITTED:
+                counted(sender, instance)
+
+        post_save.connect(saved, sender=DailyReport, weak=False, dispatch_uid="reports:tally")
         post_delete.connect(counted, sender=DailyReport, weak=False, dispatch_uid="reports:tally-")
 
     def version_records(self):
